@@ -1,0 +1,56 @@
+# Developer entry points. Every target that needs Python depends on the venv
+# stamp, so a fresh checkout needs only `python3` and GNU make: the venv is
+# (re)built only when pyproject.toml is newer than the stamp.
+
+VENV ?= .venv
+PYTHON ?= python3
+PY = $(VENV)/bin/python
+STAMP = $(VENV)/.installed
+# Absolute, so tools that chdir (tests, subprocesses) still find `temporal`.
+VENV_BIN = $(abspath $(VENV))/bin
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help run worker test lint fmt bench clean clean-data
+
+help: ## List targets
+	@echo "Targets:"
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | \
+		awk 'BEGIN {FS = ":.*## "}; {printf "  %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+run: $(STAMP) ## Dev server (data/) + worker + demo; Ctrl-C stops all
+	PATH="$(VENV_BIN):$$PATH" $(PY) -m workers.run_local
+
+worker: $(STAMP) ## Worker only, against an already running server
+	PATH="$(VENV_BIN):$$PATH" $(PY) -m workers.worker
+
+test: $(STAMP) ## Run pytest (pass extra args via PYTEST_ARGS=...)
+	PATH="$(VENV_BIN):$$PATH" $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP) ## ruff check + format check
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+fmt: $(STAMP) ## ruff format + autofix
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+bench: ## Run benchmarks (if a bench/ package exists)
+	@if [ -d bench ]; then \
+		$(MAKE) --no-print-directory $(STAMP) && PATH="$(VENV_BIN):$$PATH" $(PY) -m bench; \
+	else \
+		echo "no benchmarks yet"; \
+	fi
+
+clean: ## Remove venv and caches (keeps data/)
+	rm -rf $(VENV) build .pytest_cache .ruff_cache .hypothesis *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+clean-data: ## Remove the local Temporal database (data/)
+	rm -rf data

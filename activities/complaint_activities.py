@@ -1,0 +1,108 @@
+"""Activities of the complaint workflow: the only place where effects happen.
+
+Activities are methods of one class so the backend is injected (as in Temporal's
+samples-python): the worker builds `ComplaintActivities(backend)` once and registers
+`activities.as_list()`; tests pass a `LocalBackend` on a temporary file.
+
+Logs carry ids, keys and kinds only: contact details and message bodies are personal
+data and never reach the logs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import structlog
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities import templates
+from activities.backend import ComplaintBackend, RemedyRefusedError
+from schemas.effects import (
+    EmployeeFollowUp,
+    EmployeeFollowUpReceipt,
+    ManagerPage,
+    PageReceipt,
+    RemedyOrder,
+    RemedyReceipt,
+)
+from schemas.messages import CustomerMessage, DeliveryReceipt
+
+REMEDY_REFUSED = "RemedyRefused"
+"""ApplicationError type of a business refusal; details[0] is the `RemedyRefused` value."""
+
+logger = structlog.get_logger()
+
+
+def _log(complaint_id: str, idempotency_key: str, kind: str) -> Any:
+    """Bind what identifies an effect (and the attempt, to see retries), nothing personal."""
+    return logger.bind(
+        complaint_id=complaint_id,
+        idempotency_key=idempotency_key,
+        kind=kind,
+        activity=activity.info().activity_type,
+        attempt=activity.info().attempt,
+    )
+
+
+class ComplaintActivities:
+    """Every side effect of a complaint, each through the injected backend and idempotent."""
+
+    def __init__(self, backend: ComplaintBackend) -> None:
+        self._backend = backend
+
+    def as_list(self) -> list[Callable[..., Any]]:
+        """The bound activities, ready for `Worker(activities=...)`."""
+        return [
+            self.send_customer_message,
+            self.execute_remedy,
+            self.notify_manager,
+            self.record_employee_follow_up,
+        ]
+
+    @activity.defn
+    async def send_customer_message(self, message: CustomerMessage) -> DeliveryReceipt:
+        """Render here, not in the workflow: templates may change without breaking replay."""
+        rendered = templates.render(message.kind, message.language, message.context)
+        receipt = await self._backend.deliver_message(message, rendered)
+        _log(message.complaint_id, message.idempotency_key, message.kind.value).info(
+            "customer_message.delivered",
+            language=message.language.value,
+            channel=message.channel.value,
+            message_id=receipt.message_id,
+            duplicate=receipt.duplicate,
+        )
+        return receipt
+
+    @activity.defn
+    async def execute_remedy(self, order: RemedyOrder) -> RemedyReceipt:
+        """A refusal is final (non-retryable) so the workflow escalates instead of waiting."""
+        log = _log(order.complaint_id, order.idempotency_key, order.remedy.kind.value)
+        try:
+            receipt = await self._backend.execute_remedy(order)
+        except RemedyRefusedError as refused:
+            log.warning("remedy.refused", code=refused.code.value)
+            raise ApplicationError(
+                refused.message, refused.code.value, type=REMEDY_REFUSED, non_retryable=True
+            ) from refused
+        log.info("remedy.applied", reference=receipt.reference, duplicate=receipt.duplicate)
+        return receipt
+
+    @activity.defn
+    async def notify_manager(self, page: ManagerPage) -> PageReceipt:
+        """Page once per key, so a retry never wakes a manager twice."""
+        receipt = await self._backend.page_manager(page)
+        _log(page.complaint_id, page.idempotency_key, page.kind.value).info(
+            "manager.paged", level=page.level, page_id=receipt.page_id, duplicate=receipt.duplicate
+        )
+        return receipt
+
+    @activity.defn
+    async def record_employee_follow_up(self, note: EmployeeFollowUp) -> EmployeeFollowUpReceipt:
+        """The employee's side is followed up too (coaching), recorded exactly once."""
+        receipt = await self._backend.record_employee_follow_up(note)
+        _log(note.complaint_id, note.idempotency_key, "employee_follow_up").info(
+            "employee_follow_up.recorded", reference=receipt.reference, duplicate=receipt.duplicate
+        )
+        return receipt

@@ -1,0 +1,382 @@
+"""Embedded backend: one SQLite file stands in for mail, commerce, paging and HR systems.
+
+It is the default so `make run` needs no outside service, and it is what tests and
+the demo inspect to see what the workflow really did. Every write is keyed by the
+request's idempotency key: a retried activity finds its row and gets the original
+receipt back with `duplicate=True`, so each effect happens exactly once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import sqlite3
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from activities.backend import RemedyRefusedError
+from schemas.effects import (
+    EmployeeFollowUp,
+    EmployeeFollowUpReceipt,
+    ManagerPage,
+    PageKind,
+    PageReceipt,
+    RemedyOrder,
+    RemedyReceipt,
+    RemedyRefused,
+    money,
+)
+from schemas.intake import Category, Channel, Language, Severity
+from schemas.messages import CustomerMessage, DeliveryReceipt, MessageKind, RenderedMessage
+from schemas.remedies import Remedy, RemedyKind
+
+BUSY_TIMEOUT_S = 10.0
+"""How long a writer waits for another process (worker, CLI, test) holding the lock."""
+
+UNKNOWN_ORDER_PREFIX = "UNKNOWN"
+"""Order references starting with this are 'not found' by the local ledger."""
+
+_REMEDY_PREFIX: dict[RemedyKind, str] = {
+    RemedyKind.REFUND: "RF",
+    RemedyKind.REPLACEMENT: "RP",
+    RemedyKind.STORE_CREDIT: "SC",
+    RemedyKind.REPAIR: "RR",
+    RemedyKind.DISCOUNT: "DC",
+    RemedyKind.EXPLANATION: "EX",
+}
+
+# `seq` gives send order; the idempotency key is the natural key (UNIQUE = one effect).
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    message_id TEXT NOT NULL,
+    complaint_id TEXT NOT NULL,
+    customer_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    language TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS outbox_by_complaint ON outbox (complaint_id, seq);
+
+CREATE TABLE IF NOT EXISTS remedy_ledger (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    complaint_id TEXT NOT NULL,
+    customer_id TEXT NOT NULL,
+    order_reference TEXT,
+    kind TEXT NOT NULL,
+    amount TEXT NOT NULL,
+    authorised_by TEXT NOT NULL,
+    reference TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS remedy_ledger_by_complaint ON remedy_ledger (complaint_id, seq);
+
+CREATE TABLE IF NOT EXISTS manager_pages (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    page_id TEXT NOT NULL,
+    complaint_id TEXT NOT NULL,
+    workflow_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    level INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    category TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    requested_kind TEXT,
+    requested_amount TEXT,
+    respond_by TEXT,
+    summary TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS manager_pages_by_complaint ON manager_pages (complaint_id, seq);
+
+CREATE TABLE IF NOT EXISTS employee_follow_ups (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    complaint_id TEXT NOT NULL,
+    employee_reference TEXT,
+    manager_id TEXT,
+    outcome TEXT NOT NULL,
+    reference TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS employee_follow_ups_by_complaint
+    ON employee_follow_ups (complaint_id, seq);
+"""
+
+
+class OutboxEntry(BaseModel):
+    """A message as the customer received it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    idempotency_key: str
+    message_id: str
+    complaint_id: str
+    customer_id: str
+    kind: MessageKind
+    language: Language
+    channel: Channel
+    subject: str
+    body: str
+    created_at: datetime
+
+
+class LedgerEntry(BaseModel):
+    """A remedy actually applied (money moved, goods shipped, credit granted)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    idempotency_key: str
+    complaint_id: str
+    customer_id: str
+    order_reference: str | None
+    kind: RemedyKind
+    amount: Decimal
+    authorised_by: str
+    reference: str
+    created_at: datetime
+
+
+class PageEntry(BaseModel):
+    """A manager page; `workflow_id` lets a manager tool answer the right workflow."""
+
+    model_config = ConfigDict(frozen=True)
+
+    idempotency_key: str
+    page_id: str
+    complaint_id: str
+    workflow_id: str
+    kind: PageKind
+    level: int
+    title: str
+    reason: str
+    category: Category
+    severity: Severity
+    requested: Remedy | None
+    respond_by: datetime | None
+    summary: str
+    created_at: datetime
+
+
+class EmployeeFollowUpEntry(BaseModel):
+    """A note that the employee side of a complaint was handled."""
+
+    model_config = ConfigDict(frozen=True)
+
+    idempotency_key: str
+    complaint_id: str
+    employee_reference: str | None
+    manager_id: str | None
+    outcome: str
+    reference: str
+    created_at: datetime
+
+
+def reference_for(prefix: str, idempotency_key: str) -> str:
+    """Derive the reference from the key, so a duplicate can only ever yield the same one."""
+    digest = hashlib.sha256(idempotency_key.encode("utf-8")).hexdigest()[:12].upper()
+    return f"{prefix}-{digest}"
+
+
+def remedy_reference(kind: RemedyKind, idempotency_key: str) -> str:
+    """Per-kind prefix so people reading a ledger see what a reference is at a glance."""
+    return reference_for(_REMEDY_PREFIX.get(kind, "RM"), idempotency_key)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+class LocalBackend:
+    """`ComplaintBackend` on one SQLite file (WAL, so a worker and readers can share it).
+
+    Refusals: the local ledger refuses a remedy with `RemedyRefused.ORDER_NOT_FOUND`
+    when its `order_reference` starts with "UNKNOWN". This is the local stand-in for the
+    commerce API answering "order not found", so tests and the demo can exercise the
+    workflow's reaction to a business refusal. A refused remedy writes nothing.
+
+    Each call opens its own connection inside `asyncio.to_thread`, so the event loop
+    never blocks and no connection is shared between threads.
+    """
+
+    def __init__(self, db_path: Path | str) -> None:
+        self._db_path = Path(db_path)
+        self._db_path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as conn:
+            # WAL is persistent in the file: readers never block the worker's writes.
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.executescript(_SCHEMA)
+
+    @property
+    def db_path(self) -> Path:
+        return self._db_path
+
+    # -- ComplaintBackend ---------------------------------------------------------------
+
+    async def deliver_message(
+        self, message: CustomerMessage, rendered: RenderedMessage
+    ) -> DeliveryReceipt:
+        """'Send' by writing to the outbox; the outbox is what the customer got."""
+        row = {
+            "idempotency_key": message.idempotency_key,
+            "message_id": reference_for("MSG", message.idempotency_key),
+            "complaint_id": message.complaint_id,
+            "customer_id": message.customer_id,
+            "kind": message.kind.value,
+            "language": message.language.value,
+            "channel": message.channel.value,
+            "subject": rendered.subject,
+            "body": rendered.body,
+            "created_at": _now(),
+        }
+        message_id, duplicate = await asyncio.to_thread(
+            self._insert_once, "outbox", row, "message_id"
+        )
+        return DeliveryReceipt(message_id=message_id, duplicate=duplicate)
+
+    async def execute_remedy(self, order: RemedyOrder) -> RemedyReceipt:
+        """Record the remedy once, or refuse it (see the class docstring)."""
+        if order.order_reference and order.order_reference.startswith(UNKNOWN_ORDER_PREFIX):
+            raise RemedyRefusedError(
+                RemedyRefused.ORDER_NOT_FOUND, f"order {order.order_reference} not found"
+            )
+        row = {
+            "idempotency_key": order.idempotency_key,
+            "complaint_id": order.complaint_id,
+            "customer_id": order.customer_id,
+            "order_reference": order.order_reference,
+            "kind": order.remedy.kind.value,
+            "amount": money(order.remedy.amount),
+            "authorised_by": order.authorised_by,
+            "reference": remedy_reference(order.remedy.kind, order.idempotency_key),
+            "created_at": _now(),
+        }
+        reference, duplicate = await asyncio.to_thread(
+            self._insert_once, "remedy_ledger", row, "reference"
+        )
+        return RemedyReceipt(reference=reference, duplicate=duplicate)
+
+    async def page_manager(self, page: ManagerPage) -> PageReceipt:
+        """Queue the page once; a manager tool reads it from `pages()`."""
+        row = {
+            "idempotency_key": page.idempotency_key,
+            "page_id": reference_for("PG", page.idempotency_key),
+            "complaint_id": page.complaint_id,
+            "workflow_id": page.workflow_id,
+            "kind": page.kind.value,
+            "level": page.level,
+            "title": page.title,
+            "reason": page.reason,
+            "category": page.category.value,
+            "severity": page.severity.value,
+            "requested_kind": page.requested.kind.value if page.requested else None,
+            "requested_amount": money(page.requested.amount) if page.requested else None,
+            "respond_by": page.respond_by.isoformat() if page.respond_by else None,
+            "summary": page.summary,
+            "created_at": _now(),
+        }
+        page_id, duplicate = await asyncio.to_thread(
+            self._insert_once, "manager_pages", row, "page_id"
+        )
+        return PageReceipt(page_id=page_id, duplicate=duplicate)
+
+    async def record_employee_follow_up(self, note: EmployeeFollowUp) -> EmployeeFollowUpReceipt:
+        """Record the coaching follow-up once."""
+        row = {
+            "idempotency_key": note.idempotency_key,
+            "complaint_id": note.complaint_id,
+            "employee_reference": note.employee_reference,
+            "manager_id": note.manager_id,
+            "outcome": note.outcome,
+            "reference": reference_for("EF", note.idempotency_key),
+            "created_at": _now(),
+        }
+        reference, duplicate = await asyncio.to_thread(
+            self._insert_once, "employee_follow_ups", row, "reference"
+        )
+        return EmployeeFollowUpReceipt(reference=reference, duplicate=duplicate)
+
+    async def aclose(self) -> None:
+        """Nothing to release: connections live only for one call."""
+
+    # -- read side (tests, demo, CLI) ---------------------------------------------------
+
+    def messages(self, complaint_id: str | None = None) -> list[OutboxEntry]:
+        """Messages in send order; all complaints when `complaint_id` is None."""
+        return [OutboxEntry.model_validate(r) for r in self._select("outbox", complaint_id)]
+
+    def remedies(self, complaint_id: str | None = None) -> list[LedgerEntry]:
+        return [LedgerEntry.model_validate(r) for r in self._select("remedy_ledger", complaint_id)]
+
+    def pages(self, complaint_id: str | None = None) -> list[PageEntry]:
+        return [_page_entry(r) for r in self._select("manager_pages", complaint_id)]
+
+    def employee_follow_ups(self, complaint_id: str | None = None) -> list[EmployeeFollowUpEntry]:
+        rows = self._select("employee_follow_ups", complaint_id)
+        return [EmployeeFollowUpEntry.model_validate(r) for r in rows]
+
+    def count_remedies(self) -> int:
+        """Across all complaints: the number tests use to prove nothing was applied twice."""
+        with self._connect() as conn:
+            return int(conn.execute("SELECT COUNT(*) FROM remedy_ledger").fetchone()[0])
+
+    # -- plumbing -----------------------------------------------------------------------
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        # Autocommit (isolation_level=None): every statement is its own transaction.
+        conn = sqlite3.connect(self._db_path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    def _insert_once(self, table: str, row: Mapping[str, object], receipt: str) -> tuple[str, bool]:
+        """Insert unless the key exists; return (stored receipt value, was it a duplicate).
+
+        ON CONFLICT DO NOTHING is atomic under SQLite's single writer, so concurrent
+        retries with one key yield exactly one row and one non-duplicate receipt.
+        """
+        columns = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        with self._connect() as conn:
+            inserted = conn.execute(
+                f"INSERT INTO {table} ({columns}) VALUES ({marks}) "
+                "ON CONFLICT(idempotency_key) DO NOTHING",
+                tuple(row.values()),
+            ).rowcount
+            if inserted == 1:
+                return str(row[receipt]), False
+            stored = conn.execute(
+                f"SELECT {receipt} FROM {table} WHERE idempotency_key = ?",
+                (row["idempotency_key"],),
+            ).fetchone()
+            return str(stored[0]), True
+
+    def _select(self, table: str, complaint_id: str | None) -> list[dict[str, object]]:
+        query = f"SELECT * FROM {table}"
+        params: tuple[str, ...] = ()
+        if complaint_id is not None:
+            query += " WHERE complaint_id = ?"
+            params = (complaint_id,)
+        with self._connect() as conn:
+            return [dict(r) for r in conn.execute(query + " ORDER BY seq", params)]
+
+
+def _page_entry(row: dict[str, object]) -> PageEntry:
+    kind, amount = row.pop("requested_kind"), row.pop("requested_amount")
+    requested = Remedy(kind=RemedyKind(kind), amount=Decimal(str(amount))) if kind else None
+    return PageEntry.model_validate({**row, "requested": requested})

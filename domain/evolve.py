@@ -1,0 +1,163 @@
+"""State is a fold of events: `state = fold(events)`.
+
+Pure and total: given the same events it always yields the same state, which
+is what lets Temporal replay a complaint and lets tests check it without a server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import reduce
+
+from schemas import events as ev
+from schemas.events import DomainEvent
+from schemas.messages import Outcome
+from schemas.state import ComplaintState, Escalation, Status
+
+
+def evolve(state: ComplaintState, event: DomainEvent) -> ComplaintState:
+    """Apply one event. Answers to the customer also fulfil any promised callback."""
+    return state.model_copy(update=_changes(state, event))
+
+
+def fold(events: Iterable[DomainEvent]) -> ComplaintState:
+    return reduce(evolve, events, ComplaintState())
+
+
+def _changes(state: ComplaintState, event: DomainEvent) -> dict:  # noqa: C901 - one case per event
+    match event:
+        case ev.Received(intake=intake, policy_version=version):
+            return {"intake": intake, "policy_version": version, "status": Status.RECEIVED}
+        case ev.Acknowledged():
+            return {"acknowledged": True}
+        case ev.DetailsRequested(missing=missing, reply_by=reply_by):
+            return {
+                "missing_details": missing,
+                "reply_by": reply_by,
+                "status": Status.AWAITING_DETAILS,
+            }
+        case ev.DetailsProvided(details=details):
+            assert state.intake is not None
+            given = details.model_dump(exclude_none=True, exclude={"note"})
+            intake = state.intake.model_copy(update=given)
+            return {
+                "intake": intake,
+                "missing_details": [f for f in state.missing_details if f not in given],
+                "reply_by": None,
+                "status": Status.IN_PROGRESS,
+            }
+        case ev.DetailsDeadlinePassed(still_missing=missing):
+            return {"missing_details": missing, "reply_by": None, "status": Status.IN_PROGRESS}
+        case ev.Paused(reason=reason):
+            return {"paused_reason": reason, "status": Status.PAUSED}
+        case ev.SpecialistAssigned():
+            return {}
+        case ev.Resumed():
+            return {"paused_reason": None, "status": Status.IN_PROGRESS}
+        case ev.Apologised():
+            return {"apologised": True}
+        case ev.Thanked():
+            return {"thanked": True}
+        case ev.SolutionsProposed(options=options, default=default, choose_by=choose_by):
+            return {
+                "options": options,
+                "default_option": default,
+                "chosen": None,
+                "reply_by": choose_by,
+                "status": Status.AWAITING_CHOICE,
+                "callback_due": None,
+            }
+        case ev.SolutionChosen(remedy=remedy):
+            return {
+                "chosen": remedy,
+                "reply_by": None,
+                "status": Status.IN_PROGRESS,
+                "options": [],
+                "alternatives": [],
+            }
+        case ev.Declined(reasons=reasons, alternatives=alternatives, can_appeal=can_appeal) as e:
+            return {
+                "decline_reasons": reasons,
+                "alternatives": alternatives,
+                "can_appeal": can_appeal,
+                "reply_by": e.answer_by,
+                "status": Status.DECLINED,
+                "callback_due": None,
+                "escalation": None,
+            }
+        case ev.Appealed():
+            return {"appealed": True, "can_appeal": False, "status": Status.IN_PROGRESS}
+        case ev.Escalated(level=level, reason=reason, requested=requested) as e:
+            escalation = Escalation(
+                level=level,
+                reason=reason,
+                requested=requested,
+                policy_exception=e.policy_exception,
+                respond_by=e.respond_by,
+            )
+            return {
+                "escalation": escalation,
+                "escalations": state.escalations + 1,
+                "decision": None,
+                "status": Status.AWAITING_MANAGER,
+            }
+        case ev.ManagerNotified():
+            return {}
+        case ev.ManagerReminded(respond_by=respond_by):
+            assert state.escalation is not None
+            return {
+                "escalation": state.escalation.model_copy(
+                    update={"respond_by": respond_by, "reminded": True}
+                )
+            }
+        case ev.EscalatedToNextLevel(to_level=level, respond_by=respond_by):
+            assert state.escalation is not None
+            return {
+                "escalation": state.escalation.model_copy(
+                    update={"level": level, "respond_by": respond_by, "reminded": False}
+                )
+            }
+        case ev.ManagerDecided(decision=decision):
+            return {"decision": decision, "status": Status.IN_PROGRESS}
+        case ev.CallbackPromised(due=due):
+            return {"callback_due": due}
+        case ev.CallbackMade():
+            return {"callback_due": None, "callbacks_made": state.callbacks_made + 1}
+        case ev.RemedyExecuted(remedy=remedy):
+            return {"remedies_executed": [*state.remedies_executed, remedy]}
+        case ev.RemedyFailed():
+            return {}
+        case ev.Resolved(remedy=remedy, follow_up_at=follow_up_at):
+            return {
+                "resolved_with": remedy,
+                "follow_up_at": follow_up_at,
+                "status": Status.RESOLVED,
+                "escalation": None,
+                "callback_due": None,
+            }
+        case ev.FollowUpSent(reply_by=reply_by):
+            return {
+                "reply_by": reply_by,
+                "follow_ups_sent": state.follow_ups_sent + 1,
+                "status": Status.AWAITING_CONFIRMATION,
+            }
+        case ev.FixConfirmed():
+            return {"reply_by": None, "outcome": Outcome.RESOLVED_CONFIRMED}
+        case ev.Reopened():
+            return {
+                "reopen_count": state.reopen_count + 1,
+                "reply_by": None,
+                "follow_up_at": None,
+                "resolved_with": None,
+                "chosen": None,
+                "decision": None,
+                "appealed": False,
+                "status": Status.IN_PROGRESS,
+            }
+        case ev.EmployeeFollowUpRecorded(reference=reference):
+            return {"employee_follow_up": reference}
+        case ev.Withdrawn():
+            return {"outcome": Outcome.WITHDRAWN, "status": Status.IN_PROGRESS}
+        case ev.Closed(outcome=outcome):
+            return {"outcome": outcome, "status": Status.CLOSED, "callback_due": None}
+    raise TypeError(f"unknown event {event!r}")

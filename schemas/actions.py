@@ -1,0 +1,97 @@
+"""What customers, managers and staff can do to a complaint in flight.
+
+Each is a Temporal update argument; shape errors are caught here, state errors
+by the workflow's validators, so an invalid action never reaches history.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from schemas.intake import NonEmpty
+from schemas.remedies import Remedy, RemedyKind
+
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
+
+
+class CustomerChoice(BaseModel):
+    """The customer takes part in choosing the solution."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    remedy: RemedyKind
+
+
+class Appeal(BaseModel):
+    """The customer does not accept a refusal and asks for someone with more authority."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    reason: Reason
+
+
+class FollowUpAnswer(BaseModel):
+    """Did the fix work? 'Not fixed' reopens the complaint."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    fixed: bool
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+class Withdrawal(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class StaffResume(BaseModel):
+    """A specialist says the conversation can go on after an abusive episode."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    staff_id: NonEmpty
+    note: Reason
+
+
+class DecisionKind(StrEnum):
+    APPROVE = "approve"
+    """Grant the remedy that was asked for."""
+    OVERRIDE = "override"
+    """Grant a remedy the policy would refuse (no receipt, late): the complaint is legitimate."""
+    COUNTER = "counter"
+    """Offer the customer something else instead."""
+    DENY = "deny"
+
+
+class ManagerDecision(BaseModel):
+    """A manager acting on an escalation, as an identified person at a level."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: DecisionKind
+    manager_id: NonEmpty
+    level: int = Field(ge=1, le=10)
+    remedy: Remedy | None = None
+    reason: Reason | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> ManagerDecision:
+        if self.kind in (DecisionKind.OVERRIDE, DecisionKind.COUNTER) and self.remedy is None:
+            raise ValueError(f"a {self.kind.value} decision must name the remedy to grant")
+        if self.kind is not DecisionKind.APPROVE and not self.reason:
+            raise ValueError(f"a {self.kind.value} decision must give a reason")
+        return self
+
+
+class ActionReceipt(BaseModel):
+    """What an accepted action answers: where the complaint stands now."""
+
+    model_config = ConfigDict(frozen=True)
+
+    complaint_id: str
+    status: str
+    event_count: int

@@ -1,0 +1,249 @@
+"""Domain events: the complaint-and-resolution record, from first contact to closing.
+
+The workflow only ever appends these; the state is a fold over them
+(`domain.evolve.fold`), so the record and the state can never disagree.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from schemas.actions import ManagerDecision
+from schemas.intake import ComplaintIntake, CustomerDetails
+from schemas.messages import Outcome
+from schemas.remedies import DeclineReason, Remedy
+
+
+class EscalationReason(StrEnum):
+    BEYOND_AUTHORITY = "beyond_authority"
+    NO_RECEIPT = "no_receipt"
+    OUTSIDE_RETURN_WINDOW = "outside_return_window"
+    MISSING_DETAILS = "missing_details"
+    RUDE_EMPLOYEE = "rude_employee"
+    APPEAL = "appeal"
+    REOPENED_AGAIN = "reopened_again"
+    REMEDY_FAILED = "remedy_failed"
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    at: datetime
+
+
+class Received(_Event):
+    type: Literal["Received"] = "Received"
+    intake: ComplaintIntake
+    policy_version: str
+
+
+class Acknowledged(_Event):
+    type: Literal["Acknowledged"] = "Acknowledged"
+
+
+class DetailsRequested(_Event):
+    type: Literal["DetailsRequested"] = "DetailsRequested"
+    missing: list[str]
+    reply_by: datetime
+
+
+class DetailsProvided(_Event):
+    type: Literal["DetailsProvided"] = "DetailsProvided"
+    details: CustomerDetails
+
+
+class DetailsDeadlinePassed(_Event):
+    """We go on with what we know; what we cannot verify goes to a manager."""
+
+    type: Literal["DetailsDeadlinePassed"] = "DetailsDeadlinePassed"
+    still_missing: list[str]
+
+
+class Paused(_Event):
+    type: Literal["Paused"] = "Paused"
+    reason: str
+
+
+class SpecialistAssigned(_Event):
+    type: Literal["SpecialistAssigned"] = "SpecialistAssigned"
+    page_id: str
+
+
+class Resumed(_Event):
+    type: Literal["Resumed"] = "Resumed"
+    staff_id: str
+    note: str
+
+
+class Apologised(_Event):
+    type: Literal["Apologised"] = "Apologised"
+
+
+class Thanked(_Event):
+    type: Literal["Thanked"] = "Thanked"
+
+
+class SolutionsProposed(_Event):
+    type: Literal["SolutionsProposed"] = "SolutionsProposed"
+    options: list[Remedy]
+    default: Remedy
+    choose_by: datetime
+    proposed_by: str = "agent"
+
+
+class SolutionChosen(_Event):
+    type: Literal["SolutionChosen"] = "SolutionChosen"
+    remedy: Remedy
+    by: Literal["customer", "default"]
+
+
+class Declined(_Event):
+    type: Literal["Declined"] = "Declined"
+    requested: Remedy | None
+    reasons: list[DeclineReason]
+    alternatives: list[Remedy]
+    decided_by: str
+    can_appeal: bool
+    answer_by: datetime
+
+
+class Appealed(_Event):
+    type: Literal["Appealed"] = "Appealed"
+    reason: str
+
+
+class Escalated(_Event):
+    type: Literal["Escalated"] = "Escalated"
+    level: int
+    reason: EscalationReason
+    requested: Remedy | None
+    policy_exception: bool
+    """True when granting would break a rule: only an override may do that."""
+    respond_by: datetime
+
+
+class ManagerNotified(_Event):
+    type: Literal["ManagerNotified"] = "ManagerNotified"
+    level: int
+    page_id: str
+
+
+class ManagerReminded(_Event):
+    type: Literal["ManagerReminded"] = "ManagerReminded"
+    level: int
+    respond_by: datetime
+
+
+class EscalatedToNextLevel(_Event):
+    type: Literal["EscalatedToNextLevel"] = "EscalatedToNextLevel"
+    from_level: int
+    to_level: int
+    respond_by: datetime
+
+
+class ManagerDecided(_Event):
+    type: Literal["ManagerDecided"] = "ManagerDecided"
+    decision: ManagerDecision
+
+
+class CallbackPromised(_Event):
+    type: Literal["CallbackPromised"] = "CallbackPromised"
+    due: datetime
+
+
+class CallbackMade(_Event):
+    type: Literal["CallbackMade"] = "CallbackMade"
+    promised_for: datetime
+
+
+class RemedyExecuted(_Event):
+    type: Literal["RemedyExecuted"] = "RemedyExecuted"
+    remedy: Remedy
+    reference: str
+    authorised_by: str
+
+
+class RemedyFailed(_Event):
+    type: Literal["RemedyFailed"] = "RemedyFailed"
+    remedy: Remedy
+    error: str
+
+
+class Resolved(_Event):
+    type: Literal["Resolved"] = "Resolved"
+    remedy: Remedy
+    follow_up_at: datetime
+
+
+class FollowUpSent(_Event):
+    type: Literal["FollowUpSent"] = "FollowUpSent"
+    reply_by: datetime
+    reminder: bool
+
+
+class FixConfirmed(_Event):
+    type: Literal["FixConfirmed"] = "FixConfirmed"
+    comment: str | None = None
+
+
+class Reopened(_Event):
+    type: Literal["Reopened"] = "Reopened"
+    comment: str | None = None
+
+
+class EmployeeFollowUpRecorded(_Event):
+    type: Literal["EmployeeFollowUpRecorded"] = "EmployeeFollowUpRecorded"
+    employee_reference: str | None
+    reference: str
+
+
+class Withdrawn(_Event):
+    type: Literal["Withdrawn"] = "Withdrawn"
+    reason: str | None = None
+
+
+class Closed(_Event):
+    type: Literal["Closed"] = "Closed"
+    outcome: Outcome
+
+
+DomainEvent = Annotated[
+    Received
+    | Acknowledged
+    | DetailsRequested
+    | DetailsProvided
+    | DetailsDeadlinePassed
+    | Paused
+    | SpecialistAssigned
+    | Resumed
+    | Apologised
+    | Thanked
+    | SolutionsProposed
+    | SolutionChosen
+    | Declined
+    | Appealed
+    | Escalated
+    | ManagerNotified
+    | ManagerReminded
+    | EscalatedToNextLevel
+    | ManagerDecided
+    | CallbackPromised
+    | CallbackMade
+    | RemedyExecuted
+    | RemedyFailed
+    | Resolved
+    | FollowUpSent
+    | FixConfirmed
+    | Reopened
+    | EmployeeFollowUpRecorded
+    | Withdrawn
+    | Closed,
+    Field(discriminator="type"),
+]
+
+EVENT_LIST = TypeAdapter(list[DomainEvent])
+"""Parses an event log (e.g. a query result) back into typed events."""

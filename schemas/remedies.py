@@ -1,0 +1,40 @@
+"""Remedies we can offer, and the offers themselves."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class RemedyKind(StrEnum):
+    REPLACEMENT = "replacement"
+    REFUND = "refund"
+    STORE_CREDIT = "store_credit"
+    REPAIR = "repair"
+    DISCOUNT = "discount"
+    EXPLANATION = "explanation"
+    """Sometimes the 'defect' is unfamiliarity with the product: explaining it solves it."""
+
+
+class Remedy(BaseModel):
+    """One concrete way to make things right, with what it costs the company."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: RemedyKind
+    amount: Decimal = Field(default=Decimal("0"), ge=0, le=1_000_000, decimal_places=2)
+
+    def label(self) -> str:
+        return f"{self.kind.value} {self.amount}" if self.amount else self.kind.value
+
+
+class DeclineReason(BaseModel):
+    """A refusal explained: the rule, and why the rule exists."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: str
+    rule: str
+    why_policy_exists: str

@@ -1,0 +1,87 @@
+"""Where a complaint stands: derived from its events, never stored on its own."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from schemas.actions import ManagerDecision
+from schemas.events import EscalationReason
+from schemas.intake import ComplaintIntake
+from schemas.messages import Outcome
+from schemas.remedies import DeclineReason, Remedy
+
+
+class Status(StrEnum):
+    RECEIVED = "received"
+    AWAITING_DETAILS = "awaiting_details"
+    PAUSED = "paused"
+    IN_PROGRESS = "in_progress"
+    AWAITING_CHOICE = "awaiting_choice"
+    DECLINED = "declined"
+    """Refused by policy: the customer may take an alternative or appeal."""
+    AWAITING_MANAGER = "awaiting_manager"
+    RESOLVED = "resolved"
+    """Remedy carried out; the follow-up timer runs."""
+    AWAITING_CONFIRMATION = "awaiting_confirmation"
+    CLOSED = "closed"
+
+
+class Escalation(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    level: int
+    reason: EscalationReason
+    requested: Remedy | None
+    policy_exception: bool
+    respond_by: datetime
+    reminded: bool = False
+
+
+class ComplaintState(BaseModel):
+    """The fold of a complaint's events; see `domain.evolve`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    status: Status = Status.RECEIVED
+    intake: ComplaintIntake | None = None
+    policy_version: str | None = None
+    acknowledged: bool = False
+    apologised: bool = False
+    thanked: bool = False
+    missing_details: list[str] = Field(default_factory=list)
+    reply_by: datetime | None = None
+    paused_reason: str | None = None
+    options: list[Remedy] = Field(default_factory=list)
+    default_option: Remedy | None = None
+    chosen: Remedy | None = None
+    decline_reasons: list[DeclineReason] = Field(default_factory=list)
+    alternatives: list[Remedy] = Field(default_factory=list)
+    can_appeal: bool = False
+    appealed: bool = False
+    escalation: Escalation | None = None
+    escalations: int = 0
+    decision: ManagerDecision | None = None
+    callback_due: datetime | None = None
+    callbacks_made: int = 0
+    remedies_executed: list[Remedy] = Field(default_factory=list)
+    resolved_with: Remedy | None = None
+    follow_up_at: datetime | None = None
+    follow_ups_sent: int = 0
+    reopen_count: int = 0
+    employee_follow_up: str | None = None
+    outcome: Outcome | None = None
+
+    @property
+    def complaint_id(self) -> str:
+        return self.intake.complaint_id if self.intake else ""
+
+    @property
+    def closed(self) -> bool:
+        return self.status is Status.CLOSED
+
+    @property
+    def escalation_level(self) -> int:
+        return self.escalation.level if self.escalation else 0

