@@ -1,0 +1,42 @@
+"""A time-skipping Temporal test server, a real worker, real activities on a local backend."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from activities.local_backend import LocalBackend
+from workers.worker import build_worker
+
+
+@pytest_asyncio.fixture(scope="session")
+async def env() -> AsyncIterator[WorkflowEnvironment]:
+    server = shutil.which("temporal-test-server")
+    assert server, "temporal-test-server not on PATH: run through `make test`"
+    async with await WorkflowEnvironment.start_time_skipping(
+        data_converter=pydantic_data_converter, test_server_existing_path=server
+    ) as env:
+        yield env
+
+
+@pytest.fixture
+def backend(tmp_path: Path) -> LocalBackend:
+    return LocalBackend(tmp_path / "complaints.db")
+
+
+@pytest.fixture
+def task_queue() -> str:
+    return f"complaints-{uuid.uuid4()}"
+
+
+@pytest_asyncio.fixture
+async def worker(env: WorkflowEnvironment, backend: LocalBackend, task_queue: str):
+    async with build_worker(env.client, task_queue, backend) as running:
+        yield running

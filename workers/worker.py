@@ -1,0 +1,65 @@
+"""The complaint worker: registers the workflow and its activities on one task queue."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Worker
+
+from activities.backend import ComplaintBackend
+from activities.complaint_activities import ComplaintActivities
+from activities.local_backend import LocalBackend
+from workers.config import Settings
+from workflows.complaint import ComplaintWorkflow
+
+
+def load_settings() -> Settings:
+    return Settings.from_env()
+
+
+def make_backend(settings: Settings) -> ComplaintBackend:
+    """The embedded local backend needs no outside service; others plug in here."""
+    if settings.backend != "local":
+        raise ValueError(f"unknown COMPLAINTS_BACKEND {settings.backend!r} (known: local)")
+    return LocalBackend(settings.local_db)
+
+
+def build_worker(client: Client, task_queue: str, backend: ComplaintBackend) -> Worker:
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=[ComplaintWorkflow],
+        activities=ComplaintActivities(backend).as_list(),
+    )
+
+
+async def run_worker(client: Client, settings: Settings, stop: asyncio.Event) -> None:
+    """Run until `stop` is set, then shut down gracefully and release the backend."""
+    backend = make_backend(settings)
+    try:
+        async with build_worker(client, settings.task_queue, backend):
+            await stop.wait()
+    finally:
+        await backend.aclose()
+
+
+async def _main() -> None:
+    settings = load_settings()
+    client = await Client.connect(
+        settings.temporal_address,
+        namespace=settings.namespace,
+        data_converter=pydantic_data_converter,
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    print(f"worker on task queue {settings.task_queue!r} at {settings.temporal_address}")
+    await run_worker(client, settings, stop)
+
+
+if __name__ == "__main__":
+    asyncio.run(_main())
