@@ -72,6 +72,7 @@ class ComplaintWorkflow:
         self._policy = input.policy
         self._events: list[DomainEvent] = []
         self._state = ComplaintState()
+        self._waiting_on: str | None = None
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -427,6 +428,7 @@ class ComplaintWorkflow:
                 await self._promise_callback(MessageKind.CALLBACK)
                 continue
             wake = min(until, due) if due is not None else until
+            self._waiting_on = summary
             try:
                 await workflow.wait_condition(
                     lambda: done() or self._state.outcome is Outcome.WITHDRAWN,
@@ -435,6 +437,8 @@ class ComplaintWorkflow:
                 )
             except TimeoutError:
                 pass
+            finally:
+                self._waiting_on = None
 
     async def _promise_callback(self, kind: MessageKind) -> None:
         """Call back when promised, even without news, and say when the next call comes."""
@@ -527,6 +531,11 @@ class ComplaintWorkflow:
     @workflow.query
     def events(self) -> list[DomainEvent]:
         return self._events
+
+    @workflow.query
+    def waiting_on(self) -> str | None:
+        """What the complaint is waiting for right now (a person or a timer), if anything."""
+        return self._waiting_on
 
     # ------------------------------------------------------------------ customer updates
 

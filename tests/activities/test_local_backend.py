@@ -115,7 +115,8 @@ async def test_messages_come_back_in_send_order_per_complaint(backend: LocalBack
     sends = [("k-c", MessageKind.ACKNOWLEDGEMENT), ("k-a", MessageKind.APOLOGY)]
     sends += [("k-b", MessageKind.CLOSING)]
     for key, kind in sends:
-        await backend.deliver_message(message(key, kind=kind), RenderedMessage(subject=key, body=""))
+        rendered = RenderedMessage(subject=key, body="")
+        await backend.deliver_message(message(key, kind=kind), rendered)
     await backend.deliver_message(message("other", "C-2"), RenderedMessage(subject="x", body=""))
 
     assert [(m.idempotency_key, m.kind) for m in backend.messages("C-1")] == sends

@@ -1,0 +1,114 @@
+"""Drives one complaint through the time-skipping server as customers and managers would."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from temporalio.client import (
+    WorkflowExecutionStatus,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+)
+from temporalio.exceptions import ApplicationError
+from temporalio.testing import WorkflowEnvironment
+
+from activities.local_backend import LocalBackend
+from schemas.complaint import ComplaintInput, ComplaintResult, workflow_id_for
+from schemas.events import DomainEvent
+from schemas.intake import ComplaintIntake
+from schemas.policy import CompanyPolicy
+from schemas.state import ComplaintState, Status
+from workflows.complaint import ComplaintWorkflow
+
+
+@dataclass
+class Complaint:
+    env: WorkflowEnvironment
+    handle: WorkflowHandle
+    backend: LocalBackend
+    complaint_id: str
+
+    @classmethod
+    async def file(
+        cls,
+        env: WorkflowEnvironment,
+        backend: LocalBackend,
+        task_queue: str,
+        intake: ComplaintIntake,
+        policy: CompanyPolicy | None = None,
+    ) -> Complaint:
+        handle = await env.client.start_workflow(
+            ComplaintWorkflow.run,
+            ComplaintInput(intake=intake, policy=policy or CompanyPolicy()),
+            id=workflow_id_for(intake.complaint_id),
+            task_queue=task_queue,
+        )
+        return cls(env, handle, backend, intake.complaint_id)
+
+    async def state(self) -> ComplaintState:
+        return await self.handle.query(ComplaintWorkflow.state)
+
+    async def until(self, status: Status, timeout: float = 30) -> ComplaintState:
+        """Poll in real time (no skipping) until the complaint reaches `status` and settles.
+
+        Settled means the workflow is inside a wait, for people or timers, so what
+        we assert next cannot race its progress.
+        """
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            state = await self.state()
+            if state.status is status and await self._settled():
+                return state
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"still {state.status} after {timeout}s, wanted {status}")
+            await asyncio.sleep(0.05)
+
+    async def _settled(self) -> bool:
+        return await self.handle.query(ComplaintWorkflow.waiting_on) is not None
+
+    async def until_event(self, event_type: str, timeout: float = 30) -> None:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while event_type not in await self.event_types() or not await self._settled():
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"no {event_type} after {timeout}s: {await self.event_types()}")
+            await asyncio.sleep(0.05)
+
+    async def skip(self, duration: timedelta) -> None:
+        """Let durable time pass: timers fire as if days went by."""
+        await self.env.sleep(duration)
+
+    async def events(self) -> list[DomainEvent]:
+        return await self.handle.query(ComplaintWorkflow.events)
+
+    async def event_types(self) -> list[str]:
+        return [e.type for e in await self.events()]
+
+    def messages(self) -> list[str]:
+        """What the customer actually received, in order."""
+        return [m.kind for m in self.backend.messages(self.complaint_id)]
+
+    async def act(self, update: Any, arg: Any) -> Any:
+        return await self.handle.execute_update(update, arg)
+
+    async def refused(self, update: Any, arg: Any) -> str:
+        """Send an invalid action; assert it was rejected and left history as it was."""
+        before = await self.event_types()
+        try:
+            await self.handle.execute_update(update, arg)
+        except WorkflowUpdateFailedError as failure:
+            cause = failure.cause
+            assert isinstance(cause, ApplicationError), cause
+            after = await self.event_types()
+            assert after == before, (before, after)
+            return cause.message
+        raise AssertionError(f"{update} with {arg!r} was accepted")
+
+    async def terminate_if_open(self) -> None:
+        if (await self.handle.describe()).status is WorkflowExecutionStatus.RUNNING:
+            await self.handle.terminate(reason="test finished")
+
+    async def result(self) -> ComplaintResult:
+        return await self.handle.result()
