@@ -47,8 +47,7 @@ WHY_POLICY_EXISTS: dict[EscalationReason, str] = {
         "for every customer."
     ),
     EscalationReason.BEYOND_AUTHORITY: (
-        "Larger amounts are approved by a manager so that every customer is treated "
-        "the same way."
+        "Larger amounts are approved by a manager so that every customer is treated the same way."
     ),
     EscalationReason.MISSING_DETAILS: (
         "We can only carry out a refund or replacement for a purchase we can find."
@@ -61,9 +60,7 @@ def why_policy_exists(reason: EscalationReason) -> str:
     return WHY_POLICY_EXISTS.get(reason, _DEFAULT_WHY)
 
 
-def decide(
-    intake: ComplaintIntake, remedy: Remedy, policy: CompanyPolicy, today: date
-) -> Decision:
+def decide(intake: ComplaintIntake, remedy: Remedy, policy: CompanyPolicy, today: date) -> Decision:
     """What the agent may do with the remedy the customer chose."""
     if remedy.kind in policy.receipt_required_for:
         if intake.purchase_date is not None:

@@ -6,21 +6,18 @@ action never reaches the complaint's history.
 
 from __future__ import annotations
 
+from domain.errors import InvalidAction
 from schemas.actions import CustomerChoice, DecisionKind, ManagerDecision
 from schemas.intake import CustomerDetails
 from schemas.policy import CompanyPolicy
 from schemas.remedies import Remedy
 from schemas.state import ComplaintState, Status
 
-from domain.errors import InvalidAction
-
 
 def _require(state: ComplaintState, allowed: set[Status], action: str) -> None:
     if state.status not in allowed:
         wanted = " or ".join(sorted(s.value for s in allowed))
-        raise InvalidAction(
-            f"cannot {action}: the complaint is {state.status.value}, not {wanted}"
-        )
+        raise InvalidAction(f"cannot {action}: the complaint is {state.status.value}, not {wanted}")
 
 
 def check_details(state: ComplaintState, details: CustomerDetails) -> None:

@@ -86,9 +86,7 @@ class CompanyPolicy(BaseModel):
     receipt_required_for: frozenset[RemedyKind] = frozenset(
         {RemedyKind.REFUND, RemedyKind.REPLACEMENT}
     )
-    remedy_catalogue: dict[Category, list[RemedyKind]] = Field(
-        default_factory=_default_catalogue
-    )
+    remedy_catalogue: dict[Category, list[RemedyKind]] = Field(default_factory=_default_catalogue)
     repair_cost_ratio: Decimal = Field(default=Decimal("0.30"), ge=0, le=1)
     discount_ratio: Decimal = Field(default=Decimal("0.20"), ge=0, le=1)
     goodwill_amount: Decimal = Field(default=Decimal("20"), ge=0)

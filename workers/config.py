@@ -27,7 +27,9 @@ class Settings(BaseModel):
     def from_env(cls) -> Settings:
         env = os.environ
         return cls(
-            temporal_address=env.get("TEMPORAL_ADDRESS", cls.model_fields["temporal_address"].default),
+            temporal_address=env.get(
+                "TEMPORAL_ADDRESS", cls.model_fields["temporal_address"].default
+            ),
             namespace=env.get("TEMPORAL_NAMESPACE", "default"),
             task_queue=env.get("COMPLAINTS_TASK_QUEUE", TASK_QUEUE),
             data_dir=Path(env.get("COMPLAINTS_DATA_DIR", "data")),

@@ -11,6 +11,7 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from decimal import Decimal
+from urllib.parse import quote
 
 from temporalio.client import Client, WorkflowHandle
 
@@ -276,4 +277,5 @@ async def run_demo(client: Client, ui_url: str) -> None:
         *(_play(client, ui_url, title, intake, script) for title, intake, script in _cases(run))
     )
     print("\n".join(lines))
-    print(f"\nAll demo complaints: {ui_url}/namespaces/default/workflows?query=WorkflowId+STARTS_WITH+%22complaint-demo-{run}%22\n")
+    query = quote(f'WorkflowId STARTS_WITH "complaint-demo-{run}"')
+    print(f"\nAll demo complaints: {ui_url}/namespaces/default/workflows?query={query}\n")

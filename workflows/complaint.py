@@ -19,8 +19,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 with workflow.unsafe.imports_passed_through():
     from activities.complaint_activities import ComplaintActivities
     from domain import guards
-    from domain.decisions import Decline, Escalate, Resolve, decide, default_option
-    from domain.decisions import manager_denial
+    from domain.decisions import Decline, Escalate, Resolve, decide, default_option, manager_denial
     from domain.errors import InvalidAction
     from domain.evolve import evolve
     from domain.listening import missing_details
@@ -79,7 +78,9 @@ class ComplaintWorkflow:
     @workflow.run
     async def run(self, input: ComplaintInput) -> ComplaintResult:
         intake = input.intake
-        self._record(ev.Received(at=self._now(), intake=intake, policy_version=self._policy.version))
+        self._record(
+            ev.Received(at=self._now(), intake=intake, policy_version=self._policy.version)
+        )
         try:
             await self._tell(MessageKind.ACKNOWLEDGEMENT)
             self._record(ev.Acknowledged(at=self._now()))
@@ -149,7 +150,7 @@ class ComplaintWorkflow:
         state = self._state
         if state.outcome is Outcome.WITHDRAWN:
             raise _Withdrawn()
-        if state.status is Status.AWAITING_MANAGER:
+        if state.escalation is not None:  # open, and perhaps already decided
             return await self._await_manager()
         if state.reopen_count > self._policy.reopens_before_escalation:
             last = next(e.remedy for e in reversed(self._events) if isinstance(e, ev.Resolved))
@@ -356,6 +357,7 @@ class ComplaintWorkflow:
 
     async def _follow_up(self) -> None:
         """Confirm the fix worked; 'not fixed' reopens, silence closes it unconfirmed."""
+
         def answered() -> bool:
             return self._state.outcome is not None or self._state.status is Status.IN_PROGRESS
 

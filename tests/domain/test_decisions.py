@@ -81,7 +81,9 @@ def test_far_outside_return_window_is_declined_with_why_and_alternatives():
 
 
 def test_missing_order_reference_for_refund_goes_to_a_manager():
-    decision = decide(intake(order_reference=None), remedy(RemedyKind.REFUND, "49.90"), POLICY, TODAY)
+    decision = decide(
+        intake(order_reference=None), remedy(RemedyKind.REFUND, "49.90"), POLICY, TODAY
+    )
     assert decision == Escalate(EscalationReason.MISSING_DETAILS, policy_exception=True)
 
 
@@ -122,9 +124,7 @@ def test_default_option_is_the_first_the_agent_may_grant():
 def test_alternatives_fall_back_to_goodwill_credit():
     expensive = intake(category=Category.DELIVERY, amount=Decimal("5000"))
     refused = remedy(RemedyKind.REFUND, "5000")
-    assert alternatives(expensive, POLICY, refused) == [
-        remedy(RemedyKind.STORE_CREDIT, "20.00")
-    ]
+    assert alternatives(expensive, POLICY, refused) == [remedy(RemedyKind.STORE_CREDIT, "20.00")]
 
 
 def test_manager_denial_keeps_the_why():

@@ -34,9 +34,7 @@ def test_details_fill_the_intake_and_shrink_what_is_missing():
     state = fold(
         [
             ev.Received(at=at(0), intake=INTAKE, policy_version="v1"),
-            ev.DetailsRequested(
-                at=at(1), missing=["order_reference", "amount"], reply_by=at(60)
-            ),
+            ev.DetailsRequested(at=at(1), missing=["order_reference", "amount"], reply_by=at(60)),
             ev.DetailsProvided(at=at(5), details=CustomerDetails(order_reference="ORD-9")),
         ]
     )
@@ -62,7 +60,9 @@ def test_escalation_reminder_and_next_level():
     )
     assert state.status is Status.AWAITING_MANAGER
     assert state.escalation.reminded and state.escalation.respond_by == at(90)
-    state = evolve(state, ev.EscalatedToNextLevel(at=at(90), from_level=1, to_level=2, respond_by=at(150)))
+    state = evolve(
+        state, ev.EscalatedToNextLevel(at=at(90), from_level=1, to_level=2, respond_by=at(150))
+    )
     assert state.escalation_level == 2 and not state.escalation.reminded
     decision = ManagerDecision(kind=DecisionKind.APPROVE, manager_id="m-2", level=2)
     state = evolve(state, ev.ManagerDecided(at=at(100), decision=decision))

@@ -47,7 +47,9 @@ def escalated(requested: Remedy | None, exception: bool, level: int = 1):
     return fold(events)
 
 
-def decision(kind: DecisionKind, level: int = 1, amount: str | None = None, reason: str | None = None):
+def decision(
+    kind: DecisionKind, level: int = 1, amount: str | None = None, reason: str | None = None
+):
     remedy = Remedy(kind=RemedyKind.REFUND, amount=Decimal(amount)) if amount else None
     return ManagerDecision(kind=kind, manager_id="m-1", level=level, remedy=remedy, reason=reason)
 
@@ -56,7 +58,9 @@ REFUND_400 = Remedy(kind=RemedyKind.REFUND, amount=Decimal("400"))
 
 
 def test_manager_within_limit_may_approve():
-    guards.check_manager_decision(escalated(REFUND_400, False), decision(DecisionKind.APPROVE), POLICY)
+    guards.check_manager_decision(
+        escalated(REFUND_400, False), decision(DecisionKind.APPROVE), POLICY
+    )
 
 
 def test_manager_over_limit_is_refused_with_the_limit():
@@ -89,7 +93,9 @@ def test_no_decision_unless_awaiting_a_manager():
 
 def test_nothing_to_approve_without_a_remedy():
     with pytest.raises(InvalidAction, match="name the remedy"):
-        guards.check_manager_decision(escalated(None, False), decision(DecisionKind.APPROVE), POLICY)
+        guards.check_manager_decision(
+            escalated(None, False), decision(DecisionKind.APPROVE), POLICY
+        )
 
 
 def test_deny_and_override_need_reasons():

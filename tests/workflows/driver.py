@@ -51,7 +51,9 @@ class Complaint:
     async def state(self) -> ComplaintState:
         return await self.handle.query(ComplaintWorkflow.state)
 
-    async def until(self, status: Status, timeout: float = 30) -> ComplaintState:
+    async def until(
+        self, status: Status, timeout: float = 30, settled: bool = True
+    ) -> ComplaintState:
         """Poll in real time (no skipping) until the complaint reaches `status` and settles.
 
         Settled means the workflow is inside a wait, for people or timers, so what
@@ -60,7 +62,7 @@ class Complaint:
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
             state = await self.state()
-            if state.status is status and await self._settled():
+            if state.status is status and (not settled or await self._settled()):
                 return state
             if asyncio.get_running_loop().time() > deadline:
                 raise AssertionError(f"still {state.status} after {timeout}s, wanted {status}")
@@ -69,11 +71,13 @@ class Complaint:
     async def _settled(self) -> bool:
         return await self.handle.query(ComplaintWorkflow.waiting_on) is not None
 
-    async def until_event(self, event_type: str, timeout: float = 30) -> None:
+    async def until_event(self, event_type: str, timeout: float = 30, settled: bool = True) -> None:
         deadline = asyncio.get_running_loop().time() + timeout
-        while event_type not in await self.event_types() or not await self._settled():
+        while event_type not in await self.event_types() or (settled and not await self._settled()):
             if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError(f"no {event_type} after {timeout}s: {await self.event_types()}")
+                raise AssertionError(
+                    f"no {event_type} after {timeout}s: {await self.event_types()}"
+                )
             await asyncio.sleep(0.05)
 
     async def skip(self, duration: timedelta) -> None:

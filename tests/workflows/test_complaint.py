@@ -6,12 +6,13 @@ received (the local outbox), in order.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest
 import pytest_asyncio
 
+from activities.local_backend import LocalBackend
 from schemas.actions import (
     Appeal,
     CustomerChoice,
@@ -23,12 +24,13 @@ from schemas.actions import (
 )
 from schemas.events import EscalationReason
 from schemas.intake import Category, CustomerDetails
-from schemas.messages import Outcome
+from schemas.messages import MessageKind, Outcome
 from schemas.policy import CompanyPolicy
 from schemas.remedies import Remedy, RemedyKind
 from schemas.state import Status
 from tests.factories import make_intake
 from tests.workflows.driver import Complaint
+from workers.worker import build_worker
 from workflows.complaint import ComplaintWorkflow as W
 
 POLICY = CompanyPolicy()
@@ -94,7 +96,11 @@ async def test_resolve_within_authority_then_fix_confirmed(file):
     ]
     assert complaint.messages() == [*OPENING_MESSAGES, "resolution", "follow_up", "closing"]
     [ledger] = complaint.backend.remedies(complaint.complaint_id)
-    assert (ledger.kind, ledger.amount, ledger.authorised_by) == ("replacement", Decimal("49.90"), "agent")
+    assert (ledger.kind, ledger.amount, ledger.authorised_by) == (
+        "replacement",
+        Decimal("49.90"),
+        "agent",
+    )
 
 
 async def test_decline_far_outside_return_window_then_silence_closes(file):
@@ -254,7 +260,9 @@ async def test_silent_manager_is_reminded_then_next_level_and_callbacks_are_kept
     assert state.escalation.level == 2
 
     # Two days after the promise, with no news, the customer still gets the callback.
-    await complaint.skip(DAYS.callback_interval - DAYS.manager_response - DAYS.manager_after_reminder)
+    await complaint.skip(
+        DAYS.callback_interval - DAYS.manager_response - DAYS.manager_after_reminder
+    )
     await complaint.until_event("CallbackMade")
 
     assert "level 2" in await complaint.refused(W.decide_escalation, manager(DecisionKind.APPROVE))
@@ -374,9 +382,7 @@ async def test_missing_details_are_asked_for_and_the_deadline_moves_on(file):
 async def test_details_given_in_time_complete_the_complaint(file):
     complaint = await file(order_reference=None, amount=None)
     await complaint.until(Status.AWAITING_DETAILS)
-    assert "cannot choose" in await complaint.refused(
-        W.choose_solution, choose(RemedyKind.REFUND)
-    )
+    assert "cannot choose" in await complaint.refused(W.choose_solution, choose(RemedyKind.REFUND))
     await complaint.act(
         W.provide_details, CustomerDetails(order_reference="ORD-77", amount=Decimal("80"))
     )
@@ -463,6 +469,42 @@ async def test_rude_employee_goes_to_a_manager_at_once_and_the_employee_is_follo
     ]
     [note] = complaint.backend.employee_follow_ups(complaint.complaint_id)
     assert (note.employee_reference, note.manager_id) == ("EMP-17", "manager-1")
+
+
+class _HeldBackend(LocalBackend):
+    """Holds one kind of message until released, to order events deterministically."""
+
+    def __init__(self, path, held: MessageKind) -> None:
+        super().__init__(path)
+        self.held, self.release = held, asyncio.Event()
+
+    async def deliver_message(self, message, rendered):
+        if message.kind is self.held:
+            await self.release.wait()
+        return await super().deliver_message(message, rendered)
+
+
+async def test_a_manager_may_decide_before_we_finish_apologising(env, tmp_path, task_queue):
+    backend = _HeldBackend(tmp_path / "held.db", held=MessageKind.THANKS)
+    intake = make_intake(
+        category=Category.RUDE_EMPLOYEE,
+        description="The delivery driver insulted me at my door",
+        amount=None,
+    )
+    async with build_worker(env.client, task_queue, backend):
+        complaint = await Complaint.file(env, backend, task_queue, intake)
+        await complaint.until_event("Apologised", settled=False)
+        credit = Remedy(kind=RemedyKind.STORE_CREDIT, amount=Decimal("30"))
+        await complaint.act(W.decide_escalation, manager(DecisionKind.APPROVE, remedy=credit))
+        backend.release.set()
+        await complaint.until(Status.RESOLVED)
+        types = await complaint.event_types()
+        await complaint.terminate_if_open()
+
+    assert types.index("ManagerDecided") < types.index("Thanked")
+    assert "SolutionsProposed" not in types
+    [ledger] = backend.remedies(complaint.complaint_id)
+    assert (ledger.kind, ledger.amount) == ("store_credit", Decimal("30.00"))
 
 
 async def test_customer_may_withdraw_while_waiting_for_a_manager(file):
