@@ -50,7 +50,7 @@ def _changes(state: ComplaintState, event: DomainEvent) -> dict:  # noqa: C901 -
             return {"missing_details": missing, "reply_by": None, "status": Status.IN_PROGRESS}
         case ev.Paused(reason=reason):
             return {"paused_reason": reason, "status": Status.PAUSED}
-        case ev.SpecialistAssigned():
+        case ev.SpecialistAssigned() | ev.SpecialistReminded():
             return {}
         case ev.Resumed():
             return {"paused_reason": None, "status": Status.IN_PROGRESS}

@@ -73,6 +73,10 @@ class SpecialistAssigned(_Event):
     page_id: str
 
 
+class SpecialistReminded(_Event):
+    type: Literal["SpecialistReminded"] = "SpecialistReminded"
+
+
 class Resumed(_Event):
     type: Literal["Resumed"] = "Resumed"
     staff_id: str
@@ -219,6 +223,7 @@ DomainEvent = Annotated[
     | DetailsDeadlinePassed
     | Paused
     | SpecialistAssigned
+    | SpecialistReminded
     | Resumed
     | Apologised
     | Thanked

@@ -129,6 +129,7 @@ class ComplaintWorkflow:
             "specialist resumes the conversation",
         ):
             await self._page(PageKind.REMINDER, 1, "abusive conversation: still paused", specialist)
+            self._record(ev.SpecialistReminded(at=self._now()))
 
     async def _listen(self) -> None:
         """Ask closed questions for what is missing, and wait for the answer, not forever."""

@@ -71,9 +71,14 @@ class Complaint:
     async def _settled(self) -> bool:
         return await self.handle.query(ComplaintWorkflow.waiting_on) is not None
 
-    async def until_event(self, event_type: str, timeout: float = 30, settled: bool = True) -> None:
+    async def until_event(
+        self, event_type: str, timeout: float = 30, settled: bool = True, count: int = 1
+    ) -> None:
+        """Poll until `event_type` was recorded `count` times (and the workflow settled)."""
         deadline = asyncio.get_running_loop().time() + timeout
-        while event_type not in await self.event_types() or (settled and not await self._settled()):
+        while (await self.event_types()).count(event_type) < count or (
+            settled and not await self._settled()
+        ):
             if asyncio.get_running_loop().time() > deadline:
                 raise AssertionError(
                     f"no {event_type} after {timeout}s: {await self.event_types()}"

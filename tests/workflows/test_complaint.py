@@ -399,8 +399,8 @@ async def test_abusive_customer_is_paused_for_a_specialist_and_resumed(file):
     assert (page.kind, page.title) == ("specialist", POLICY.specialist_title)
     assert "cannot choose" in await complaint.refused(W.choose_solution, choose(RemedyKind.REFUND))
 
-    await complaint.skip(DAYS.specialist_review + timedelta(minutes=1))
-    await complaint.until_event("SpecialistAssigned")
+    await complaint.skip(2 * DAYS.specialist_review + timedelta(minutes=1))
+    await complaint.until_event("SpecialistReminded", count=2)
     await complaint.act(W.resume, StaffResume(staff_id="spec-4", note="Calm now, spoke by phone"))
     await complaint.until(Status.AWAITING_CHOICE)
 
@@ -409,6 +409,8 @@ async def test_abusive_customer_is_paused_for_a_specialist_and_resumed(file):
         "Acknowledged",
         "Paused",
         "SpecialistAssigned",
+        "SpecialistReminded",
+        "SpecialistReminded",
         "Resumed",
         "Apologised",
         "Thanked",
@@ -416,6 +418,7 @@ async def test_abusive_customer_is_paused_for_a_specialist_and_resumed(file):
     ]
     assert [p.kind for p in complaint.backend.pages(complaint.complaint_id)] == [
         "specialist",
+        "reminder",
         "reminder",
     ]
     assert "cannot resume" in await complaint.refused(
