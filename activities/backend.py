@@ -38,12 +38,54 @@ class RemedyRefusedError(Exception):
         return (type(self), (self.code, self.message))
 
 
+class BackendUnavailableError(Exception):
+    """The service could not answer now: 5xx, timeout, dropped connection, rate limit.
+
+    Worth retrying with the same idempotency key, so the activity leaves it retryable and
+    Temporal's retry policy does the backoff. `retry_after` (seconds) is the service's own
+    hint, when it gave one.
+    """
+
+    def __init__(
+        self, message: str, retry_after: float | None = None, status: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after
+        self.status = status
+        """The HTTP status, when there was an answer at all."""
+
+    def __reduce__(
+        self,
+    ) -> tuple[type[BackendUnavailableError], tuple[str, float | None, int | None]]:
+        return (type(self), (self.message, self.retry_after, self.status))
+
+
+class BackendContractError(Exception):
+    """The service rejected the request itself, or answered in a shape we cannot read.
+
+    A bug on one side of the contract, not a business answer: the same request can never
+    succeed, so the activity fails at once with the service's reason instead of retrying.
+    """
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+    def __reduce__(self) -> tuple[type[BackendContractError], tuple[str, int | None]]:
+        return (type(self), (self.message, self.status))
+
+
 @runtime_checkable
 class ComplaintBackend(Protocol):
     """Every side effect of the complaint workflow, each idempotent by its key.
 
     Implementations must make a repeated call with the same idempotency key a no-op
     that returns the original receipt with `duplicate=True`: activities are retried.
+    They raise `RemedyRefusedError` for a business refusal, `BackendContractError` for a
+    request that can never succeed, and anything else (ideally `BackendUnavailableError`)
+    for a failure worth retrying.
     """
 
     async def deliver_message(

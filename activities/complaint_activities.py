@@ -10,7 +10,9 @@ data and never reach the logs.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 import structlog
@@ -18,7 +20,12 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities import templates
-from activities.backend import ComplaintBackend, RemedyRefusedError
+from activities.backend import (
+    BackendContractError,
+    BackendUnavailableError,
+    ComplaintBackend,
+    RemedyRefusedError,
+)
 from schemas.effects import (
     EmployeeFollowUp,
     EmployeeFollowUpReceipt,
@@ -31,6 +38,10 @@ from schemas.messages import CustomerMessage, DeliveryReceipt
 
 REMEDY_REFUSED = "RemedyRefused"
 """ApplicationError type of a business refusal; details[0] is the `RemedyRefused` value."""
+BACKEND_CONTRACT_ERROR = "BackendContractError"
+"""Non-retryable: the service rejected the request itself; details[0] is the HTTP status."""
+BACKEND_UNAVAILABLE = "BackendUnavailable"
+"""Retryable: the service could not answer now; its Retry-After, if any, sets the next delay."""
 
 logger = structlog.get_logger()
 
@@ -44,6 +55,38 @@ def _log(complaint_id: str, idempotency_key: str, kind: str) -> Any:
         activity=activity.info().activity_type,
         attempt=activity.info().attempt,
     )
+
+
+@contextmanager
+def _backend_errors(log: Any) -> Iterator[None]:
+    """Give each backend failure the retry behaviour it needs; others stay retryable as raised.
+
+    A refusal or a broken contract fails the activity at once (retrying cannot change the
+    answer); an unavailable service is retried by the workflow's retry policy, sooner or
+    later as the service asked.
+    """
+    try:
+        yield
+    except RemedyRefusedError as refused:
+        log.warning("remedy.refused", code=refused.code.value)
+        raise ApplicationError(
+            refused.message, refused.code.value, type=REMEDY_REFUSED, non_retryable=True
+        ) from refused
+    except BackendContractError as broken:
+        # The reason stays out of logs (a service may echo personal data); the failure has it.
+        log.error("backend.contract_error", status=broken.status)
+        raise ApplicationError(
+            broken.message, broken.status, type=BACKEND_CONTRACT_ERROR, non_retryable=True
+        ) from broken
+    except BackendUnavailableError as down:
+        cause = type(down.__cause__).__name__ if down.__cause__ else None
+        log.warning(
+            "backend.unavailable", status=down.status, cause=cause, retry_after=down.retry_after
+        )
+        delay = timedelta(seconds=down.retry_after) if down.retry_after else None
+        raise ApplicationError(
+            down.message, type=BACKEND_UNAVAILABLE, next_retry_delay=delay
+        ) from down
 
 
 class ComplaintActivities:
@@ -65,8 +108,10 @@ class ComplaintActivities:
     async def send_customer_message(self, message: CustomerMessage) -> DeliveryReceipt:
         """Render here, not in the workflow: templates may change without breaking replay."""
         rendered = templates.render(message.kind, message.language, message.context)
-        receipt = await self._backend.deliver_message(message, rendered)
-        _log(message.complaint_id, message.idempotency_key, message.kind.value).info(
+        log = _log(message.complaint_id, message.idempotency_key, message.kind.value)
+        with _backend_errors(log):
+            receipt = await self._backend.deliver_message(message, rendered)
+        log.info(
             "customer_message.delivered",
             language=message.language.value,
             channel=message.channel.value,
@@ -79,21 +124,18 @@ class ComplaintActivities:
     async def execute_remedy(self, order: RemedyOrder) -> RemedyReceipt:
         """A refusal is final (non-retryable) so the workflow escalates instead of waiting."""
         log = _log(order.complaint_id, order.idempotency_key, order.remedy.kind.value)
-        try:
+        with _backend_errors(log):
             receipt = await self._backend.execute_remedy(order)
-        except RemedyRefusedError as refused:
-            log.warning("remedy.refused", code=refused.code.value)
-            raise ApplicationError(
-                refused.message, refused.code.value, type=REMEDY_REFUSED, non_retryable=True
-            ) from refused
         log.info("remedy.applied", reference=receipt.reference, duplicate=receipt.duplicate)
         return receipt
 
     @activity.defn
     async def notify_manager(self, page: ManagerPage) -> PageReceipt:
         """Page once per key, so a retry never wakes a manager twice."""
-        receipt = await self._backend.page_manager(page)
-        _log(page.complaint_id, page.idempotency_key, page.kind.value).info(
+        log = _log(page.complaint_id, page.idempotency_key, page.kind.value)
+        with _backend_errors(log):
+            receipt = await self._backend.page_manager(page)
+        log.info(
             "manager.paged", level=page.level, page_id=receipt.page_id, duplicate=receipt.duplicate
         )
         return receipt
@@ -101,8 +143,10 @@ class ComplaintActivities:
     @activity.defn
     async def record_employee_follow_up(self, note: EmployeeFollowUp) -> EmployeeFollowUpReceipt:
         """The employee's side is followed up too (coaching), recorded exactly once."""
-        receipt = await self._backend.record_employee_follow_up(note)
-        _log(note.complaint_id, note.idempotency_key, "employee_follow_up").info(
+        log = _log(note.complaint_id, note.idempotency_key, "employee_follow_up")
+        with _backend_errors(log):
+            receipt = await self._backend.record_employee_follow_up(note)
+        log.info(
             "employee_follow_up.recorded", reference=receipt.reference, duplicate=receipt.duplicate
         )
         return receipt
