@@ -3,11 +3,34 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from activities.http_backend import HttpBackendConfig
+
 TASK_QUEUE = "complaints"
+
+HTTP_ENV = {
+    "notify_url": "COMPLAINTS_HTTP_NOTIFY_URL",
+    "commerce_url": "COMPLAINTS_HTTP_COMMERCE_URL",
+    "staff_url": "COMPLAINTS_HTTP_STAFF_URL",
+    "hr_url": "COMPLAINTS_HTTP_HR_URL",
+    "token": "COMPLAINTS_HTTP_TOKEN",
+}
+"""Required with COMPLAINTS_BACKEND=http; COMPLAINTS_HTTP_TIMEOUT_S is optional."""
+
+
+def http_config_from_env(env: Mapping[str, str]) -> HttpBackendConfig:
+    """All four services or none: a half-configured worker must not start."""
+    missing = [name for name in HTTP_ENV.values() if not env.get(name)]
+    if missing:
+        raise ValueError(f"COMPLAINTS_BACKEND=http needs {', '.join(missing)}")
+    fields: dict[str, object] = {field: env[name] for field, name in HTTP_ENV.items()}
+    if env.get("COMPLAINTS_HTTP_TIMEOUT_S"):
+        fields["timeout_s"] = float(env["COMPLAINTS_HTTP_TIMEOUT_S"])
+    return HttpBackendConfig.model_validate(fields)
 
 
 class Settings(BaseModel):
@@ -18,6 +41,8 @@ class Settings(BaseModel):
     task_queue: str = TASK_QUEUE
     data_dir: Path = Path("data")
     backend: str = "local"
+    http: HttpBackendConfig | None = None
+    """Set when `backend` is "http"."""
 
     @property
     def local_db(self) -> Path:
@@ -34,4 +59,5 @@ class Settings(BaseModel):
             task_queue=env.get("COMPLAINTS_TASK_QUEUE", TASK_QUEUE),
             data_dir=Path(env.get("COMPLAINTS_DATA_DIR", "data")),
             backend=env.get("COMPLAINTS_BACKEND", "local"),
+            http=http_config_from_env(env) if env.get("COMPLAINTS_BACKEND") == "http" else None,
         )

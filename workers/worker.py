@@ -11,6 +11,7 @@ from temporalio.worker import Worker
 
 from activities.backend import ComplaintBackend
 from activities.complaint_activities import ComplaintActivities
+from activities.http_backend import HttpBackend
 from activities.local_backend import LocalBackend
 from workers.config import Settings
 from workflows.complaint import ComplaintWorkflow
@@ -21,9 +22,13 @@ def load_settings() -> Settings:
 
 
 def make_backend(settings: Settings) -> ComplaintBackend:
-    """The embedded local backend needs no outside service; others plug in here."""
+    """The embedded local backend needs no outside service; "http" uses the company's own."""
+    if settings.backend == "http":
+        if settings.http is None:
+            raise ValueError("COMPLAINTS_BACKEND=http needs the COMPLAINTS_HTTP_* settings")
+        return HttpBackend(settings.http)
     if settings.backend != "local":
-        raise ValueError(f"unknown COMPLAINTS_BACKEND {settings.backend!r} (known: local)")
+        raise ValueError(f"unknown COMPLAINTS_BACKEND {settings.backend!r} (known: local, http)")
     return LocalBackend(settings.local_db)
 
 
