@@ -175,7 +175,10 @@ class HttpServices:
         return body[_RECEIPT_FIELD.get(service, "reference")]
 
     def stats(self) -> dict[str, int]:
-        """Counts for the report: requests, faults injected, replays, effects applied."""
+        """Counts for the report: requests, faults injected, replays, effects applied, refusals.
+
+        Refusals count keys, not answers: a refusal replayed to a retry counts once.
+        """
         faults = Counter(r.fault for r in self.requests if r.fault)
         counts = {
             "requests": len(self.requests),
@@ -186,6 +189,9 @@ class HttpServices:
         }
         for service, applied in self._applied.items():
             counts[f"applied_{service}"] = sum(a.request is not None for a in applied.values())
+        counts["refused_commerce"] = sum(
+            a.request is None for a in self._applied["commerce"].values()
+        )
         return counts
 
     def _effects(self, service: str, model: type, complaint_id: str | None) -> list[Any]:

@@ -32,9 +32,13 @@ from tests.fakes.http_services import Faults, HttpServices
 from tests.workflows.driver import Complaint
 from workflows.complaint import ComplaintWorkflow as W
 
-BATCH = 50
+KETTLES = 44
+"""Defective kettles nobody answers: the default replacement, follow-ups, closed unconfirmed."""
+REFUNDED = 6
+"""Double charges already refunded at the counter: the refund gets 409, a manager grants
+store credit instead."""
 RUDE = 6
-"""Rude-employee complaints also page managers and reach the HR service."""
+"""Rude-employee complaints: a manager grants a discount; the HR service hears of it."""
 FAULTS = Faults(error_rate=0.30, slow_rate=0.05, drop_rate=0.05, slow_s=1.0, seed=20261125)
 CLIENT_TIMEOUT_S = 0.5
 """Below FAULTS.slow_s: a slow answer is a timeout on our side."""
@@ -93,8 +97,8 @@ def kinds(services: HttpServices, complaint_id: str) -> list[MessageKind]:
     return [d.message.kind for d in services.messages(complaint_id)]
 
 
-async def approve_when_escalated(handle: WorkflowHandle) -> None:
-    """Once the complaint waits on a manager, the top level approves a discount.
+async def approve_when_escalated(handle: WorkflowHandle, remedy: Remedy) -> None:
+    """Once the complaint waits on a manager, the top level approves `remedy`.
 
     The top level may act whatever level the reminders have reached by then.
     """
@@ -104,10 +108,7 @@ async def approve_when_escalated(handle: WorkflowHandle) -> None:
     await handle.execute_update(
         W.decide_escalation,
         ManagerDecision(
-            kind=DecisionKind.APPROVE,
-            manager_id=f"manager-{top}",
-            level=top,
-            remedy=Remedy(kind=RemedyKind.DISCOUNT, amount=Decimal("25")),
+            kind=DecisionKind.APPROVE, manager_id=f"manager-{top}", level=top, remedy=remedy
         ),
     )
 
@@ -117,7 +118,18 @@ async def test_every_complaint_ends_with_exactly_one_remedy_under_faults(
 ) -> None:
     services.inject(FAULTS)
     today = (await env.get_current_time()).date()
-    kettles = [make_intake(today, order_reference=f"ORD-{n:04d}") for n in range(BATCH)]
+    kettles = [make_intake(today, order_reference=f"ORD-{n:04d}") for n in range(KETTLES)]
+    refunded = [
+        make_intake(
+            today,
+            category=Category.BILLING,
+            description="I was charged twice for the kettle",
+            order_reference=f"ORD-R{n:03d}",
+        )
+        for n in range(REFUNDED)
+    ]
+    for intake in refunded:
+        services.already_applied(intake.order_reference, RemedyKind.REFUND)
     rude = [
         make_intake(
             today,
@@ -129,10 +141,17 @@ async def test_every_complaint_ends_with_exactly_one_remedy_under_faults(
         )
         for n in range(RUDE)
     ]
-    handles = [await start(intake) for intake in kettles + rude]
+    everyone = kettles + refunded + rude
+    handles = [await start(intake) for intake in everyone]
+    credit = Remedy(kind=RemedyKind.STORE_CREDIT, amount=Decimal("49.90"))
+    discount = Remedy(kind=RemedyKind.DISCOUNT, amount=Decimal("25"))
+    grants = [credit] * REFUNDED + [discount] * RUDE
 
     async with asyncio.timeout(HANG_GUARD_S):
-        managers = [asyncio.create_task(approve_when_escalated(h)) for h in handles[BATCH:]]
+        managers = [
+            asyncio.create_task(approve_when_escalated(handle, grant))
+            for handle, grant in zip(handles[KETTLES:], grants, strict=True)
+        ]
         # One result at a time: each await lets the test server's global clock skip (timers
         # and retry backoff of every complaint); awaiting several at once unbalances its lock.
         results = [await handle.result() for handle in handles]
@@ -141,10 +160,13 @@ async def test_every_complaint_ends_with_exactly_one_remedy_under_faults(
     stats = services.stats()
     print(f"\nHTTP faults over {len(handles)} complaints: {stats}")
     assert [r.outcome for r in results] == [Outcome.RESOLVED_UNCONFIRMED] * len(handles)
-    for intake, handle in zip(kettles + rude, handles, strict=True):
+    events = {
+        i.complaint_id: await h.query(W.events) for i, h in zip(everyone, handles, strict=True)
+    }
+    for intake in everyone:
         cid = intake.complaint_id
         [applied] = services.remedies(cid)
-        executed = [e for e in await handle.query(W.events) if e.type == "RemedyExecuted"]
+        executed = [e for e in events[cid] if e.type == "RemedyExecuted"]
         # The workflow holds the reference the service created, even if that answer was lost.
         assert [e.reference for e in executed] == [
             services.reference("commerce", applied.idempotency_key)
@@ -153,11 +175,18 @@ async def test_every_complaint_ends_with_exactly_one_remedy_under_faults(
         assert sent.count(MessageKind.RESOLUTION) == sent.count(MessageKind.CLOSING) == 1
     for intake in kettles:
         assert kinds(services, intake.complaint_id) == UNCONFIRMED_MESSAGES
+    for intake in refunded:
+        cid = intake.complaint_id
+        [failed] = [e for e in events[cid] if e.type == "RemedyFailed"]
+        assert (failed.remedy.kind, "refund already done" in failed.error) == ("refund", True)
+        assert [r.remedy for r in services.remedies(cid)] == [credit]
+        sent = kinds(services, cid)
+        assert sent.index(MessageKind.ESCALATION_NOTICE) < sent.index(MessageKind.RESOLUTION)
     for intake in rude:
         assert [f.employee_reference for f in services.follow_ups(intake.complaint_id)] == [
             intake.employee_reference
         ]
-    assert stats["applied_commerce"] == len(handles)
+    assert (stats["applied_commerce"], stats["refused_commerce"]) == (len(handles), REFUNDED)
     # The faults really happened, including answers lost after a remedy was applied.
     assert min(stats["errors_500"], stats["slow"], stats["dropped"], stats["replays"]) > 0
     lost = [r for r in services.requests if r.service == "commerce" and r.fault in ("slow", "drop")]
