@@ -1,0 +1,75 @@
+"""What the Temporal UI shows: the facts at start and where the complaint stands now."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from domain.evolve import fold
+from schemas import events as ev
+from schemas.events import EscalationReason
+from schemas.intake import Category, ComplaintIntake, Contact
+from schemas.policy import CompanyPolicy
+from schemas.remedies import Remedy, RemedyKind
+from workflows.narrative import current_details, start_details, start_summary
+
+T0 = datetime(2026, 11, 25, 9, tzinfo=UTC)
+POLICY = CompanyPolicy()
+INTAKE = ComplaintIntake(
+    complaint_id="c-1",
+    customer_id="cust-7",
+    customer_name="Olga",
+    contact=Contact(email="olga@example.ru", phone="+7 900 000 0000"),
+    category=Category.DEFECTIVE_PRODUCT,
+    description="Motor burnt out; call me on +7 900 000 0000 or olga@example.ru",
+    order_reference="ORD-7",
+    amount=Decimal("449.00"),
+)
+FILED = [ev.Received(at=T0, intake=INTAKE, policy_version="v1")]
+
+
+def test_start_texts_tell_the_facts_without_contact_details():
+    summary = start_summary(INTAKE)
+    details = start_details(INTAKE, POLICY)
+    assert summary == "defective product, medium: ORD-7 (customer cust-7)"
+    assert "449.00" in details and "ORD-7" in details and POLICY.version in details
+    for secret in ("olga@example.ru", "900 000", "Olga"):
+        assert secret not in summary + details
+
+
+def test_current_details_say_who_we_wait_for_and_until_when():
+    escalated = fold(
+        [
+            *FILED,
+            ev.Escalated(
+                at=T0,
+                level=1,
+                reason=EscalationReason.BEYOND_AUTHORITY,
+                requested=Remedy(kind=RemedyKind.REFUND, amount=Decimal("449.00")),
+                policy_exception=False,
+                respond_by=T0 + timedelta(days=1),
+            ),
+            ev.CallbackPromised(at=T0, due=T0 + timedelta(days=2)),
+        ]
+    )
+    text = current_details(escalated, "level 1 manager decides", POLICY)
+    assert "awaiting manager" in text and "level 1 Shift manager" in text
+    assert "**Waiting for** level 1 manager decides" in text
+    assert "**Until** 2026-11-26 09:00 UTC" in text
+    assert "**Next callback** 2026-11-27 09:00 UTC" in text
+
+
+def test_a_closed_complaint_shows_its_outcome_and_no_deadline():
+    remedy = Remedy(kind=RemedyKind.REPLACEMENT)
+    closed = fold(
+        [
+            *FILED,
+            ev.Resolved(at=T0, remedy=remedy, follow_up_at=T0 + timedelta(days=4)),
+            ev.FixConfirmed(at=T0),
+            ev.Closed(at=T0, outcome="resolved_confirmed"),
+        ]
+    )
+    text = current_details(closed, None, POLICY)
+    assert text.startswith("**Status** closed (resolved confirmed)")
+    assert "**Carried out** replacement" in text
+    assert "Until" not in text and "Waiting" not in text

@@ -1,0 +1,112 @@
+"""Search attribute values are a pure function of the state; only changes are upserted."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from temporalio.common import TypedSearchAttributes
+
+from domain.evolve import fold
+from schemas import events as ev
+from schemas.actions import DecisionKind, ManagerDecision
+from schemas.events import EscalationReason
+from schemas.intake import Category, ComplaintIntake, Contact, Severity
+from schemas.remedies import Remedy, RemedyKind
+from workflows import search_attributes as sa
+
+T0 = datetime(2026, 11, 25, 9, tzinfo=UTC)
+INTAKE = ComplaintIntake(
+    complaint_id="c-1",
+    customer_id="cust-7",
+    customer_name="Ivan",
+    contact=Contact(phone="+372 5555 1234"),
+    category=Category.BILLING,
+    severity=Severity.HIGH,
+    description="Charged twice for the same order",
+)
+REFUND = Remedy(kind=RemedyKind.REFUND, amount=Decimal("300"))
+FILED = [ev.Received(at=T0, intake=INTAKE, policy_version="v1")]
+ESCALATED = [
+    *FILED,
+    ev.Escalated(
+        at=T0,
+        level=1,
+        reason=EscalationReason.BEYOND_AUTHORITY,
+        requested=REFUND,
+        policy_exception=False,
+        respond_by=T0 + timedelta(days=1),
+    ),
+    ev.EscalatedToNextLevel(at=T0, from_level=1, to_level=2, respond_by=T0 + timedelta(days=2)),
+]
+DECIDED = [
+    *ESCALATED,
+    ev.ManagerDecided(
+        at=T0,
+        decision=ManagerDecision(kind=DecisionKind.APPROVE, manager_id="ieva", level=2),
+    ),
+]
+
+
+def values(events) -> dict[str, object]:
+    return {key.name: value for key, value in sa.search_attributes_for(fold(events)).items()}
+
+
+def test_registered_types_cover_every_key():
+    assert sa.SEARCH_ATTRIBUTE_TYPES == {
+        "ComplaintStatus": "Keyword",
+        "ComplaintCategory": "Keyword",
+        "ComplaintSeverity": "Keyword",
+        "EscalationLevel": "Int",
+        "CustomerId": "Keyword",
+        "AssignedManager": "Keyword",
+        "ReopenCount": "Int",
+    }
+
+
+def test_a_filed_complaint_is_findable_by_customer_category_and_severity():
+    assert values(FILED) == {
+        "ComplaintStatus": "received",
+        "ComplaintCategory": "billing",
+        "ComplaintSeverity": "high",
+        "EscalationLevel": 0,
+        "CustomerId": "cust-7",
+        "AssignedManager": None,
+        "ReopenCount": 0,
+    }
+
+
+def test_an_escalation_shows_its_current_level_and_then_who_decided():
+    assert values(ESCALATED)["ComplaintStatus"] == "awaiting_manager"
+    assert values(ESCALATED)["EscalationLevel"] == 2
+    assert values(ESCALATED)["AssignedManager"] is None
+    assert values(DECIDED)["ComplaintStatus"] == "in_progress"
+    assert values(DECIDED)["AssignedManager"] == "ieva"
+
+
+def test_a_reopen_is_counted():
+    reopened = [*FILED, ev.Reopened(at=T0, comment="still broken")]
+    assert values(reopened)["ReopenCount"] == 1
+
+
+def test_nothing_to_upsert_when_nothing_changed():
+    current = sa.typed(sa.search_attributes_for(fold(DECIDED)))
+    assert sa.changes(current, sa.search_attributes_for(fold(DECIDED))) == []
+
+
+def test_only_the_changed_values_are_upserted_and_a_cleared_one_is_unset():
+    current = sa.typed(sa.search_attributes_for(fold(DECIDED)))
+    after = fold([*DECIDED, ev.Reopened(at=T0)])  # a reopen forgets the decision
+    updates = {u.key.name: u.value for u in sa.changes(current, sa.search_attributes_for(after))}
+    assert updates == {"ReopenCount": 1, "AssignedManager": None}
+
+
+def test_the_first_upsert_sets_every_known_value():
+    updates = sa.changes(TypedSearchAttributes.empty, sa.search_attributes_for(fold(FILED)))
+    assert {u.key.name for u in updates} == set(sa.SEARCH_ATTRIBUTE_TYPES) - {"AssignedManager"}
+
+
+def test_typed_leaves_out_unset_values():
+    typed = sa.typed(sa.search_attributes_for(fold(FILED)))
+    assert sa.ASSIGNED_MANAGER not in typed
+    assert typed[sa.STATUS] == "received"

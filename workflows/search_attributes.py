@@ -1,0 +1,86 @@
+"""What operators and the manager inbox filter complaints by, in Temporal visibility.
+
+The values are a pure function of the complaint's state, so the workflow can
+upsert only what changed, and a starter can set the same values at start.
+`SEARCH_ATTRIBUTE_TYPES` is what the dev server registers (`make run`, tests).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from temporalio.common import (
+    SearchAttributeIndexedValueType,
+    SearchAttributeKey,
+    SearchAttributePair,
+    SearchAttributeUpdate,
+    TypedSearchAttributes,
+)
+
+from schemas.state import ComplaintState
+
+STATUS = SearchAttributeKey.for_keyword("ComplaintStatus")
+CATEGORY = SearchAttributeKey.for_keyword("ComplaintCategory")
+SEVERITY = SearchAttributeKey.for_keyword("ComplaintSeverity")
+ESCALATION_LEVEL = SearchAttributeKey.for_int("EscalationLevel")
+"""The open escalation's level; 0 when no manager is involved right now."""
+CUSTOMER_ID = SearchAttributeKey.for_keyword("CustomerId")
+ASSIGNED_MANAGER = SearchAttributeKey.for_keyword("AssignedManager")
+"""The manager whose decision the complaint is carrying out; unset until one decides."""
+REOPEN_COUNT = SearchAttributeKey.for_int("ReopenCount")
+
+KEYS: tuple[SearchAttributeKey, ...] = (
+    STATUS,
+    CATEGORY,
+    SEVERITY,
+    ESCALATION_LEVEL,
+    CUSTOMER_ID,
+    ASSIGNED_MANAGER,
+    REOPEN_COUNT,
+)
+
+_TYPE_NAMES = {
+    SearchAttributeIndexedValueType.KEYWORD: "Keyword",
+    SearchAttributeIndexedValueType.INT: "Int",
+}
+SEARCH_ATTRIBUTE_TYPES: dict[str, str] = {
+    key.name: _TYPE_NAMES[key.indexed_value_type] for key in KEYS
+}
+"""Name -> type as `temporal operator search-attribute create --type` spells it."""
+
+Values = Mapping[SearchAttributeKey, str | int | None]
+"""None means unset."""
+
+
+def search_attributes_for(state: ComplaintState) -> Values:
+    """Every key's value for this state (None where it does not apply)."""
+    intake = state.intake
+    return {
+        STATUS: state.status.value,
+        CATEGORY: intake.category.value if intake else None,
+        SEVERITY: intake.severity.value if intake else None,
+        ESCALATION_LEVEL: state.escalation_level,
+        CUSTOMER_ID: intake.customer_id if intake else None,
+        ASSIGNED_MANAGER: state.decision.manager_id if state.decision else None,
+        REOPEN_COUNT: state.reopen_count,
+    }
+
+
+def changes(current: TypedSearchAttributes, wanted: Values) -> list[SearchAttributeUpdate]:
+    """The updates that turn `current` into `wanted`; empty when nothing changed.
+
+    Each upsert is a history event, so unchanged values are never sent again.
+    """
+    updates: list[SearchAttributeUpdate] = []
+    for key, value in wanted.items():
+        if current.get(key) == value:
+            continue
+        updates.append(key.value_unset() if value is None else key.value_set(value))
+    return updates
+
+
+def typed(values: Values) -> TypedSearchAttributes:
+    """The set values, in the form `start_workflow(search_attributes=...)` takes."""
+    return TypedSearchAttributes(
+        [SearchAttributePair(key, value) for key, value in values.items() if value is not None]
+    )
