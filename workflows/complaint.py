@@ -42,6 +42,8 @@ with workflow.unsafe.imports_passed_through():
     from schemas.messages import CustomerMessage, MessageContext, MessageKind, Outcome
     from schemas.remedies import DeclineReason, Remedy
     from schemas.state import ComplaintState, Status
+    from workflows import search_attributes
+    from workflows.narrative import current_details
 
 _RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
@@ -327,6 +329,7 @@ class ComplaintWorkflow:
             receipt = await workflow.execute_activity_method(
                 ComplaintActivities.execute_remedy,
                 order,
+                activity_id=self._activity_id(order.idempotency_key),
                 start_to_close_timeout=_ACTIVITY_TIMEOUT,
                 retry_policy=_RETRY,
                 summary=f"execute {remedy.label()}",
@@ -399,6 +402,7 @@ class ComplaintWorkflow:
         receipt = await workflow.execute_activity_method(
             ComplaintActivities.record_employee_follow_up,
             note,
+            activity_id=self._activity_id(note.idempotency_key),
             start_to_close_timeout=_ACTIVITY_TIMEOUT,
             retry_policy=_RETRY,
             summary="record employee follow-up",
@@ -432,6 +436,7 @@ class ComplaintWorkflow:
                 continue
             wake = min(until, due) if due is not None else until
             self._waiting_on = summary
+            self._describe()
             try:
                 await workflow.wait_condition(
                     lambda: done() or self._state.outcome is Outcome.WITHDRAWN,
@@ -473,6 +478,7 @@ class ComplaintWorkflow:
         await workflow.execute_activity_method(
             ComplaintActivities.send_customer_message,
             message,
+            activity_id=self._activity_id(message.idempotency_key),
             start_to_close_timeout=_ACTIVITY_TIMEOUT,
             retry_policy=_RETRY,
             summary=f"tell customer: {kind.value}",
@@ -499,6 +505,7 @@ class ComplaintWorkflow:
         receipt = await workflow.execute_activity_method(
             ComplaintActivities.notify_manager,
             page,
+            activity_id=self._activity_id(page.idempotency_key),
             start_to_close_timeout=_ACTIVITY_TIMEOUT,
             retry_policy=_RETRY,
             summary=f"page {title}: {kind.value}",
@@ -510,10 +517,35 @@ class ComplaintWorkflow:
     def _record(self, event: DomainEvent) -> None:
         self._events.append(event)
         self._state = evolve(self._state, event)
+        workflow.logger.info(
+            "complaint.recorded",
+            extra={
+                "complaint_id": self._state.complaint_id,
+                "step": event.type,
+                "status": self._state.status.value,
+            },
+        )
+        self._publish()
+
+    def _publish(self) -> None:
+        """Let visibility follow the record; only changed values, as each upsert is an event."""
+        wanted = search_attributes.search_attributes_for(self._state)
+        changed = search_attributes.changes(workflow.info().typed_search_attributes, wanted)
+        if changed:
+            workflow.upsert_search_attributes(changed)
+        self._describe()
+
+    def _describe(self) -> None:
+        """The UI's current details; served by a query, so it costs no history."""
+        workflow.set_current_details(current_details(self._state, self._waiting_on, self._policy))
 
     def _key(self, step: str) -> str:
         """Stable across retries and replays: the workflow id and the point in the record."""
         return f"{workflow.info().workflow_id}/{len(self._events)}/{step}"
+
+    def _activity_id(self, key: str) -> str:
+        """Readable in the UI ('4/proposals'), and unique as the idempotency key is."""
+        return key.removeprefix(f"{workflow.info().workflow_id}/")
 
     def _now(self) -> datetime:
         return workflow.now()

@@ -14,6 +14,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from activities.local_backend import LocalBackend
+from tests.servers import register_search_attributes
 from workers.worker import build_worker
 
 
@@ -26,6 +27,7 @@ async def env() -> AsyncIterator[WorkflowEnvironment]:
     async with await WorkflowEnvironment.start_time_skipping(
         data_converter=pydantic_data_converter, test_server_existing_path=server
     ) as env:
+        await register_search_attributes(env.client)  # the workflow upserts them
         yield env
 
 
