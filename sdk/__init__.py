@@ -1,0 +1,18 @@
+"""The Python SDK backend services use to file complaints and act on them (docs/sdk.md)."""
+
+from sdk.client import ComplaintClient, ComplaintSummary, FiledComplaint
+from sdk.connection import connect, connect_config, data_converter
+from sdk.errors import ComplaintClosed, ComplaintError, InvalidAction, UnknownComplaint
+
+__all__ = [
+    "ComplaintClient",
+    "ComplaintClosed",
+    "ComplaintError",
+    "ComplaintSummary",
+    "FiledComplaint",
+    "InvalidAction",
+    "UnknownComplaint",
+    "connect",
+    "connect_config",
+    "data_converter",
+]

@@ -1,0 +1,265 @@
+"""`ComplaintClient`: what a backend service needs to file complaints and act on them.
+
+A thin, typed face over `temporalio.client.Client`: one workflow per complaint
+(`complaint-<id>`), updates for every action (refused ones raise `InvalidAction`
+with the workflow's reason), queries for where it stands, and visibility for lists.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from temporalio.client import (
+    Client,
+    WorkflowExecution,
+    WorkflowExecutionStatus,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+)
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.envconfig import ClientConnectConfig
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from domain.evolve import fold
+from schemas import events as ev
+from schemas.actions import (
+    ActionReceipt,
+    Appeal,
+    CustomerChoice,
+    FollowUpAnswer,
+    ManagerDecision,
+    StaffResume,
+    Withdrawal,
+)
+from schemas.complaint import ComplaintInput, ComplaintResult, workflow_id_for
+from schemas.events import DomainEvent
+from schemas.intake import ComplaintIntake, CustomerDetails
+from schemas.policy import CompanyPolicy
+from schemas.remedies import RemedyKind
+from schemas.state import ComplaintState, Status
+from sdk.connection import connect
+from sdk.errors import ComplaintClosed, InvalidAction, UnknownComplaint
+from workers.config import TASK_QUEUE
+from workflows import search_attributes as sa
+from workflows.complaint import ComplaintWorkflow
+from workflows.narrative import start_details, start_summary
+
+WORKFLOW_ID_PREFIX = workflow_id_for("")
+_OURS = f"WorkflowType = '{ComplaintWorkflow.__name__}'"
+_REFUSALS = {"InvalidAction", "InvalidInput"}
+"""Update failures the workflow raises on purpose: a state/authority refusal, a bad argument."""
+
+
+class FiledComplaint(BaseModel):
+    """Where a filed complaint lives; the same answer however often it is filed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    complaint_id: str
+    workflow_id: str
+    run_id: str | None
+
+
+class ComplaintSummary(BaseModel):
+    """A complaint as visibility sees it: enough for a list, without asking the workflow."""
+
+    model_config = ConfigDict(frozen=True)
+
+    complaint_id: str
+    workflow_id: str
+    running: bool
+    status: str | None
+    category: str | None
+    severity: str | None
+    customer_id: str | None
+    escalation_level: int
+    assigned_manager: str | None
+    reopen_count: int
+    started_at: datetime
+    closed_at: datetime | None
+
+    @classmethod
+    def of(cls, execution: WorkflowExecution) -> ComplaintSummary:
+        attrs = execution.typed_search_attributes
+        return cls(
+            complaint_id=execution.id.removeprefix(WORKFLOW_ID_PREFIX),
+            workflow_id=execution.id,
+            running=execution.status is WorkflowExecutionStatus.RUNNING,
+            status=attrs.get(sa.STATUS),
+            category=attrs.get(sa.CATEGORY),
+            severity=attrs.get(sa.SEVERITY),
+            customer_id=attrs.get(sa.CUSTOMER_ID),
+            escalation_level=attrs.get(sa.ESCALATION_LEVEL) or 0,
+            assigned_manager=attrs.get(sa.ASSIGNED_MANAGER),
+            reopen_count=attrs.get(sa.REOPEN_COUNT) or 0,
+            started_at=execution.start_time,
+            closed_at=execution.close_time,
+        )
+
+
+def inbox_query(level: int) -> str:
+    """Open escalations a manager at `level` may decide (their level and the ones below)."""
+    return (
+        f"ExecutionStatus = 'Running' AND {sa.STATUS.name} = '{Status.AWAITING_MANAGER.value}' "
+        f"AND {sa.ESCALATION_LEVEL.name} <= {int(level)}"
+    )
+
+
+class ComplaintClient:
+    """File complaints and act on them as customers, staff and managers."""
+
+    def __init__(self, client: Client, task_queue: str | None = None) -> None:
+        self._client = client
+        self._task_queue = task_queue or os.environ.get("COMPLAINTS_TASK_QUEUE", TASK_QUEUE)
+
+    @classmethod
+    async def connect(
+        cls, config: ClientConnectConfig | None = None, task_queue: str | None = None
+    ) -> ComplaintClient:
+        """Connect as `sdk.connection.connect` does (environment, TLS, data converter)."""
+        return cls(await connect(config), task_queue)
+
+    @property
+    def temporal(self) -> Client:
+        return self._client
+
+    # ------------------------------------------------------------------ filing
+
+    async def file_complaint(
+        self, intake: ComplaintIntake, policy: CompanyPolicy | None = None
+    ) -> FiledComplaint:
+        """Start the complaint's workflow; filing the same complaint id again is a no-op.
+
+        Safe to retry: a running or closed complaint with this id is returned as it is
+        (the first filing wins; a different intake under the same id is ignored).
+        """
+        policy = policy or CompanyPolicy()
+        workflow_id = workflow_id_for(intake.complaint_id)
+        # The values the workflow would upsert first, so the complaint is findable at once.
+        filed = fold(
+            [ev.Received(at=datetime.now(UTC), intake=intake, policy_version=policy.version)]
+        )
+        try:
+            handle = await self._client.start_workflow(
+                ComplaintWorkflow.run,
+                ComplaintInput(intake=intake, policy=policy),
+                id=workflow_id,
+                task_queue=self._task_queue,
+                id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+                search_attributes=sa.typed(sa.search_attributes_for(filed)),
+                static_summary=start_summary(intake),
+                static_details=start_details(intake, policy),
+            )
+            run_id = handle.result_run_id
+        except WorkflowAlreadyStartedError:  # filed before, and closed since
+            run_id = (await self._client.get_workflow_handle(workflow_id).describe()).run_id
+        return FiledComplaint(
+            complaint_id=intake.complaint_id, workflow_id=workflow_id, run_id=run_id
+        )
+
+    # ------------------------------------------------------------------ reading
+
+    async def status(self, complaint_id: str) -> ComplaintState:
+        """Where the complaint stands (the fold of its events)."""
+        return await self._query(complaint_id, ComplaintWorkflow.state)
+
+    async def events(self, complaint_id: str) -> list[DomainEvent]:
+        """The complaint-and-resolution record, oldest first."""
+        return await self._query(complaint_id, ComplaintWorkflow.events)
+
+    async def waiting_on(self, complaint_id: str) -> str | None:
+        return await self._query(complaint_id, ComplaintWorkflow.waiting_on)
+
+    async def result(self, complaint_id: str) -> ComplaintResult:
+        """Wait for the complaint to close, and say how it ended."""
+        try:
+            return await self._handle(complaint_id).result()
+        except RPCError as error:
+            raise self._unknown_if_missing(complaint_id, error) from None
+
+    async def find(self, query: str | None = None) -> list[ComplaintSummary]:
+        """Complaints matching a visibility query on our search attributes, oldest first.
+
+        e.g. ``"CustomerId = 'cust-1'"`` or ``"ComplaintStatus = 'awaiting_manager'"``.
+        """
+        where = f"{_OURS} AND ({query})" if query else _OURS
+        found = [ComplaintSummary.of(e) async for e in self._client.list_workflows(where)]
+        return sorted(found, key=lambda c: c.started_at)
+
+    async def inbox(self, level: int) -> list[ComplaintSummary]:
+        """Escalations waiting for a manager at `level` or below, the oldest first."""
+        return await self.find(inbox_query(level))
+
+    # ------------------------------------------------------------------ customers
+
+    async def provide_details(self, complaint_id: str, details: CustomerDetails) -> ActionReceipt:
+        return await self._act(complaint_id, ComplaintWorkflow.provide_details, details)
+
+    async def choose_solution(self, complaint_id: str, remedy: RemedyKind | str) -> ActionReceipt:
+        choice = CustomerChoice(remedy=remedy)
+        return await self._act(complaint_id, ComplaintWorkflow.choose_solution, choice)
+
+    async def appeal(self, complaint_id: str, reason: str) -> ActionReceipt:
+        return await self._act(complaint_id, ComplaintWorkflow.appeal, Appeal(reason=reason))
+
+    async def confirm_fix(
+        self, complaint_id: str, fixed: bool = True, comment: str | None = None
+    ) -> ActionReceipt:
+        """The customer's answer to the follow-up; ``fixed=False`` reopens the complaint."""
+        answer = FollowUpAnswer(fixed=fixed, comment=comment)
+        return await self._act(complaint_id, ComplaintWorkflow.answer_follow_up, answer)
+
+    async def withdraw(self, complaint_id: str, reason: str | None = None) -> ActionReceipt:
+        withdrawal = Withdrawal(reason=reason)
+        return await self._act(complaint_id, ComplaintWorkflow.withdraw, withdrawal)
+
+    # ------------------------------------------------------------------ staff
+
+    async def resume(self, complaint_id: str, staff_id: str, note: str) -> ActionReceipt:
+        resume = StaffResume(staff_id=staff_id, note=note)
+        return await self._act(complaint_id, ComplaintWorkflow.resume, resume)
+
+    async def decide(self, complaint_id: str, decision: ManagerDecision) -> ActionReceipt:
+        """A manager's decision; the workflow checks their level and authority limit."""
+        return await self._act(complaint_id, ComplaintWorkflow.decide_escalation, decision)
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _handle(self, complaint_id: str) -> WorkflowHandle[ComplaintWorkflow, ComplaintResult]:
+        return self._client.get_workflow_handle_for(
+            ComplaintWorkflow.run, workflow_id_for(complaint_id)
+        )
+
+    async def _query(self, complaint_id: str, query: Callable[..., Any]) -> Any:
+        try:
+            return await self._handle(complaint_id).query(query)
+        except RPCError as error:
+            raise self._unknown_if_missing(complaint_id, error) from None
+
+    async def _act(self, complaint_id: str, update: Callable[..., Any], arg: Any) -> ActionReceipt:
+        try:
+            return await self._handle(complaint_id).execute_update(update, arg)
+        except WorkflowUpdateFailedError as failure:
+            cause = failure.cause
+            if isinstance(cause, ApplicationError) and cause.type in _REFUSALS:
+                raise InvalidAction(complaint_id, cause.message) from None
+            raise
+        except RPCError as error:
+            if error.status is not RPCStatusCode.NOT_FOUND:
+                raise
+            # The server says NOT_FOUND both for no such complaint and for a closed one.
+            try:
+                await self._handle(complaint_id).describe()
+            except RPCError as missing:
+                raise self._unknown_if_missing(complaint_id, missing) from None
+            raise ComplaintClosed(complaint_id) from None
+
+    @staticmethod
+    def _unknown_if_missing(complaint_id: str, error: RPCError) -> Exception:
+        return UnknownComplaint(complaint_id) if error.status is RPCStatusCode.NOT_FOUND else error

@@ -1,0 +1,38 @@
+"""What can go wrong when a backend service acts on a complaint, as exceptions it can catch.
+
+Input that does not fit our models is not wrapped: it raises pydantic's own
+`ValidationError` when the model is built, before anything is sent, with the
+field-by-field detail pydantic gives.
+"""
+
+from __future__ import annotations
+
+
+class ComplaintError(Exception):
+    """Base of every error the SDK raises on purpose."""
+
+    def __init__(self, complaint_id: str, message: str) -> None:
+        super().__init__(message)
+        self.complaint_id = complaint_id
+        self.message = message
+
+
+class UnknownComplaint(ComplaintError, LookupError):
+    """No complaint was ever filed under this id (in this namespace)."""
+
+    def __init__(self, complaint_id: str) -> None:
+        super().__init__(complaint_id, f"no complaint {complaint_id!r} was filed")
+
+
+class InvalidAction(ComplaintError):
+    """The complaint refused the action; `message` is the workflow's reason, for a person.
+
+    Nothing was recorded: a refused action never reaches the complaint's history.
+    """
+
+
+class ComplaintClosed(InvalidAction):
+    """The complaint is closed: it takes no more actions."""
+
+    def __init__(self, complaint_id: str) -> None:
+        super().__init__(complaint_id, f"complaint {complaint_id!r} is closed")
