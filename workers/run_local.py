@@ -20,10 +20,11 @@ from collections.abc import Awaitable
 from pathlib import Path
 from types import ModuleType
 
-from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.envconfig import ClientConnectConfig
 
+from sdk.connection import connect
 from workers.dev_server import DevServer
+from workers.logging import configure_logging
 
 log = logging.getLogger("run_local")
 
@@ -72,9 +73,9 @@ async def _serve(server: DevServer) -> None:
         loop.add_signal_handler(sig, stop.set)
     stopped = asyncio.ensure_future(stop.wait())
 
-    client = await Client.connect(
-        server.address, namespace=server.namespace, data_converter=pydantic_data_converter
-    )
+    # Explicitly the local server: TLS or API keys in the environment are for a cluster.
+    local = ClientConnectConfig(target_host=server.address, namespace=server.namespace)
+    client = await connect(local)
 
     # If the worker dies, everything else should stop waiting for it.
     watch: list[asyncio.Future[object]] = [stopped]
@@ -113,9 +114,7 @@ async def _serve(server: DevServer) -> None:
 
 
 def main() -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging()
     data_dir = Path(os.environ.get("COMPLAINTS_DATA_DIR", "data"))
     try:
         with DevServer(data_dir, search_attributes=_search_attribute_types()) as server:

@@ -6,14 +6,15 @@ import asyncio
 import signal
 
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
 from activities.backend import ComplaintBackend
 from activities.complaint_activities import ComplaintActivities
 from activities.http_backend import HttpBackend
 from activities.local_backend import LocalBackend
+from sdk.connection import connect, connect_config
 from workers.config import Settings
+from workers.logging import configure_logging
 from workflows.complaint import ComplaintWorkflow
 
 
@@ -52,12 +53,9 @@ async def run_worker(client: Client, settings: Settings, stop: asyncio.Event) ->
 
 
 async def _main() -> None:
+    configure_logging()
     settings = load_settings()
-    client = await Client.connect(
-        settings.temporal_address,
-        namespace=settings.namespace,
-        data_converter=pydantic_data_converter,
-    )
+    client = await connect(connect_config(settings.temporal_address, settings.namespace))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
