@@ -1,0 +1,155 @@
+"""The `complaints` CLI as a manager runs it: a subprocess against the dev server and worker."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from schemas.intake import ComplaintIntake
+from schemas.messages import Outcome
+from schemas.remedies import RemedyKind
+from schemas.state import Status
+from sdk import ComplaintClient
+from tests.conftest import DevWorker
+from tests.factories import make_intake
+from tests.polling import until_found, until_status
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    def json(self):
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def cli(dev_worker: DevWorker):
+    """Run `python -m workers.cli ...` without blocking the loop the worker runs on."""
+
+    async def run(*args: str, **env: str) -> Run:
+        clean = {
+            k: v for k, v in os.environ.items() if not k.startswith(("TEMPORAL_", "COMPLAINTS_"))
+        }
+        clean |= {
+            "TEMPORAL_ADDRESS": dev_worker.address,
+            "TEMPORAL_NAMESPACE": dev_worker.namespace,
+        }
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "workers.cli", *args,
+            cwd=REPO, env=clean | env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        out, err = await proc.communicate()
+        assert proc.returncode is not None
+        return Run(proc.returncode, out.decode(), err.decode())
+
+    return run
+
+
+async def escalated(complaints: ComplaintClient, **overrides) -> ComplaintIntake:
+    """A refund the agent may not grant alone, waiting for a manager."""
+    intake = make_intake(**overrides)
+    await complaints.file_complaint(intake)
+    await until_status(complaints, intake.complaint_id, Status.AWAITING_CHOICE)
+    await complaints.choose_solution(intake.complaint_id, RemedyKind.REFUND)
+    await until_status(complaints, intake.complaint_id, Status.AWAITING_MANAGER)
+    return intake
+
+
+async def test_inbox_show_override_resolves_the_complaint(complaints: ComplaintClient, cli):
+    # Bought 45 days ago: outside the return window, so only an override may grant it.
+    intake = await escalated(
+        complaints,
+        amount=Decimal("449.00"),
+        purchase_date=date.today() - timedelta(days=45),
+        description="Motor burnt out; reach me at olga@example.ru or +7 900 000 0000",
+    )
+    cid = intake.complaint_id
+    await until_found(complaints, "EscalationLevel = 1", {cid}, {cid})
+
+    inbox = await cli("inbox", "--level", "1", "--json")
+    assert inbox.code == 0, inbox.err
+    mine = [c for c in inbox.json() if c["complaint_id"] == cid]
+    assert mine and mine[0]["status"] == "awaiting_manager" and mine[0]["escalation_level"] == 1
+    table = await cli("inbox", "--manager-level", "3")
+    assert table.code == 0 and cid in table.out and "COMPLAINT" in table.out
+
+    show = await cli("show", cid)
+    assert show.code == 0, show.err
+    assert f"Complaint {cid}: awaiting manager, escalated to level 1" in show.out
+    assert "escalated to level 1 (outside return window, requested refund 449.00" in show.out
+    shown_json = await cli("show", cid, "--json")
+    for output in (show.out, shown_json.out):
+        assert "olga@example.ru" not in output and "900 000" not in output
+
+    approve = await cli("approve", cid, "--manager", "shift-ana", "--level", "1")
+    assert approve.code == 3
+    assert "refused: granting this needs a policy exception" in approve.err
+
+    override = await cli(
+        "override", cid, "--remedy", "refund", "--amount", "449.00",
+        "--reason", "Known batch defect", "--json",
+        COMPLAINTS_MANAGER_ID="shift-ana", COMPLAINTS_MANAGER_LEVEL="1",
+    )  # fmt: skip
+    assert override.code == 0, override.err
+    assert override.json()["decision"]["manager_id"] == "shift-ana"
+
+    await until_status(complaints, cid, Status.RESOLVED)
+    await complaints.confirm_fix(cid)
+    assert (await complaints.result(cid)).outcome is Outcome.RESOLVED_CONFIRMED
+    closed = await cli("show", cid)
+    assert (
+        "closed (resolved confirmed)" in closed.out
+        and "shift-ana (level 1): override" in closed.out
+    )
+
+
+async def test_a_manager_over_their_authority_limit_gets_a_clear_refusal(
+    complaints: ComplaintClient, cli
+):
+    intake = await escalated(complaints, amount=Decimal("800.00"))
+    before = await complaints.events(intake.complaint_id)
+
+    run = await cli(
+        "approve", intake.complaint_id, "--manager", "shift-ana", "--level", "1", "--json"
+    )
+    assert run.code == 3
+    assert json.loads(run.err) == {
+        "error": "refused",
+        "message": "refused: refund 800.00 is above your authority limit of 500 as Shift "
+        "manager; it needs a higher level",
+    }
+    assert await complaints.events(intake.complaint_id) == before
+    await complaints.withdraw(intake.complaint_id)
+
+
+async def test_mistakes_get_exit_codes_a_script_can_tell_apart(cli):
+    unknown = await cli(
+        "deny", "never-filed", "--manager", "m", "--level", "1", "--reason", "no way"
+    )
+    assert (unknown.code, unknown.err) == (4, "complaints: no complaint 'never-filed' was filed\n")
+
+    no_reason = await cli("deny", "c-1", "--manager", "m", "--level", "1")
+    assert no_reason.code == 2 and "--reason" in no_reason.err
+
+    nobody = await cli("approve", "c-1", "--level", "1")
+    assert nobody.code == 2 and "COMPLAINTS_MANAGER_ID" in nobody.err
+
+    negative = await cli(
+        "counter", "c-1", "--manager", "m", "--level", "1",
+        "--remedy", "discount", "--amount", "-5", "--reason", "half off",
+    )  # fmt: skip
+    assert negative.code == 2 and "amount" in negative.err

@@ -1,0 +1,281 @@
+"""`complaints`: the managers' command line, an inbox and decisions on escalations.
+
+    complaints inbox --level 2
+    complaints show c-1001
+    complaints override c-1001 --manager ieva --level 2 --remedy refund --amount 89 \\
+        --reason "Card statement shows the purchase"
+
+A manager acts as an identified person at a level (``--manager``/``--level`` or
+COMPLAINTS_MANAGER_ID/COMPLAINTS_MANAGER_LEVEL); the workflow's validators decide
+whether that level and authority limit may act, and a refusal changes nothing.
+Every command takes ``--json`` for scripts. Exit codes: 0 done, 1 unexpected
+(e.g. server unreachable), 2 bad usage or input, 3 refused by the complaint,
+4 no such complaint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, NoReturn
+
+from pydantic import ValidationError
+
+from domain.redaction import redact
+from schemas.actions import DecisionKind, ManagerDecision
+from schemas.remedies import Remedy, RemedyKind
+from sdk.client import ComplaintClient, ComplaintSummary
+from sdk.connection import connect, connect_config
+from sdk.errors import InvalidAction, UnknownComplaint
+from sdk.timeline import timeline
+
+OK, UNEXPECTED, USAGE, REFUSED, UNKNOWN = 0, 1, 2, 3, 4
+MANAGER_ENV = "COMPLAINTS_MANAGER_ID"
+LEVEL_ENV = "COMPLAINTS_MANAGER_LEVEL"
+ANSWER_TIMEOUT_S = float(os.environ.get("COMPLAINTS_CLI_TIMEOUT_S", "30"))
+"""How long to wait for the complaint to answer (a worker must be running)."""
+
+
+class Failure(Exception):
+    """Ends the command with an exit code and a sentence for the person at the terminal."""
+
+    def __init__(self, code: int, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.code, self.kind, self.message = code, kind, message
+
+
+# ---------------------------------------------------------------------- arguments
+
+
+def _amount(text: str) -> Decimal:
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"not an amount: {text!r}") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", help="machine-readable output")
+    common.add_argument("--address", help="Temporal frontend (default: $TEMPORAL_ADDRESS)")
+    common.add_argument("--namespace", help="Temporal namespace (default: $TEMPORAL_NAMESPACE)")
+
+    identity = argparse.ArgumentParser(add_help=False)
+    identity.add_argument(
+        "--manager", default=os.environ.get(MANAGER_ENV), help=f"your id (or ${MANAGER_ENV})"
+    )
+    identity.add_argument(
+        "--level",
+        type=int,
+        default=os.environ.get(LEVEL_ENV),
+        help=f"your manager level (or ${LEVEL_ENV})",
+    )
+
+    parser = argparse.ArgumentParser(
+        prog="complaints", description="Escalated complaints: your inbox and your decisions."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    inbox = commands.add_parser(
+        "inbox", parents=[common], help="escalations waiting for your level, oldest first"
+    )
+    inbox.add_argument(
+        "--level",
+        "--manager-level",
+        dest="level",
+        type=int,
+        default=os.environ.get(LEVEL_ENV),
+        help=f"your manager level (or ${LEVEL_ENV}); lower levels' escalations are included",
+    )
+
+    show = commands.add_parser("show", parents=[common], help="a complaint's status and timeline")
+    show.add_argument("complaint_id")
+
+    for kind, help_, remedy, reason in (
+        (DecisionKind.APPROVE, "grant what was requested (or --remedy)", False, False),
+        (DecisionKind.OVERRIDE, "grant a remedy policy would refuse", True, True),
+        (DecisionKind.COUNTER, "offer the customer something else", True, True),
+        (DecisionKind.DENY, "refuse, with the reason", False, True),
+    ):
+        cmd = commands.add_parser(kind.value, parents=[common, identity], help=help_)
+        cmd.add_argument("complaint_id")
+        if kind is not DecisionKind.DENY:
+            cmd.add_argument(
+                "--remedy",
+                required=remedy,
+                choices=[k.value for k in RemedyKind],
+                help="the remedy to grant" + ("" if remedy else " (default: the one requested)"),
+            )
+            cmd.add_argument("--amount", type=_amount, default=Decimal("0"), help="its value")
+        cmd.add_argument("--reason", required=reason, help="why (told to the customer if you deny)")
+        cmd.set_defaults(decision=kind)
+    return parser
+
+
+def _decision(args: argparse.Namespace) -> ManagerDecision:
+    if not args.manager:
+        raise Failure(USAGE, "usage", f"who is deciding? pass --manager or set ${MANAGER_ENV}")
+    if args.level is None:
+        raise Failure(USAGE, "usage", f"at what level? pass --level or set ${LEVEL_ENV}")
+    remedy_kind = getattr(args, "remedy", None)
+    remedy = Remedy(kind=RemedyKind(remedy_kind), amount=args.amount) if remedy_kind else None
+    return ManagerDecision(
+        kind=args.decision,
+        manager_id=args.manager,
+        level=int(args.level),
+        remedy=remedy,
+        reason=args.reason,
+    )
+
+
+# ---------------------------------------------------------------------- output
+
+
+def _age(since: datetime) -> str:
+    minutes = int((datetime.now(UTC) - since).total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h"
+    return f"{minutes // (24 * 60)} days"
+
+
+def _inbox_table(items: list[ComplaintSummary], level: int) -> str:
+    if not items:
+        return f"Nothing is waiting for a level-{level} manager."
+    rows = [("COMPLAINT", "LEVEL", "SEVERITY", "CATEGORY", "CUSTOMER", "FILED")]
+    rows += [
+        (
+            c.complaint_id,
+            str(c.escalation_level),
+            c.severity or "",
+            c.category or "",
+            c.customer_id or "",
+            f"{c.started_at:%Y-%m-%d %H:%M} ({_age(c.started_at)} ago)",
+        )
+        for c in items
+    ]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _emit(args: argparse.Namespace, text: str, data: Any) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False) if args.json else text)
+
+
+# ---------------------------------------------------------------------- commands
+
+
+async def _run(
+    args: argparse.Namespace, complaints: ComplaintClient, decision: ManagerDecision | None
+) -> None:
+    if args.command == "inbox":
+        if args.level is None:
+            raise Failure(USAGE, "usage", f"which level? pass --level or set ${LEVEL_ENV}")
+        items = await complaints.inbox(int(args.level))
+        _emit(args, _inbox_table(items, args.level), [c.model_dump(mode="json") for c in items])
+    elif args.command == "show":
+        state = await complaints.status(args.complaint_id)
+        events = await complaints.events(args.complaint_id)
+        waiting = await complaints.waiting_on(args.complaint_id)
+        head = f"Complaint {args.complaint_id}: {state.status.value.replace('_', ' ')}"
+        if state.outcome:
+            head += f" ({state.outcome.value.replace('_', ' ')})"
+        if state.escalation:
+            head += f", escalated to level {state.escalation.level}"
+        if waiting:
+            head += f"; waiting for {waiting}"
+        data = {
+            "complaint_id": args.complaint_id,
+            "status": state.status.value,
+            "outcome": state.outcome.value if state.outcome else None,
+            "escalation_level": state.escalation_level,
+            "waiting_on": waiting,
+            "events": redact([e.model_dump(mode="json") for e in events]),
+        }
+        _emit(args, "\n".join([head, "", *timeline(events)]), data)
+    else:
+        assert decision is not None
+        receipt = await complaints.decide(args.complaint_id, decision)
+        what = decision.kind.value + (f" {decision.remedy.label()}" if decision.remedy else "")
+        text = (
+            f"Recorded: {what} on complaint {receipt.complaint_id} by {decision.manager_id} "
+            f"(level {decision.level}). The complaint is now {receipt.status.replace('_', ' ')}."
+        )
+        data = {"decision": decision.model_dump(mode="json"), **receipt.model_dump(mode="json")}
+        _emit(args, text, data)
+
+
+def _invalid_input(error: ValidationError) -> str:
+    parts = []
+    for e in error.errors(include_url=False, include_input=False, include_context=False):
+        where = ".".join(str(p) for p in e["loc"])
+        parts.append(f"{where}: {e['msg']}" if where else e["msg"])
+    return "; ".join(parts)
+
+
+async def _main(args: argparse.Namespace) -> None:
+    decision = _decision(args) if "decision" in args else None  # bad input: fail before connecting
+    config = connect_config(args.address, args.namespace)
+    try:
+        client = await connect(config)
+    except Exception as error:  # noqa: BLE001 - any failure here means we could not connect
+        raise Failure(
+            UNEXPECTED, "unreachable", f"cannot reach Temporal at {config['target_host']}: {error}"
+        ) from None
+    try:
+        async with asyncio.timeout(ANSWER_TIMEOUT_S):
+            await _run(args, ComplaintClient(client), decision)
+    except TimeoutError:
+        raise Failure(
+            UNEXPECTED,
+            "timeout",
+            f"no answer within {ANSWER_TIMEOUT_S:.0f}s: is the complaint worker running?",
+        ) from None
+
+
+def execute(argv: Sequence[str] | None = None) -> int:
+    """Run one command; the exit code."""
+    args = _parser().parse_args(argv)  # exits with 2 on bad usage
+    try:
+        asyncio.run(_main(args))
+        return OK
+    except Failure as failure:
+        error = failure
+    except ValidationError as invalid:
+        error = Failure(USAGE, "invalid", f"invalid input: {_invalid_input(invalid)}")
+    except UnknownComplaint as unknown:
+        error = Failure(UNKNOWN, "unknown_complaint", unknown.message)
+    except InvalidAction as refused:
+        error = Failure(REFUSED, "refused", f"refused: {refused.message}")
+    except Exception as unexpected:  # noqa: BLE001 - the person gets a sentence, not a traceback
+        error = Failure(UNEXPECTED, "unexpected", f"{type(unexpected).__name__}: {unexpected}")
+    if args.json:
+        print(json.dumps({"error": error.kind, "message": error.message}), file=sys.stderr)
+    else:
+        print(f"complaints: {error.message}", file=sys.stderr)
+    return error.code
+
+
+def main() -> NoReturn:
+    """Console entry point. Ends the process without interpreter teardown, which can abort
+    (SIGABRT) while the Temporal client's core threads still run (temporalio/sdk-python#300),
+    and would turn an exit code a script relies on into -6."""
+    try:
+        code = execute()
+    except SystemExit as usage:  # argparse
+        code = usage.code if isinstance(usage.code, int) else USAGE
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+if __name__ == "__main__":
+    main()
