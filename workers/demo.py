@@ -2,33 +2,29 @@
 
 Deadlines are shortened to seconds so the whole lifecycle plays out in about a
 minute; everything else is the production workflow on a real Temporal server.
+Everything goes through the SDK (`sdk.ComplaintClient`), as a backend service would.
+A seventh complaint is left waiting for a manager, for you to decide with the CLI.
 """
 
 from __future__ import annotations
 
 import asyncio
+import shlex
 import time
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from urllib.parse import quote
 
-from temporalio.client import Client, WorkflowHandle
+from temporalio.client import Client
 
-from schemas.actions import (
-    CustomerChoice,
-    DecisionKind,
-    FollowUpAnswer,
-    ManagerDecision,
-    StaffResume,
-)
-from schemas.complaint import ComplaintInput, ComplaintResult, workflow_id_for
+from schemas.actions import DecisionKind, ManagerDecision
 from schemas.intake import Category, Channel, ComplaintIntake, Contact, Language, Severity
 from schemas.policy import CompanyPolicy, Deadlines
 from schemas.remedies import Remedy, RemedyKind
 from schemas.state import Status
+from sdk.client import ComplaintClient
 from workers.config import TASK_QUEUE
-from workflows.complaint import ComplaintWorkflow as W
 
 DEMO_POLICY = CompanyPolicy(
     version="2026-11-demo",
@@ -46,36 +42,36 @@ DEMO_POLICY = CompanyPolicy(
     ),
 )
 
-Script = Callable[[WorkflowHandle], Awaitable[None]]
+Script = Callable[[ComplaintClient, str], Awaitable[None]]
 
 
-async def _until(handle: WorkflowHandle, status: Status, timeout: float = 90) -> None:
+async def _until(complaints: ComplaintClient, cid: str, status: Status, timeout=90.0) -> None:
     deadline = time.monotonic() + timeout
-    while (await handle.query(W.state)).status is not status:
+    while (await complaints.status(cid)).status is not status:
         if time.monotonic() > deadline:
-            raise TimeoutError(f"{handle.id} did not reach {status.value}")
+            raise TimeoutError(f"{cid} did not reach {status.value}")
         await asyncio.sleep(0.3)
 
 
-async def _choose_then_confirm(handle: WorkflowHandle, kind: RemedyKind) -> None:
-    await _until(handle, Status.AWAITING_CHOICE)
-    await handle.execute_update(W.choose_solution, CustomerChoice(remedy=kind))
-    await _until(handle, Status.AWAITING_CONFIRMATION)
-    await handle.execute_update(W.answer_follow_up, FollowUpAnswer(fixed=True))
+async def _choose_then_confirm(complaints: ComplaintClient, cid: str, kind: RemedyKind) -> None:
+    await _until(complaints, cid, Status.AWAITING_CHOICE)
+    await complaints.choose_solution(cid, kind)
+    await _until(complaints, cid, Status.AWAITING_CONFIRMATION)
+    await complaints.confirm_fix(cid)
 
 
-async def _kettle(handle: WorkflowHandle) -> None:
-    await _choose_then_confirm(handle, RemedyKind.REPLACEMENT)
+async def _kettle(complaints: ComplaintClient, cid: str) -> None:
+    await _choose_then_confirm(complaints, cid, RemedyKind.REPLACEMENT)
 
 
-async def _no_receipt(handle: WorkflowHandle) -> None:
+async def _no_receipt(complaints: ComplaintClient, cid: str) -> None:
     """The shift manager is silent: reminded, then the store manager overrides the rule."""
-    await _until(handle, Status.AWAITING_CHOICE)
-    await handle.execute_update(W.choose_solution, CustomerChoice(remedy=RemedyKind.REFUND))
-    while (await handle.query(W.state)).escalation_level < 2:
+    await _until(complaints, cid, Status.AWAITING_CHOICE)
+    await complaints.choose_solution(cid, RemedyKind.REFUND)
+    while (await complaints.status(cid)).escalation_level < 2:
         await asyncio.sleep(0.5)
-    await handle.execute_update(
-        W.decide_escalation,
+    await complaints.decide(
+        cid,
         ManagerDecision(
             kind=DecisionKind.OVERRIDE,
             manager_id="store-manager-ieva",
@@ -84,14 +80,14 @@ async def _no_receipt(handle: WorkflowHandle) -> None:
             reason="Card statement shows the purchase; the claim is credible",
         ),
     )
-    await _until(handle, Status.AWAITING_CONFIRMATION)
-    await handle.execute_update(W.answer_follow_up, FollowUpAnswer(fixed=True))
+    await _until(complaints, cid, Status.AWAITING_CONFIRMATION)
+    await complaints.confirm_fix(cid)
 
 
-async def _rude_employee(handle: WorkflowHandle) -> None:
-    await _until(handle, Status.AWAITING_MANAGER)
-    await handle.execute_update(
-        W.decide_escalation,
+async def _rude_employee(complaints: ComplaintClient, cid: str) -> None:
+    await _until(complaints, cid, Status.AWAITING_MANAGER)
+    await complaints.decide(
+        cid,
         ManagerDecision(
             kind=DecisionKind.APPROVE,
             manager_id="shift-manager-ivan",
@@ -99,26 +95,24 @@ async def _rude_employee(handle: WorkflowHandle) -> None:
             remedy=Remedy(kind=RemedyKind.DISCOUNT, amount=Decimal("15.00")),
         ),
     )
-    await _until(handle, Status.AWAITING_CONFIRMATION)
-    await handle.execute_update(W.answer_follow_up, FollowUpAnswer(fixed=True))
+    await _until(complaints, cid, Status.AWAITING_CONFIRMATION)
+    await complaints.confirm_fix(cid)
 
 
-async def _abusive(handle: WorkflowHandle) -> None:
-    await _until(handle, Status.PAUSED)
+async def _abusive(complaints: ComplaintClient, cid: str) -> None:
+    await _until(complaints, cid, Status.PAUSED)
     await asyncio.sleep(2)
-    await handle.execute_update(
-        W.resume, StaffResume(staff_id="specialist-wei", note="Spoke by phone; calm now")
-    )
-    await _choose_then_confirm(handle, RemedyKind.DISCOUNT)
+    await complaints.resume(cid, staff_id="specialist-wei", note="Spoke by phone; calm now")
+    await _choose_then_confirm(complaints, cid, RemedyKind.DISCOUNT)
 
 
-async def _late_big_refund(handle: WorkflowHandle) -> None:
+async def _late_big_refund(complaints: ComplaintClient, cid: str) -> None:
     """Above agent authority and outside the return window: the manager overrides."""
-    await _until(handle, Status.AWAITING_CHOICE)
-    await handle.execute_update(W.choose_solution, CustomerChoice(remedy=RemedyKind.REFUND))
-    await _until(handle, Status.AWAITING_MANAGER)
-    await handle.execute_update(
-        W.decide_escalation,
+    await _until(complaints, cid, Status.AWAITING_CHOICE)
+    await complaints.choose_solution(cid, RemedyKind.REFUND)
+    await _until(complaints, cid, Status.AWAITING_MANAGER)
+    await complaints.decide(
+        cid,
         ManagerDecision(
             kind=DecisionKind.OVERRIDE,
             manager_id="shift-manager-ana",
@@ -127,18 +121,16 @@ async def _late_big_refund(handle: WorkflowHandle) -> None:
             reason="Loyal customer, fault is a known batch defect",
         ),
     )
-    await _until(handle, Status.AWAITING_CONFIRMATION)
-    await handle.execute_update(W.answer_follow_up, FollowUpAnswer(fixed=True))
+    await _until(complaints, cid, Status.AWAITING_CONFIRMATION)
+    await complaints.confirm_fix(cid)
 
 
-async def _reopened(handle: WorkflowHandle) -> None:
-    await _until(handle, Status.AWAITING_CHOICE)
-    await handle.execute_update(W.choose_solution, CustomerChoice(remedy=RemedyKind.REPAIR))
-    await _until(handle, Status.AWAITING_CONFIRMATION)
-    await handle.execute_update(
-        W.answer_follow_up, FollowUpAnswer(fixed=False, comment="Still leaks after the repair")
-    )
-    await _choose_then_confirm(handle, RemedyKind.REPLACEMENT)
+async def _reopened(complaints: ComplaintClient, cid: str) -> None:
+    await _until(complaints, cid, Status.AWAITING_CHOICE)
+    await complaints.choose_solution(cid, RemedyKind.REPAIR)
+    await _until(complaints, cid, Status.AWAITING_CONFIRMATION)
+    await complaints.confirm_fix(cid, fixed=False, comment="Still leaks after the repair")
+    await _choose_then_confirm(complaints, cid, RemedyKind.REPLACEMENT)
 
 
 def _cases(run: str) -> list[tuple[str, ComplaintIntake, Script]]:
@@ -251,31 +243,89 @@ def _cases(run: str) -> list[tuple[str, ComplaintIntake, Script]]:
 
 
 async def _play(
-    client: Client, ui_url: str, title: str, intake: ComplaintIntake, script: Script
+    complaints: ComplaintClient, ui_url: str, title: str, intake: ComplaintIntake, script: Script
 ) -> str:
-    workflow_id = workflow_id_for(intake.complaint_id)
-    handle = await client.start_workflow(
-        W.run,
-        ComplaintInput(intake=intake, policy=DEMO_POLICY),
-        id=workflow_id,
-        task_queue=TASK_QUEUE,
-    )
-    await script(handle)
-    result: ComplaintResult = await handle.result()
+    filed = await complaints.file_complaint(intake, DEMO_POLICY)
+    await script(complaints, intake.complaint_id)
+    result = await complaints.result(intake.complaint_id)
     remedy = result.remedy.label() if result.remedy else "no remedy"
-    link = f"{ui_url}/namespaces/default/workflows/{workflow_id}"
+    link = f"{ui_url}/namespaces/{complaints.temporal.namespace}/workflows/{filed.workflow_id}"
     return (
         f"- {title}: {result.outcome.value} ({remedy}; escalations {result.escalations}, "
         f"reopened {result.reopen_count}, {result.event_count} events)\n    {link}"
     )
 
 
+def _for_a_manager(run: str) -> ComplaintIntake:
+    """A refund above the shift manager's limit (500), within the store manager's (2000)."""
+    return ComplaintIntake(
+        complaint_id=f"demo-{run}-for-you",
+        customer_id="cust-ee-707",
+        customer_name="Kadri Kask",
+        contact=Contact(email="kadri.kask@example.ee"),
+        language=Language.ET,
+        category=Category.DEFECTIVE_PRODUCT,
+        description="The espresso machine leaks water onto the counter when it heats up",
+        order_reference="ORD-2026-1207",
+        amount=Decimal("799.00"),
+        receipt_present=True,
+        purchase_date=date.today() - timedelta(days=10),
+        severity=Severity.HIGH,
+    )
+
+
+async def _leave_for_a_manager(complaints: ComplaintClient, intake: ComplaintIntake) -> None:
+    """Default (days-long) deadlines: it waits calmly in the inbox until someone decides."""
+    cid = intake.complaint_id
+    await complaints.file_complaint(intake, CompanyPolicy())
+    await _until(complaints, cid, Status.AWAITING_CHOICE)
+    await complaints.choose_solution(cid, RemedyKind.REFUND)
+    await _until(complaints, cid, Status.AWAITING_MANAGER)
+
+
+def _ui_query(ui_url: str, namespace: str, query: str) -> str:
+    return f"{ui_url}/namespaces/{namespace}/workflows?query={quote(query)}"
+
+
+def _try_this(complaints: ComplaintClient, ui_url: str, run: str, cid: str) -> str:
+    namespace = complaints.temporal.namespace
+    address = complaints.temporal.service_client.config.target_host
+    cli = ".venv/bin/complaints"
+    decide = f"{cli} approve {cid} --manager"
+    why = shlex.quote("Leak confirmed on the video the customer sent")
+    return "\n".join(
+        [
+            f"Complaint {cid} is waiting for a manager. Try the manager CLI "
+            f"(it talks to {address}; add --json for scripts):",
+            f"  {cli} inbox --level 2",
+            f"  {cli} show {cid}",
+            f"  {decide} shift-ana --level 1        # refused: above a shift manager's limit",
+            f"  {decide} store-ieva --level 2       # the store manager may grant 799.00",
+            f"  {cli} counter {cid} --manager store-ieva --level 2 "
+            f"--remedy repair --amount 150 --reason {why}",
+            "",
+            "In the Temporal UI:",
+            "  this demo's complaints: "
+            + _ui_query(ui_url, namespace, f'WorkflowId STARTS_WITH "complaint-demo-{run}"'),
+            "  all complaints awaiting a manager: "
+            + _ui_query(ui_url, namespace, f"ComplaintStatus = '{Status.AWAITING_MANAGER.value}'"),
+        ]
+    )
+
+
 async def run_demo(client: Client, ui_url: str) -> None:
+    complaints = ComplaintClient(client, TASK_QUEUE)
     run = time.strftime("%Y%m%d-%H%M%S")
     print(f"\nDemo {run}: filing six complaints (deadlines shortened to seconds)...\n")
-    lines = await asyncio.gather(
-        *(_play(client, ui_url, title, intake, script) for title, intake, script in _cases(run))
+    for_you = _for_a_manager(run)
+    lines, _ = await asyncio.gather(
+        asyncio.gather(
+            *(
+                _play(complaints, ui_url, title, intake, script)
+                for title, intake, script in _cases(run)
+            )
+        ),
+        _leave_for_a_manager(complaints, for_you),
     )
     print("\n".join(lines))
-    query = quote(f'WorkflowId STARTS_WITH "complaint-demo-{run}"')
-    print(f"\nAll demo complaints: {ui_url}/namespaces/default/workflows?query={query}\n")
+    print(f"\n{_try_this(complaints, ui_url, run, for_you.complaint_id)}\n")

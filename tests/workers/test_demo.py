@@ -1,0 +1,27 @@
+"""What `make run` prints after the demo: commands to try and UI links that really filter."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+from sdk import ComplaintClient
+from workers import demo
+
+
+async def test_the_demo_prints_cli_commands_and_ui_queries_the_server_accepts(
+    complaints: ComplaintClient,
+):
+    cid = "demo-20261125-120000-for-you"
+    text = demo._try_this(complaints, "http://127.0.0.1:8233", "20261125-120000", cid)
+
+    assert ".venv/bin/complaints inbox --level 2" in text
+    assert f".venv/bin/complaints approve {cid} --manager shift-ana --level 1" in text
+    links = re.findall(r"http://127\.0\.0\.1:8233/namespaces/default/workflows\?\S+", text)
+    queries = [parse_qs(urlsplit(link).query)["query"][0] for link in links]
+    assert queries == [
+        'WorkflowId STARTS_WITH "complaint-demo-20261125-120000"',
+        "ComplaintStatus = 'awaiting_manager'",
+    ]
+    for query in queries:  # valid visibility syntax on a real server
+        assert isinstance(await complaints.find(query), list)
