@@ -11,12 +11,12 @@ VENV_BIN = $(abspath $(VENV))/bin
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run worker test lint fmt bench clean clean-data
+.PHONY: help run worker test record-histories lint fmt bench clean clean-data
 
 help: ## List targets
 	@echo "Targets:"
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | \
-		awk 'BEGIN {FS = ":.*## "}; {printf "  %-12s %s\n", $$1, $$2}'
+		awk 'BEGIN {FS = ":.*## "}; {printf "  %-17s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ worker: $(STAMP) ## Worker only, against an already running server
 
 test: $(STAMP) ## Run pytest (pass extra args via PYTEST_ARGS=...)
 	PATH="$(VENV_BIN):$$PATH" $(PY) -m pytest $(PYTEST_ARGS)
+
+record-histories: $(STAMP) ## Re-record the replay tests' histories from the current workflow
+	PATH="$(VENV_BIN):$$PATH" $(PY) -m tests.replay.record
 
 lint: $(STAMP) ## ruff check + format check
 	$(PY) -m ruff check .
