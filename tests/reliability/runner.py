@@ -151,7 +151,7 @@ async def state(handle: WorkflowHandle, tally: Tally) -> ComplaintState:
     )
 
 
-async def _until_ready(handle: WorkflowHandle, step: Step, tally: Tally) -> None:
+async def until_ready(handle: WorkflowHandle, step: Step, tally: Tally) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + PATIENCE_S
     while True:
@@ -188,6 +188,43 @@ async def act(handle: WorkflowHandle, index: int, step: Step, tally: Tally) -> A
     return receipt
 
 
+async def advance(
+    client: Client,
+    watch: BackendWatch,
+    path: LifecyclePath,
+    complaint_id: str,
+    task_queue: str,
+    today: date,
+    tally: Tally,
+    steps: int,
+) -> WorkflowHandle:
+    """File a complaint and act out its first `steps` steps; it then waits, ready for the
+    next one (`path.steps[steps]`), with its cue seen and its status confirmed."""
+    handle = await start(client, path, complaint_id, task_queue, today, tally)
+    for index, step in enumerate(path.steps[: steps + 1]):
+        await watch.seen(complaint_id, step.cue)
+        await until_ready(handle, step, tally)
+        if index < steps:
+            await act(handle, index, step, tally)
+    return handle
+
+
+async def follow(
+    handle: WorkflowHandle,
+    watch: BackendWatch,
+    path: LifecyclePath,
+    tally: Tally,
+    first: int = 0,
+) -> ComplaintResult:
+    """Act out `path` from step `first` on, and return how the complaint ended."""
+    complaint_id = handle.id.removeprefix(workflow_id_for(""))
+    for index, step in enumerate(path.steps[first:], start=first):
+        await watch.seen(complaint_id, step.cue)
+        await until_ready(handle, step, tally)
+        await act(handle, index, step, tally)
+    return await retrying(handle.result, f"result {complaint_id}", tally)
+
+
 async def play(
     client: Client,
     watch: BackendWatch,
@@ -196,13 +233,7 @@ async def play(
     task_queue: str,
     today: date,
     tally: Tally,
-    started: Callable[[], None] = lambda: None,
 ) -> ComplaintResult:
     """File one complaint, act out its path, and return how it ended."""
     handle = await start(client, path, complaint_id, task_queue, today, tally)
-    started()
-    for index, step in enumerate(path.steps):
-        await watch.seen(complaint_id, step.cue)
-        await _until_ready(handle, step, tally)
-        await act(handle, index, step, tally)
-    return await retrying(lambda: handle.result(rpc_timeout=None), f"result {complaint_id}", tally)
+    return await follow(handle, watch, path, tally)

@@ -46,6 +46,8 @@ class Summary:
     contacts_in_logs: int = 0
     contacts_in_history: int = 0
     invalid: dict[str, Refusals] = field(default_factory=dict)
+    input_task_failures: int = 0
+    """Workflow tasks failed by any input sent to a live workflow (read from history)."""
     replayed: int = 0
     replay_failures: int = 0
     drift_detected: int = 0
@@ -87,9 +89,16 @@ class Summary:
         if self.invalid:
             tried = sum(r.tried for r in self.invalid.values())
             refused = sum(r.refused for r in self.invalid.values())
-            out.append(f"invalid inputs       {tried} tried, {refused} refused")
+            out.append(
+                f"invalid inputs       {tried} inputs tried: {refused} refused with a message, "
+                f"{tried - refused} valid and accepted; "
+                f"{self.input_task_failures} workflow tasks failed"
+            )
             for family, r in sorted(self.invalid.items()):
-                out.append(f"  {family:<28} {r.tried:>6} tried {r.refused:>6} refused")
+                out.append(
+                    f"  {family:<30} {r.tried:>5} tried {r.refused:>5} refused "
+                    f"{r.tried - r.refused:>4} valid"
+                )
         if self.replayed:
             out.append(
                 f"replay               {self.replayed} recorded histories replayed, "

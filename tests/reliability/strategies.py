@@ -1,0 +1,181 @@
+"""Generated input for the reliability tests: JSON junk, complaint states, actions.
+
+Also the mapping from an action to the guard its update validator runs and to the
+event its update handler records, so properties can follow an action the whole way.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from hypothesis import strategies as st
+from pydantic import BaseModel
+
+from domain import guards
+from domain.proposals import options
+from schemas import events as ev
+from schemas.actions import (
+    Appeal,
+    CustomerChoice,
+    DecisionKind,
+    FollowUpAnswer,
+    ManagerDecision,
+    StaffResume,
+    Withdrawal,
+)
+from schemas.events import EscalationReason
+from schemas.intake import Category, ComplaintIntake, CustomerDetails
+from schemas.messages import Outcome
+from schemas.policy import CompanyPolicy
+from schemas.remedies import Remedy, RemedyKind
+from schemas.state import ComplaintState, Escalation, Status
+from tests.factories import make_intake
+
+POLICY = CompanyPolicy()
+NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
+
+json_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**15), max_value=10**15)
+    | st.floats()
+    | st.text(max_size=30)
+)
+json_values = st.recursive(
+    json_scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=10,
+)
+EDGE_VALUES = [
+    "",
+    "   ",
+    "\x00",
+    "x" * 5000,
+    -1,
+    "-0.01",
+    "1000000.01",
+    "12.345",
+    "NaN",
+    "2026-02-30",
+    "not-an-email",
+    {"email": None, "phone": None},
+    {"email": "a@b.c", "fax": "1"},
+    [],
+    True,
+]
+
+
+@st.composite
+def intakes(draw: st.DrawFn) -> ComplaintIntake:
+    amount = draw(st.none() | st.decimals(min_value=0, max_value=5000, places=2))
+    return make_intake(
+        complaint_id="c-guard",
+        category=draw(st.sampled_from(Category)),
+        amount=amount,
+        receipt_present=draw(st.none() | st.booleans()),
+        abusive=draw(st.booleans()),
+    )
+
+
+@st.composite
+def states(draw: st.DrawFn) -> ComplaintState:
+    """Any status, with offers, alternatives and escalations as the workflow keeps them."""
+    intake = draw(intakes())
+    offered = options(intake, POLICY)
+    subset = st.lists(st.sampled_from(offered), unique_by=lambda r: r.kind, max_size=len(offered))
+    status = draw(st.sampled_from(Status))
+    escalation = None
+    if status is Status.AWAITING_MANAGER or draw(st.booleans()):
+        escalation = Escalation(
+            level=draw(st.integers(min_value=1, max_value=POLICY.top_level)),
+            reason=draw(st.sampled_from(EscalationReason)),
+            requested=draw(st.none() | st.sampled_from(offered)),
+            policy_exception=draw(st.booleans()),
+            respond_by=NOW,
+        )
+    outcome = draw(st.sampled_from(Outcome) if status is Status.CLOSED else st.none())
+    return ComplaintState(
+        status=status,
+        intake=intake,
+        options=draw(subset),
+        alternatives=draw(subset),
+        can_appeal=draw(st.booleans()),
+        escalation=escalation,
+        outcome=outcome,
+    )
+
+
+remedies = st.builds(
+    Remedy,
+    kind=st.sampled_from(RemedyKind),
+    amount=st.decimals(min_value=0, max_value=20_000, places=2),
+)
+
+
+@st.composite
+def decisions(draw: st.DrawFn) -> ManagerDecision:
+    """Complete decisions (the schema refuses incomplete ones) by any manager at any level."""
+    kind = draw(st.sampled_from(DecisionKind))
+    needs_remedy = kind in (DecisionKind.OVERRIDE, DecisionKind.COUNTER)
+    return ManagerDecision(
+        kind=kind,
+        manager_id=draw(st.sampled_from(["m-1", "store-manager", "director"])),
+        level=draw(st.integers(min_value=1, max_value=10)),
+        remedy=draw(remedies if needs_remedy else st.none() | remedies),
+        reason=None if kind is DecisionKind.APPROVE else "Reviewed the case",
+    )
+
+
+actions = st.one_of(
+    st.builds(CustomerChoice, remedy=st.sampled_from(RemedyKind)),
+    st.builds(Appeal, reason=st.just("I was abroad")),
+    st.builds(FollowUpAnswer, fixed=st.booleans()),
+    st.builds(Withdrawal),
+    st.builds(CustomerDetails, order_reference=st.just("ORD-9"), amount=st.none()),
+    st.builds(StaffResume, staff_id=st.just("s-1"), note=st.just("Calm now")),
+)
+
+
+def check(state: ComplaintState, action: BaseModel) -> Remedy | None:
+    """The update validator's check for `action`, as the workflow runs it."""
+    match action:
+        case CustomerDetails():
+            return guards.check_details(state, action)
+        case CustomerChoice():
+            return guards.check_choice(state, action)
+        case Appeal():
+            return guards.check_appeal(state)
+        case FollowUpAnswer():
+            return guards.check_follow_up_answer(state)
+        case Withdrawal():
+            return guards.check_withdrawal(state)
+        case StaffResume():
+            return guards.check_resume(state)
+        case ManagerDecision():
+            return guards.check_manager_decision(state, action, POLICY)
+    raise AssertionError(action)
+
+
+def recorded(state: ComplaintState, action: BaseModel) -> ev.DomainEvent:
+    """The event the update handler records once its validator allowed the action."""
+    match action:
+        case CustomerDetails():
+            return ev.DetailsProvided(at=NOW, details=action)
+        case CustomerChoice():
+            remedy = guards.check_choice(state, action)
+            return ev.SolutionChosen(at=NOW, remedy=remedy, by="customer")
+        case Appeal():
+            return ev.Appealed(at=NOW, reason=action.reason)
+        case FollowUpAnswer(fixed=True):
+            return ev.FixConfirmed(at=NOW, comment=action.comment)
+        case FollowUpAnswer():
+            return ev.Reopened(at=NOW, comment=action.comment)
+        case Withdrawal():
+            return ev.Withdrawn(at=NOW, reason=action.reason)
+        case StaffResume():
+            return ev.Resumed(at=NOW, staff_id=action.staff_id, note=action.note)
+        case ManagerDecision():
+            return ev.ManagerDecided(at=NOW, decision=action)
+    raise AssertionError(action)

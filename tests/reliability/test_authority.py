@@ -1,0 +1,262 @@
+"""Authority and identity: who may grant what.
+
+A manager acts only at the escalation's level or above, and only within the
+authority limit of the level they act at; a policy exception needs an override.
+A customer's action can never approve a remedy: the customer updates cannot carry
+a decision, they only pick from what is on offer, at its price, and a customer
+cannot act while a manager decides. Checked on the pure guard for every
+combination hypothesis finds, and on the live workflow.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+
+from domain import guards
+from domain.errors import InvalidAction
+from domain.evolve import evolve
+from schemas.actions import (
+    Appeal,
+    CustomerChoice,
+    DecisionKind,
+    FollowUpAnswer,
+    ManagerDecision,
+    Withdrawal,
+)
+from schemas.events import EscalationReason
+from schemas.intake import CustomerDetails
+from schemas.policy import CompanyPolicy
+from schemas.remedies import Remedy, RemedyKind
+from schemas.state import ComplaintState, Escalation, Status
+from tests.factories import make_intake
+from tests.reliability.paths import msg
+from tests.reliability.strategies import actions, decisions, recorded, remedies, states
+from tests.reliability.summary import SUMMARY
+from workflows.complaint import ComplaintWorkflow
+
+POLICY = CompanyPolicy()
+NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
+CUSTOMER_ACTIONS = (CustomerChoice, Appeal, FollowUpAnswer, Withdrawal, CustomerDetails)
+
+
+def _escalated(level: int, requested: Remedy | None, policy_exception: bool) -> ComplaintState:
+    return ComplaintState(
+        status=Status.AWAITING_MANAGER,
+        intake=make_intake(complaint_id="c-authority"),
+        escalation=Escalation(
+            level=level,
+            reason=EscalationReason.BEYOND_AUTHORITY,
+            requested=requested,
+            policy_exception=policy_exception,
+            respond_by=NOW,
+        ),
+    )
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    level=st.integers(min_value=1, max_value=POLICY.top_level),
+    requested=st.none() | remedies,
+    policy_exception=st.booleans(),
+    decision=decisions(),
+)
+def test_a_manager_acts_at_their_level_within_their_limit(
+    level: int, requested: Remedy | None, policy_exception: bool, decision: ManagerDecision
+) -> None:
+    state = _escalated(level, requested, policy_exception)
+    counts = SUMMARY.refusals("manager decisions (authority)")
+    counts.tried += 1
+    try:
+        guards.check_manager_decision(state, decision, POLICY)
+        accepted = True
+    except InvalidAction as refusal:
+        counts.refused += 1
+        assert str(refusal).strip()
+        accepted = False
+
+    granted = None if decision.kind is DecisionKind.DENY else (decision.remedy or requested)
+    rung = POLICY.managers[decision.level - 1] if decision.level <= POLICY.top_level else None
+    may = (
+        rung is not None
+        and decision.level >= level
+        and (
+            decision.kind is DecisionKind.DENY
+            or (
+                granted is not None
+                and not (decision.kind is DecisionKind.APPROVE and policy_exception)
+                and granted.amount <= rung.authority_limit
+            )
+        )
+    )
+    assert accepted == may, (level, requested, policy_exception, decision)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(state=states(), action=actions)
+def test_no_customer_action_can_decide_or_price_a_remedy(state: ComplaintState, action: Any):
+    try:
+        (guards.check_choice if isinstance(action, CustomerChoice) else _customer_check)(
+            state, action
+        )
+    except InvalidAction:
+        return
+    event = recorded(state, action)
+    after = evolve(state, event)
+    assert event.type != "ManagerDecided"
+    assert after.decision == state.decision  # a customer never makes or changes a decision
+    assert after.remedies_executed == state.remedies_executed
+    if isinstance(action, CustomerChoice):
+        offered = state.options if state.status is Status.AWAITING_CHOICE else state.alternatives
+        assert after.chosen in offered  # picked from the offer, at the offered price
+
+
+def _customer_check(state: ComplaintState, action: Any) -> None:
+    match action:
+        case CustomerDetails():
+            guards.check_details(state, action)
+        case Appeal():
+            guards.check_appeal(state)
+        case FollowUpAnswer():
+            guards.check_follow_up_answer(state)
+        case Withdrawal():
+            guards.check_withdrawal(state)
+        case _:
+            raise InvalidAction("not a customer action")
+
+
+VALID_CUSTOMER_PAYLOADS = {
+    CustomerChoice: {"remedy": "refund"},
+    Appeal: {"reason": "I was abroad"},
+    FollowUpAnswer: {"fixed": True},
+    Withdrawal: {},
+    CustomerDetails: {"order_reference": "ORD-1"},
+}
+DECISION_FIELDS = [
+    {"kind": "approve"},
+    {"manager_id": "store-manager"},
+    {"level": 3},
+    {"amount": "1000000.00"},
+    {"remedy": {"kind": "refund", "amount": "1000000.00"}},
+    {"decision": {"kind": "override", "manager_id": "me", "level": 3}},
+]
+
+
+SMUGGLING = [
+    pytest.param(model, smuggled, id=f"{model.__name__}-{next(iter(smuggled))}")
+    for model in CUSTOMER_ACTIONS
+    for smuggled in DECISION_FIELDS
+    # CustomerChoice.remedy (a kind) and CustomerDetails.amount (a fact) are their own fields.
+    if not set(smuggled) <= set(model.model_fields)
+]
+
+
+@pytest.mark.parametrize(("model", "smuggled"), SMUGGLING)
+def test_a_customer_action_cannot_carry_a_decision(model: type, smuggled: dict) -> None:
+    with pytest.raises(ValidationError, match="Extra inputs are not permitted"):
+        model.model_validate(VALID_CUSTOMER_PAYLOADS[model] | smuggled)
+
+
+def test_a_decision_names_the_manager_and_a_real_level() -> None:
+    for bad in ({"manager_id": "  "}, {"level": 0}, {"manager_id": None}):
+        with pytest.raises(ValidationError):
+            ManagerDecision.model_validate({"kind": "deny", "reason": "No", "level": 1} | bad)
+
+
+# ---------------------------------------------------------------- the live workflow
+
+
+async def _refused(handle: WorkflowHandle, update: str, arg: Any) -> str:
+    counts = SUMMARY.refusals("live authority checks")
+    counts.tried += 1
+    with pytest.raises(WorkflowUpdateFailedError) as failure:
+        await handle.execute_update(update, arg)
+    counts.refused += 1
+    return failure.value.cause.message
+
+
+def _decision(kind: DecisionKind, level: int, remedy: Remedy | None = None, reason=None):
+    return ManagerDecision(
+        kind=kind, manager_id=f"manager-l{level}", level=level, remedy=remedy, reason=reason
+    )
+
+
+async def _event_types(handle: WorkflowHandle) -> list[str]:
+    return [e.type for e in await handle.query(ComplaintWorkflow.events)]
+
+
+async def test_a_manager_over_their_limit_is_refused_and_a_higher_level_may_grant(live):
+    # 900.00 refund: beyond the agent (100), beyond a shift manager (500).
+    handle = await live.park("beyond_authority_manager_counters", 1)
+    refund = Remedy(kind=RemedyKind.REFUND, amount=Decimal("900"))
+    message = await _refused(handle, "decide_escalation", _decision(DecisionKind.APPROVE, 1))
+    assert "above your authority limit of 500" in message
+    message = await _refused(
+        handle, "decide_escalation", _decision(DecisionKind.OVERRIDE, 1, refund, "Loyal customer")
+    )
+    assert "above your authority limit of 500" in message
+    assert "ManagerDecided" not in await _event_types(handle)
+
+    await handle.execute_update("decide_escalation", _decision(DecisionKind.APPROVE, 2))
+    await live.watch.seen(handle.id.removeprefix("complaint-"), msg("resolution"))
+    [ledger] = live.backend.remedies(handle.id.removeprefix("complaint-"))
+    assert (ledger.kind, ledger.amount, ledger.authorised_by) == (
+        RemedyKind.REFUND,
+        Decimal("900.00"),
+        "manager-l2",
+    )
+    await handle.terminate(reason="test finished")
+
+
+async def test_a_manager_below_the_escalation_level_cannot_act(live):
+    # The shift manager stayed silent: the escalation moved to the store manager (level 2).
+    handle = await live.park("silent_manager_next_level_approves", 1)
+    for kind, remedy, reason in (
+        (DecisionKind.APPROVE, None, None),
+        (DecisionKind.DENY, None, "Not a defect"),
+        (DecisionKind.COUNTER, Remedy(kind=RemedyKind.STORE_CREDIT, amount=Decimal("10")), "Less"),
+    ):
+        message = await _refused(handle, "decide_escalation", _decision(kind, 1, remedy, reason))
+        assert "the escalation is at level 2" in message, message
+    message = await _refused(handle, "decide_escalation", _decision(DecisionKind.APPROVE, 5))
+    assert "no manager level 5" in message
+    assert "ManagerDecided" not in await _event_types(handle)
+    await handle.execute_update("decide_escalation", _decision(DecisionKind.APPROVE, 2))
+    assert (await _event_types(handle)).count("ManagerDecided") == 1
+    await handle.terminate(reason="test finished")
+
+
+async def test_a_customer_cannot_approve_while_a_manager_decides(live):
+    # No receipt: only a manager's override may grant the refund.
+    handle = await live.park("no_receipt_manager_overrides", 1)
+    complaint_id = handle.id.removeprefix("complaint-")
+    before = await _event_types(handle)
+    attempts: list[tuple[str, Any]] = [
+        ("choose_solution", CustomerChoice(remedy=RemedyKind.REFUND)),
+        ("choose_solution", {"remedy": "refund", "kind": "approve", "level": 3}),
+        ("answer_follow_up", FollowUpAnswer(fixed=True)),
+        ("answer_follow_up", {"fixed": True, "decision": {"kind": "approve"}}),
+        ("appeal", Appeal(reason="Just approve it")),
+        ("provide_details", {"receipt_present": True, "manager_id": "me"}),
+    ]
+    for update, arg in attempts:
+        await _refused(handle, update, arg)
+    assert await _event_types(handle) == before
+    assert live.backend.remedies(complaint_id) == []
+
+    refund = Remedy(kind=RemedyKind.REFUND, amount=Decimal("49.90"))
+    await handle.execute_update(
+        "decide_escalation", _decision(DecisionKind.OVERRIDE, 1, refund, "Card statement")
+    )
+    await live.watch.seen(complaint_id, msg("resolution"))
+    [ledger] = live.backend.remedies(complaint_id)
+    assert ledger.authorised_by == "manager-l1"
+    assert (await _event_types(handle)).count("ManagerDecided") == 1
+    await handle.terminate(reason="test finished")

@@ -1,0 +1,215 @@
+"""Privacy: customer data is ciphertext at rest in Temporal, and contacts never reach the logs.
+
+With ``COMPLAINTS_PAYLOAD_KEY`` set, every payload (start argument, updates,
+activity inputs and results, query answers) is sealed with AES-256-GCM before it
+leaves the process. The proof reads a complaint's raw history with a client that
+has no key: no name, email or phone anywhere in its bytes, yet with the key it all
+decodes. The logs are read at DEBUG over a whole complaint, including refused
+input that carries contact details.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import dataclasses
+import io
+import json
+import logging
+import uuid
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+import structlog
+from temporalio.api.common.v1 import Payload
+from temporalio.client import Client, WorkflowFailureError, WorkflowUpdateFailedError
+
+from activities.local_backend import LocalBackend
+from schemas.complaint import ComplaintResult, workflow_id_for
+from schemas.messages import Outcome
+from tests.reliability.paths import BY_NAME, contact_for
+from tests.reliability.runner import BackendWatch, Tally, advance, follow, play
+from tests.reliability.summary import SUMMARY
+from workers.codec import (
+    ENCODING,
+    KEY_ENV,
+    KEY_ID_HEADER,
+    OLD_KEYS_ENV,
+    EncryptionCodec,
+    PayloadKeyError,
+    key_id,
+    keys_from_env,
+    new_key,
+    parse_key,
+)
+from workers.converter import INVALID_INPUT, data_converter
+from workers.logging import configure_logging
+from workers.worker import build_worker
+
+KEY, OLD_KEY = bytes(range(32)), bytes(range(1, 33))
+NAME = "Mari Tamm"
+
+
+def _payload(text: str) -> Payload:
+    return Payload(metadata={"encoding": b"json/plain"}, data=text.encode())
+
+
+# ---------------------------------------------------------------- the codec
+
+
+async def test_payloads_are_sealed_and_open_again() -> None:
+    codec = EncryptionCodec(KEY)
+    original = _payload('{"email": "mari@example.ee"}')
+    [sealed] = await codec.encode([original])
+    assert sealed.metadata["encoding"] == ENCODING
+    assert sealed.metadata[KEY_ID_HEADER] == key_id(KEY).encode()
+    assert b"mari@example.ee" not in sealed.SerializeToString()
+    assert await codec.decode([sealed]) == [original]
+    [again] = await codec.encode([original])
+    assert again.data != sealed.data  # a fresh nonce every time
+
+
+async def test_a_tampered_or_foreign_payload_is_refused() -> None:
+    codec = EncryptionCodec(KEY)
+    [sealed] = await codec.encode([_payload('{"amount": "49.90"}')])
+    tampered = Payload()
+    tampered.CopyFrom(sealed)
+    tampered.data = sealed.data[:-1] + bytes([sealed.data[-1] ^ 1])
+    with pytest.raises(PayloadKeyError, match="failed authentication"):
+        await codec.decode([tampered])
+    relabelled = Payload()
+    relabelled.CopyFrom(sealed)
+    relabelled.metadata[KEY_ID_HEADER] = key_id(OLD_KEY).encode()
+    with pytest.raises(PayloadKeyError, match="not configured"):
+        await codec.decode([relabelled])
+    with pytest.raises(PayloadKeyError, match="not configured"):
+        await EncryptionCodec(OLD_KEY).decode([sealed])
+
+
+async def test_keys_rotate_and_plain_payloads_from_before_still_read() -> None:
+    [old_sealed] = await EncryptionCodec(OLD_KEY).encode([_payload('"old"')])
+    rotated = EncryptionCodec(KEY, old_keys=[OLD_KEY])
+    assert await rotated.decode([old_sealed]) == [_payload('"old"')]
+    [new_sealed] = await rotated.encode([_payload('"new"')])
+    assert new_sealed.metadata[KEY_ID_HEADER] == key_id(KEY).encode()  # old keys never encrypt
+    plain = _payload('"written before encryption was on"')
+    assert await rotated.decode([plain]) == [plain]
+
+
+def test_keys_come_from_the_environment_and_are_never_echoed() -> None:
+    key = new_key()
+    assert keys_from_env({}) == (None, [])
+    assert keys_from_env({KEY_ENV: key}) == (base64.b64decode(key), [])
+    current, old = keys_from_env({KEY_ENV: key, OLD_KEYS_ENV: f" {new_key()} ,{new_key()}"})
+    assert current == base64.b64decode(key) and len(old) == 2
+    secret = base64.b64encode(b"s" * 31).decode()
+    for bad, why in ((secret, "must decode to 32 bytes"), ("not base64!", "not valid base64")):
+        with pytest.raises(PayloadKeyError, match=why) as refused:
+            parse_key(bad)
+        assert bad not in str(refused.value)
+    with pytest.raises(PayloadKeyError, match="is not"):
+        keys_from_env({OLD_KEYS_ENV: key})
+
+
+# ---------------------------------------------------------------- at rest in Temporal
+
+
+async def test_customer_data_at_rest_in_temporal_is_ciphertext(dev_env, tmp_path) -> None:
+    """A whole complaint with the codec; its raw history read without the key."""
+    sealed = Client(**{**dev_env.client.config(), "data_converter": data_converter(KEY)})
+    keyless = dev_env.client
+    backend = LocalBackend(tmp_path / "complaints.db")
+    watch = BackendWatch(backend.db_path)
+    task_queue = f"sealed-{uuid.uuid4().hex[:8]}"
+    complaint_id = f"sealed-{uuid.uuid4().hex[:8]}"
+    contact = contact_for(complaint_id)
+    path = dataclasses.replace(
+        BY_NAME["details_given"],
+        intake=BY_NAME["details_given"].intake
+        | {"description": f"Kettle broke. Call {contact.phone} or write to {contact.email}"},
+    )
+    watching = asyncio.create_task(watch.run())
+    try:
+        async with build_worker(sealed, task_queue, backend):
+            result = await play(
+                sealed, watch, path, complaint_id, task_queue, date.today(), Tally()
+            )
+    finally:
+        watching.cancel()
+    assert isinstance(result, ComplaintResult) and result.outcome is Outcome.RESOLVED_CONFIRMED
+
+    history = await keyless.get_workflow_handle(workflow_id_for(complaint_id)).fetch_history()
+    raw = b"".join(event.SerializeToString() for event in history.events)
+    for secret in (contact.email, contact.phone, NAME, "Kettle broke"):
+        found = secret.encode() in raw
+        SUMMARY.contacts_in_history += found
+        assert not found, f"{secret!r} is readable in the raw history"
+    assert raw.count(key_id(KEY).encode()) >= len(history.events) // 4  # sealed, not absent
+
+    started = history.events[0].workflow_execution_started_event_attributes.input.payloads
+    opened = await EncryptionCodec(KEY).decode(list(started))
+    assert contact.email in json.loads(opened[0].data)["intake"]["contact"]["email"]
+    with pytest.raises(Exception, match="binary/encrypted"):
+        await keyless.get_workflow_handle(workflow_id_for(complaint_id)).result()
+
+
+# ---------------------------------------------------------------- logs
+
+
+@pytest.fixture
+def debug_log() -> Iterator[io.StringIO]:
+    """The worker's own log setup (JSON lines), at DEBUG, into a buffer."""
+    stream = io.StringIO()
+    root = logging.getLogger()
+    level = root.level
+    handler = configure_logging(logging.DEBUG, stream=stream)
+    try:
+        yield stream
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+        structlog.reset_defaults()
+
+
+async def test_contact_details_never_reach_the_logs(live, debug_log, capfd) -> None:
+    """A whole complaint at DEBUG, with contacts in free text and in refused input."""
+    complaint_id = live.complaint_id("logs")
+    contact = contact_for(complaint_id)
+    path = dataclasses.replace(
+        BY_NAME["details_given"],
+        intake=BY_NAME["details_given"].intake
+        | {"description": f"Kettle broke. Call {contact.phone} or write to {contact.email}"},
+    )
+    handle = await live.client.start_workflow(
+        "ComplaintWorkflow",
+        {"intake": {"complaint_id": complaint_id, "contact": {"email": contact.email}}},
+        id=f"malformed-{complaint_id}",
+        task_queue=live.task_queue,
+    )
+    with pytest.raises(WorkflowFailureError) as failed:
+        await handle.result()
+    assert failed.value.cause.message.startswith("invalid ComplaintInput")
+
+    handle = await advance(
+        live.client, live.watch, path, complaint_id, live.task_queue, date.today(), live.tally, 0
+    )
+    for payload in (
+        {"note": f"mail me at {contact.email}", "amount": "-1"},
+        {"note": f"or call {contact.phone}", "surprise": contact.email},
+        {"order_reference": contact.phone, "purchase_date": contact.email},
+    ):
+        with pytest.raises(WorkflowUpdateFailedError) as refused:
+            await handle.execute_update("provide_details", payload)
+        assert refused.value.cause.type == INVALID_INPUT
+    result = await follow(handle, live.watch, path, live.tally)
+    assert result.outcome is Outcome.RESOLVED_CONFIRMED
+
+    logs = debug_log.getvalue()
+    captured = capfd.readouterr()
+    assert f'"workflow_id": "{handle.id}"' in logs  # we did read this complaint's logs
+    everything = logs + captured.out + captured.err
+    for secret in (contact.email, contact.phone, contact.phone.replace(" ", "")):
+        found = secret in everything
+        SUMMARY.contacts_in_logs += found
+        assert not found, f"{secret!r} appears in the logs"
