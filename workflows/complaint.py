@@ -425,6 +425,7 @@ class ComplaintWorkflow:
         while True:
             if self._state.outcome is Outcome.WITHDRAWN:
                 raise _Withdrawn()
+            self._publish()  # what updates recorded while we waited
             if done():
                 return True
             now = self._now()
@@ -525,10 +526,17 @@ class ComplaintWorkflow:
                 "status": self._state.status.value,
             },
         )
-        self._publish()
+        if workflow.current_update_info() is None:
+            self._publish()
+        else:  # the main coroutine publishes it when it wakes (`_wait`, or its next record)
+            self._describe()
 
     def _publish(self) -> None:
-        """Let visibility follow the record; only changed values, as each upsert is an event."""
+        """Let visibility follow the record; only changed values, as each upsert is an event.
+
+        Only the main coroutine upserts: an update handler issues no command of its own, so
+        where an update lands in history never changes which commands surround it.
+        """
         wanted = search_attributes.search_attributes_for(self._state)
         changed = search_attributes.changes(workflow.info().typed_search_attributes, wanted)
         if changed:
