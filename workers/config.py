@@ -43,6 +43,8 @@ class Settings(BaseModel):
     backend: str = "local"
     http: HttpBackendConfig | None = None
     """Set when `backend` is "http"."""
+    local_effects: bool = False
+    """New complaints run their effects as local activities (COMPLAINTS_LOCAL_EFFECTS=1)."""
 
     @property
     def local_db(self) -> Path:
@@ -60,4 +62,5 @@ class Settings(BaseModel):
             data_dir=Path(env.get("COMPLAINTS_DATA_DIR", "data")),
             backend=env.get("COMPLAINTS_BACKEND", "local"),
             http=http_config_from_env(env) if env.get("COMPLAINTS_BACKEND") == "http" else None,
+            local_effects=env.get("COMPLAINTS_LOCAL_EFFECTS", "") in ("1", "true", "yes"),
         )

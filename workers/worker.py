@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from collections.abc import Callable
 
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.worker import PatchActivationInput, Worker
 
 from activities.backend import ComplaintBackend
 from activities.complaint_activities import ComplaintActivities
@@ -15,7 +16,7 @@ from activities.local_backend import LocalBackend
 from sdk.connection import connect, connect_config
 from workers.config import Settings
 from workers.logging import configure_logging
-from workflows.complaint import ComplaintWorkflow
+from workflows.complaint import LOCAL_EFFECTS, ComplaintWorkflow
 
 
 def load_settings() -> Settings:
@@ -33,20 +34,32 @@ def make_backend(settings: Settings) -> ComplaintBackend:
     return LocalBackend(settings.local_db)
 
 
-def build_worker(client: Client, task_queue: str, backend: ComplaintBackend) -> Worker:
+def build_worker(
+    client: Client, task_queue: str, backend: ComplaintBackend, *, local_effects: bool = False
+) -> Worker:
+    """`local_effects`: new complaints run their effects as local activities (see
+    `workflows.complaint.LOCAL_EFFECTS`); complaints already started keep their mode."""
     return Worker(
         client,
         task_queue=task_queue,
         workflows=[ComplaintWorkflow],
         activities=ComplaintActivities(backend).as_list(),
+        patch_activation_callback=_patches(local_effects),
     )
+
+
+def _patches(local_effects: bool) -> Callable[[PatchActivationInput], bool]:
+    """Every patch is taken by new runs (the SDK default) except `LOCAL_EFFECTS`, on request."""
+    return lambda patch: local_effects or patch.patch_id != LOCAL_EFFECTS
 
 
 async def run_worker(client: Client, settings: Settings, stop: asyncio.Event) -> None:
     """Run until `stop` is set, then shut down gracefully and release the backend."""
     backend = make_backend(settings)
     try:
-        async with build_worker(client, settings.task_queue, backend):
+        async with build_worker(
+            client, settings.task_queue, backend, local_effects=settings.local_effects
+        ):
             await stop.wait()
     finally:
         await backend.aclose()
