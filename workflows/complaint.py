@@ -69,6 +69,15 @@ decision is recorded as a marker, so every complaint keeps the mode it started i
 and old histories replay unchanged.
 """
 
+RECORD_BEFORE_TELL = "record-before-tell"
+"""Patch: a step that invites a reply is recorded before the customer is told of it.
+
+The customer (or a query) can see the message before the worker has processed its
+delivery. Recorded first, an instant answer finds the complaint already waiting for it,
+live and on replay alike; told first, the same answer was refused as too early. Runs
+started before the patch keep the old order, so their histories replay unchanged.
+"""
+
 
 class _Withdrawn(Exception):
     """Unwinds the lifecycle when the customer withdraws while we wait."""
@@ -155,8 +164,12 @@ class ComplaintWorkflow:
         if not missing:
             return
         reply_by = self._now() + self._policy.deadlines.details_reply
-        await self._tell(MessageKind.DETAILS_REQUEST, missing_details=missing, reply_by=reply_by)
-        self._record(ev.DetailsRequested(at=self._now(), missing=missing, reply_by=reply_by))
+        await self._announce(
+            lambda: ev.DetailsRequested(at=self._now(), missing=missing, reply_by=reply_by),
+            MessageKind.DETAILS_REQUEST,
+            missing_details=missing,
+            reply_by=reply_by,
+        )
         if not await self._wait(
             lambda: self._state.status is not Status.AWAITING_DETAILS,
             reply_by,
@@ -191,17 +204,18 @@ class ComplaintWorkflow:
     async def _propose(self, offered: list[Remedy], default: Remedy, proposed_by: str) -> Remedy:
         """Let the customer take part in choosing; a sensible default applies after the deadline."""
         choose_by = self._now() + self._policy.deadlines.solution_choice
-        await self._tell(
-            MessageKind.PROPOSALS, options=offered, default_option=default, reply_by=choose_by
-        )
-        self._record(
-            ev.SolutionsProposed(
+        await self._announce(
+            lambda: ev.SolutionsProposed(
                 at=self._now(),
                 options=offered,
                 default=default,
                 choose_by=choose_by,
                 proposed_by=proposed_by,
-            )
+            ),
+            MessageKind.PROPOSALS,
+            options=offered,
+            default_option=default,
+            reply_by=choose_by,
         )
         if not await self._wait(
             lambda: self._state.status is not Status.AWAITING_CHOICE, choose_by, "customer's choice"
@@ -220,15 +234,8 @@ class ComplaintWorkflow:
     ) -> tuple[Remedy, str] | None:
         """Refuse gently with reasons and alternatives; an appeal goes to a manager."""
         answer_by = self._now() + self._policy.deadlines.appeal
-        await self._tell(
-            MessageKind.DECLINE,
-            reasons=reasons,
-            alternatives=offered,
-            can_appeal=can_appeal,
-            reply_by=answer_by,
-        )
-        self._record(
-            ev.Declined(
+        await self._announce(
+            lambda: ev.Declined(
                 at=self._now(),
                 requested=requested,
                 reasons=reasons,
@@ -236,7 +243,12 @@ class ComplaintWorkflow:
                 decided_by=decided_by,
                 can_appeal=can_appeal,
                 answer_by=answer_by,
-            )
+            ),
+            MessageKind.DECLINE,
+            reasons=reasons,
+            alternatives=offered,
+            can_appeal=can_appeal,
+            reply_by=answer_by,
         )
         if not await self._wait(
             lambda: self._state.status is not Status.DECLINED, answer_by, "customer's answer"
@@ -366,13 +378,13 @@ class ComplaintWorkflow:
             )
         )
         follow_up_at = self._now() + self._policy.deadlines.follow_up_delay
-        await self._tell(
+        await self._announce(
+            lambda: ev.Resolved(at=self._now(), remedy=remedy, follow_up_at=follow_up_at),
             MessageKind.RESOLUTION,
             remedy=remedy,
             remedy_reference=receipt.reference,
             follow_up_on=follow_up_at,
         )
-        self._record(ev.Resolved(at=self._now(), remedy=remedy, follow_up_at=follow_up_at))
         return True
 
     async def _follow_up(self) -> None:
@@ -388,8 +400,13 @@ class ComplaintWorkflow:
                 (MessageKind.FOLLOW_UP_REMINDER, deadlines.follow_up_after_reminder, True),
             ):
                 reply_by = self._now() + delay
-                await self._tell(kind, reply_by=reply_by)
-                self._record(ev.FollowUpSent(at=self._now(), reply_by=reply_by, reminder=reminder))
+                await self._announce(
+                    lambda by=reply_by, again=reminder: ev.FollowUpSent(
+                        at=self._now(), reply_by=by, reminder=again
+                    ),
+                    kind,
+                    reply_by=reply_by,
+                )
                 if await self._wait(answered, reply_by, "customer confirms the fix"):
                     break
             else:
@@ -477,6 +494,18 @@ class ComplaintWorkflow:
         self._record(ev.CallbackPromised(at=self._now(), due=callback_by))
 
     # ------------------------------------------------------------------ effects
+
+    async def _announce(
+        self, event: Callable[[], DomainEvent], kind: MessageKind, **facts: Any
+    ) -> None:
+        """Record a step that invites a reply and tell the customer: recorded first under
+        `RECORD_BEFORE_TELL`, so a reply can never arrive before the step it answers."""
+        if workflow.patched(RECORD_BEFORE_TELL):
+            self._record(event())
+            await self._tell(kind, **facts)
+        else:
+            await self._tell(kind, **facts)
+            self._record(event())
 
     async def _tell(self, kind: MessageKind, **facts: Any) -> None:
         intake = self._state.intake

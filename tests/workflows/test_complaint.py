@@ -479,12 +479,33 @@ class _HeldBackend(LocalBackend):
 
     def __init__(self, path, held: MessageKind) -> None:
         super().__init__(path)
-        self.held, self.release = held, asyncio.Event()
+        self.held, self.holding, self.release = held, asyncio.Event(), asyncio.Event()
 
     async def deliver_message(self, message, rendered):
         if message.kind is self.held:
+            self.holding.set()
             await self.release.wait()
         return await super().deliver_message(message, rendered)
+
+
+async def test_an_instant_answer_to_the_proposals_is_heard(env, tmp_path, task_queue):
+    """The customer answers while the proposals' delivery is still being reported: the
+    complaint already waits for that answer, so it is accepted, not refused as early."""
+    backend = _HeldBackend(tmp_path / "held.db", held=MessageKind.PROPOSALS)
+    today = (await env.get_current_time()).date()
+    intake = make_intake(purchase_date=today - timedelta(days=7))
+    async with build_worker(env.client, task_queue, backend):
+        complaint = await Complaint.file(env, backend, task_queue, intake)
+        await asyncio.wait_for(backend.holding.wait(), 30)
+        receipt = await complaint.act(W.choose_solution, choose(RemedyKind.REPLACEMENT))
+        backend.release.set()
+        await complaint.until(Status.RESOLVED)
+        types = await complaint.event_types()
+        await complaint.terminate_if_open()
+
+    assert receipt.status == Status.IN_PROGRESS.value
+    assert types[: len(OPENING) + 3] == [*OPENING, "SolutionChosen", "RemedyExecuted", "Resolved"]
+    assert complaint.messages()[:5] == [*OPENING_MESSAGES, "resolution"]
 
 
 async def test_a_manager_may_decide_before_we_finish_apologising(env, tmp_path, task_queue):
