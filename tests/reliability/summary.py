@@ -43,6 +43,7 @@ class Summary:
     task_failures: int = 0
     chaos_replayed: int = 0
     chaos_replay_failures: int = 0
+    chaos_replay_known: int = 0
     contacts_in_logs: int = 0
     contacts_in_history: int = 0
     invalid: dict[str, Refusals] = field(default_factory=dict)
@@ -82,7 +83,13 @@ class Summary:
                 f"ledger {self.ledger_rows} remedies for {self.resolved} resolved complaints",
                 f"duplicates found     {dupes} (checked: {checked})",
                 f"workflow task fails  {self.task_failures}; histories replayed after the chaos "
-                f"{self.chaos_replayed}, nondeterministic {self.chaos_replay_failures}",
+                f"{self.chaos_replayed}, nondeterministic {self.chaos_replay_failures}"
+                + (
+                    f" (KNOWN SDK ISSUE: {self.chaos_replay_known} with an update accepted "
+                    "with the activity result that enabled it; docs/replay.md)"
+                    if self.chaos_replay_known
+                    else ""
+                ),
                 f"privacy              contact details in worker logs {self.contacts_in_logs}, "
                 f"readable in raw history {self.contacts_in_history} (payloads AES-GCM encrypted)",
             ]

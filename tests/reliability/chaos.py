@@ -1,0 +1,162 @@
+"""The chaos monkey's tools: a worker process to kill -9, and the journal that says what it cut.
+
+The worker runs as its own OS process (`tests.reliability.chaos_worker`), so a kill
+is a real crash: no finally blocks, no graceful shutdown, in-flight activities and
+workflow tasks simply vanish, and Temporal's timeouts must bring them back.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+REPO = Path(__file__).resolve().parents[2]
+STOP_TIMEOUT_S = 15.0
+
+
+def free_ports(n: int) -> list[int]:
+    """Distinct free ports (never 7233/8233, which `make run` may hold)."""
+    socks = [socket.socket() for _ in range(n)]
+    try:
+        for s in socks:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in socks]
+    finally:
+        for s in socks:
+            s.close()
+
+
+class WorkerProcess:
+    """`python -m tests.reliability.chaos_worker`, started, killed and restarted."""
+
+    def __init__(self, env: Mapping[str, str], log_dir: Path) -> None:
+        self._env = dict(env)
+        self._log_dir = log_dir
+        self.process: subprocess.Popen[bytes] | None = None
+        self.starts = 0
+        self._log: IO[bytes] | None = None
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    @property
+    def logs(self) -> list[Path]:
+        return sorted(self._log_dir.glob("worker-*.log"))
+
+    def start(self) -> None:
+        self.starts += 1
+        self._close_log()
+        self._log = open(self._log_dir / f"worker-{self.starts:02d}.log", "wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.reliability.chaos_worker"],
+            cwd=REPO,
+            env=self._env,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def kill(self) -> int:
+        """SIGKILL: the process gets no chance to finish or report anything."""
+        assert self.process is not None
+        pid = self.process.pid
+        os.kill(pid, signal.SIGKILL)
+        self.process.wait()
+        return pid
+
+    def stop(self) -> None:
+        """Graceful stop at the end of the test (SIGTERM), SIGKILL if it hangs."""
+        proc = self.process
+        if proc is not None and proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        self._close_log()
+
+    def _close_log(self) -> None:
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+
+@dataclass
+class Cut:
+    """What one kill interrupted."""
+
+    pid: int
+    before_effect: int = 0
+    """Attempts killed before their effect happened: retried, applied once then."""
+    after_effect: int = 0
+    """Attempts killed after their effect happened but before Temporal heard of it:
+    the retry must find the effect already done (a duplicate receipt), not redo it."""
+
+
+@dataclass
+class JournalReader:
+    """Follows `chaos_worker`'s journal as it grows: who is ready, what is in flight."""
+
+    path: Path
+    ready: set[int] = field(default_factory=set)
+    open: dict[tuple[int, str], str] = field(default_factory=dict)
+    """(pid, idempotency key) -> last phase, for attempts not yet done."""
+    phases: dict[str, int] = field(default_factory=dict)
+    applied: dict[str, int] = field(default_factory=dict)
+    """Idempotency key -> how often an attempt really applied it (must be at most 1)."""
+    _offset: int = 0
+    _partial: bytes = b""
+
+    def poll(self) -> None:
+        if not self.path.exists():
+            return
+        with open(self.path, "rb") as f:
+            f.seek(self._offset)
+            chunk = f.read()
+        self._offset += len(chunk)
+        lines = (self._partial + chunk).split(b"\n")
+        self._partial = lines.pop()
+        for line in lines:
+            pid_text, phase, key = line.decode().split(" ", 2)
+            pid = int(pid_text)
+            self.phases[phase] = self.phases.get(phase, 0) + 1
+            if phase == "ready":
+                self.ready.add(pid)
+            elif phase in ("done", "refused"):
+                self.open.pop((pid, key), None)
+            else:
+                self.open[(pid, key)] = phase
+                if phase == "applied":
+                    self.applied[key] = self.applied.get(key, 0) + 1
+
+    def in_flight(self, pid: int, after_effect: bool = False) -> int:
+        wanted = {"applied", "duplicate"} if after_effect else {"start", "applied", "duplicate"}
+        return sum(1 for (p, _), phase in self.open.items() if p == pid and phase in wanted)
+
+    def cut(self, pid: int) -> Cut:
+        """Call right after the kill: what `pid` left unfinished."""
+        self.poll()
+        cut = Cut(pid)
+        for (p, _), phase in self.open.items():
+            if p != pid:
+                continue
+            if phase == "start":
+                cut.before_effect += 1
+            else:
+                cut.after_effect += 1
+        return cut
