@@ -9,6 +9,7 @@ STAMP = $(VENV)/.installed
 # Absolute, so tools that chdir (tests, subprocesses) still find `temporal`.
 VENV_BIN = $(abspath $(VENV))/bin
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help run worker test record-histories lint fmt bench clean clean-data
@@ -44,9 +45,9 @@ fmt: $(STAMP) ## ruff format + autofix
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-bench: ## Run benchmarks (if a bench/ package exists)
+bench: ## Engine vs Temporal floor, see docs/bench.md (BENCH_ARGS="--quick" etc.)
 	@if [ -d bench ]; then \
-		$(MAKE) --no-print-directory $(STAMP) && PATH="$(VENV_BIN):$$PATH" $(PY) -m bench; \
+		$(MAKE) --no-print-directory $(STAMP) && PATH="$(VENV_BIN):$$PATH" $(PY) -m bench $(BENCH_ARGS); \
 	else \
 		echo "no benchmarks yet"; \
 	fi

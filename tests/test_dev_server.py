@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
 from temporalio.client import Client
 
-from workers.dev_server import DevServer, port_is_open
-
-
-def _free_ports(n: int = 2) -> list[int]:
-    """Distinct free ports: all sockets are held open until every port is picked."""
-    socks = [socket.socket() for _ in range(n)]
-    try:
-        for s in socks:
-            s.bind(("127.0.0.1", 0))
-        return [s.getsockname()[1] for s in socks]
-    finally:
-        for s in socks:
-            s.close()
+from workers.dev_server import DevServer, free_ports, port_is_open
 
 
 async def _custom_search_attributes(address: str) -> dict[str, int]:
@@ -34,7 +21,7 @@ async def _custom_search_attributes(address: str) -> dict[str, int]:
 
 
 async def test_dev_server_starts_registers_search_attribute_and_stops(tmp_path: Path) -> None:
-    port, ui_port = _free_ports()
+    port, ui_port = free_ports(2)
     server = DevServer(
         tmp_path / "data",
         port=port,
@@ -58,7 +45,7 @@ async def test_dev_server_starts_registers_search_attribute_and_stops(tmp_path: 
 async def test_restart_reuses_db_adds_new_search_attribute_and_reuses_running_server(
     tmp_path: Path,
 ) -> None:
-    port, ui_port = _free_ports()
+    port, ui_port = free_ports(2)
     data = tmp_path / "data"
     with DevServer(data, port=port, ui_port=ui_port, search_attributes={"A": "Keyword"}):
         pass

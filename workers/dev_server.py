@@ -44,6 +44,19 @@ def find_temporal_cli() -> str:
     )
 
 
+def free_ports(n: int) -> list[int]:
+    """Distinct free ports (never 7233/8233, which `make run` may hold): every socket stays
+    open until all are picked, so no two are the same."""
+    socks = [socket.socket() for _ in range(n)]
+    try:
+        for s in socks:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in socks]
+    finally:
+        for s in socks:
+            s.close()
+
+
 def port_is_open(host: str, port: int, timeout: float = 0.5) -> bool:
     try:
         with socket.create_connection((host, port), timeout=timeout):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -19,18 +18,6 @@ from typing import IO
 
 REPO = Path(__file__).resolve().parents[2]
 STOP_TIMEOUT_S = 15.0
-
-
-def free_ports(n: int) -> list[int]:
-    """Distinct free ports (never 7233/8233, which `make run` may hold)."""
-    socks = [socket.socket() for _ in range(n)]
-    try:
-        for s in socks:
-            s.bind(("127.0.0.1", 0))
-        return [s.getsockname()[1] for s in socks]
-    finally:
-        for s in socks:
-            s.close()
 
 
 class WorkerProcess:

@@ -18,6 +18,7 @@ from tests.conftest import DevWorker
 from tests.reliability.paths import BY_NAME
 from tests.reliability.runner import BackendWatch, Tally, advance, play
 from tests.reliability.summary import print_summary
+from workflows.complaint import ComplaintWorkflow
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
@@ -38,8 +39,9 @@ class Live:
         return f"{path}-{uuid.uuid4().hex[:8]}"
 
     async def park(self, path: str, steps: int) -> WorkflowHandle:
-        """A complaint on `path`, its first `steps` steps done, waiting for the next."""
-        return await advance(
+        """A complaint on `path`, its first `steps` steps done, settled in its wait for the
+        next (its status changes before the message inviting that step is delivered)."""
+        handle = await advance(
             self.client,
             self.watch,
             BY_NAME[path],
@@ -49,6 +51,10 @@ class Live:
             self.tally,
             steps,
         )
+        async with asyncio.timeout(30):
+            while await handle.query(ComplaintWorkflow.waiting_on) is None:
+                await asyncio.sleep(0.05)
+        return handle
 
     async def finish(self, path: str) -> WorkflowHandle:
         """A complaint played along `path` to its end."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from decimal import Decimal
 
@@ -117,16 +118,28 @@ async def test_happy_path_reads_well_in_the_ui_and_upserts_once_per_status(
     assert (await complaints.result(intake.complaint_id)).outcome is Outcome.RESOLVED_CONFIRMED
 
     history = await handle.fetch_history()
-    upserts = [e for e in history.events if e.event_type == UPSERT]
+    upserts = [
+        e.upsert_workflow_search_attributes_event_attributes.search_attributes.indexed_fields
+        for e in history.events
+        if e.event_type == UPSERT
+    ]
+    upserts = [u for u in upserts if set(u) != {"TemporalChangeVersion"}]  # SDK: patches taken
     # Set at start, then one upsert per status: awaiting_choice, in_progress, resolved, closed.
     assert len(upserts) == 4
-    activity_ids = [
-        e.activity_task_scheduled_event_attributes.activity_id
-        for e in history.events
-        if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
-    ]
-    assert activity_ids[:2] == ["1/acknowledgement", "2/apology"]
+    assert _effect_ids(history)[:2] == ["1/acknowledgement", "2/apology"]
     print(f"happy path history: {len(history.events)} events")  # for the benchmark record
+
+
+def _effect_ids(history) -> list[str]:
+    """Activity ids of the effects, run as activity tasks or as local activities (markers)."""
+    ids = []
+    for e in history.events:
+        if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+            ids.append(e.activity_task_scheduled_event_attributes.activity_id)
+        elif e.marker_recorded_event_attributes.marker_name == "core_local_activity":
+            data = e.marker_recorded_event_attributes.details["data"].payloads[0].data
+            ids.append(json.loads(data)["activity_id"])
+    return ids
 
 
 async def test_visibility_finds_complaints_by_their_search_attributes(

@@ -1,0 +1,158 @@
+"""The Temporal floor: bare workflows with the complaint's shape and none of its work.
+
+`BareLifecycle` does what the complaint's happy path does to Temporal (the same
+number of activities and timers, the same two updates, polled the same way) with
+no-op activities, tiny payloads and no domain logic. `BareUpdate` is the cheapest
+possible update round trip. The engine's figures are read as ratios to these.
+
+The happy path, as the complaint workflow runs it:
+
+    4 messages (acknowledgement, apology, thanks, proposals)
+    wait for the customer's choice        timer, cancelled by `choose`
+    remedy, resolution message
+    wait until the follow-up is due       timer, fires
+    follow-up message
+    wait for the customer's answer        timer, cancelled by `answer`
+    closing message
+
+`bench.history_cost` checks from the two histories that the counts really match.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from temporalio import activity, workflow
+from temporalio.common import RetryPolicy
+
+_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
+_TIMEOUT = timedelta(seconds=30)
+
+WAITING_FOR_CHOICE = "customer's choice"
+WAITING_FOR_FOLLOW_UP = "follow-up is due"
+WAITING_FOR_ANSWER = "customer confirms the fix"
+"""The same `waiting_on` answers as `ComplaintWorkflow`, so one driver polls both."""
+
+
+STEPS = (
+    "acknowledgement",
+    "apology",
+    "thanks",
+    "proposals",
+    "remedy",
+    "resolution",
+    "follow_up",
+    "closing",
+)
+
+
+@activity.defn(name="bare_noop")
+async def bare_noop(step: str) -> str:
+    return step
+
+
+BARE_ACTIVITIES: list[Callable[..., Any]] = [bare_noop]
+
+
+@dataclass(frozen=True)
+class BareSpec:
+    follow_up_delay_s: float
+    choice_timeout_s: float = 3600.0
+    answer_timeout_s: float = 3600.0
+    local_steps: tuple[str, ...] = ()
+    """Steps run as local activities, to mirror an engine that runs its effects locally."""
+
+
+@workflow.defn(name="BareLifecycle")
+class BareLifecycle:
+    def __init__(self) -> None:
+        self._chosen = False
+        self._answered = False
+        self._waiting_on: str | None = None
+        self._local: frozenset[str] = frozenset()
+
+    @workflow.run
+    async def run(self, spec: BareSpec) -> int:
+        self._local = frozenset(spec.local_steps)
+        for step in STEPS[:4]:
+            await self._step(step)
+        await self._wait(lambda: self._chosen, spec.choice_timeout_s, WAITING_FOR_CHOICE)
+        await self._step("remedy")
+        await self._step("resolution")
+        await self._wait(lambda: self._answered, spec.follow_up_delay_s, WAITING_FOR_FOLLOW_UP)
+        await self._step("follow_up")
+        await self._wait(lambda: self._answered, spec.answer_timeout_s, WAITING_FOR_ANSWER)
+        await self._step("closing")
+        return 0
+
+    async def _step(self, step: str) -> None:
+        if step in self._local:
+            await workflow.execute_local_activity(
+                bare_noop, step, start_to_close_timeout=_TIMEOUT, retry_policy=_RETRY
+            )
+        else:
+            await workflow.execute_activity(
+                bare_noop, step, start_to_close_timeout=_TIMEOUT, retry_policy=_RETRY
+            )
+
+    async def _wait(self, done: Callable[[], bool], seconds: float, waiting_on: str) -> None:
+        self._waiting_on = waiting_on
+        try:
+            await workflow.wait_condition(done, timeout=seconds)
+        except TimeoutError:
+            pass
+        finally:
+            self._waiting_on = None
+
+    @workflow.query
+    def waiting_on(self) -> str | None:
+        return self._waiting_on
+
+    @workflow.update
+    def choose(self, choice: str) -> str:
+        self._chosen = True
+        return choice
+
+    @choose.validator
+    def _validate_choose(self, choice: str) -> None:
+        if self._waiting_on != WAITING_FOR_CHOICE:
+            raise ValueError("not waiting for a choice")
+
+    @workflow.update
+    def answer(self, fixed: bool) -> bool:
+        self._answered = True
+        return fixed
+
+    @answer.validator
+    def _validate_answer(self, fixed: bool) -> None:
+        if self._waiting_on != WAITING_FOR_ANSWER:
+            raise ValueError("not waiting for an answer")
+
+
+@workflow.defn(name="BareUpdate")
+class BareUpdate:
+    """The cheapest update round trip: the handler bumps a counter and returns it."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._done = False
+
+    @workflow.run
+    async def run(self) -> int:
+        await workflow.wait_condition(lambda: self._done)
+        return self._count
+
+    @workflow.update
+    def bump(self, by: int) -> int:
+        self._count += by
+        return self._count
+
+    @workflow.signal
+    def finish(self) -> None:
+        self._done = True
+
+
+BARE_WORKFLOWS: list[type] = [BareLifecycle, BareUpdate]

@@ -1,0 +1,222 @@
+"""The benchmark's own Temporal dev server and worker processes, and what they cost.
+
+The server runs on free ports (never 7233/8233, which `make run` may hold) with its
+database in a temporary directory. Workers run as subprocesses (`bench.worker_proc`),
+so the driver's CPU never competes with the worker's event loop and the worker's
+memory can be read from /proc on its own pid.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.converter import DataConverter
+
+from workers.dev_server import DevServer, free_ports
+
+WORKER_READY_TIMEOUT_S = 60.0
+WORKER_STOP_TIMEOUT_S = 30.0
+
+
+def search_attribute_types() -> dict[str, str]:
+    """The workflow's custom search attributes, once `workflows.search_attributes` exists."""
+    try:
+        module = importlib.import_module("workflows.search_attributes")
+    except ModuleNotFoundError as missing:
+        if missing.name != "workflows.search_attributes":
+            raise
+        return {}
+    return dict(module.SEARCH_ATTRIBUTE_TYPES)
+
+
+def data_converter() -> DataConverter:
+    """The engine's own converter (`workers.converter`, once it exists), else pydantic JSON."""
+    try:
+        module = importlib.import_module("workers.converter")
+    except ModuleNotFoundError as missing:
+        if missing.name != "workers.converter":
+            raise
+        return pydantic_data_converter
+    return module.data_converter_from_env()
+
+
+def rss_bytes(pid: int) -> int:
+    """Resident set size of a live process (VmRSS), in bytes."""
+    return _status_kb(pid, "VmRSS") * 1024
+
+
+def peak_rss_bytes(pid: int) -> int:
+    """High-water mark of the resident set (VmHWM), in bytes."""
+    return _status_kb(pid, "VmHWM") * 1024
+
+
+def _status_kb(pid: int, field: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise LookupError(f"{field} not in /proc/{pid}/status")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process (all its threads) has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    utime, stime = int(fields[11]), int(fields[12])
+    return (utime + stime) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class CpuMeter:
+    """CPU seconds used by some processes between `start()` and `stop()`."""
+
+    pids: dict[str, int]
+
+    def start(self) -> CpuMeter:
+        self._wall = time.monotonic()
+        self._before = {name: cpu_seconds(pid) for name, pid in self.pids.items()}
+        return self
+
+    def stop(self) -> dict[str, float]:
+        used = {
+            name: round(cpu_seconds(pid) - self._before[name], 3) for name, pid in self.pids.items()
+        }
+        used["wall"] = round(time.monotonic() - self._wall, 3)
+        return used
+
+
+class WorkerProcess:
+    """`python -m bench.worker_proc`: the real worker (plus the floor) in its own process."""
+
+    def __init__(
+        self,
+        address: str,
+        task_queue: str,
+        work_dir: Path,
+        name: str,
+        worker_options: dict[str, object] | None = None,
+        local_effects: bool = True,
+    ) -> None:
+        self.address = address
+        self.local_effects = local_effects
+        self.task_queue = task_queue
+        self.backend_db = work_dir / f"{name}-complaints.db"
+        self.log_path = work_dir / f"{name}-worker.log"
+        self._ready = work_dir / f"{name}-worker.ready"
+        self._options = worker_options or {}
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    def start(self) -> WorkerProcess:
+        self._ready.unlink(missing_ok=True)
+        cmd = [
+            sys.executable, "-m", "bench.worker_proc",
+            "--address", self.address,
+            "--task-queue", self.task_queue,
+            "--backend-db", str(self.backend_db),
+            "--ready-file", str(self._ready),
+        ]  # fmt: skip
+        for key, value in self._options.items():
+            cmd += ["--option", f"{key}={json.dumps(value)}"]
+        if self.local_effects:
+            cmd.append("--local-effects")
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                cmd,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                cwd=Path(__file__).resolve().parent.parent,
+            )
+        deadline = time.monotonic() + WORKER_READY_TIMEOUT_S
+        while not self._ready.exists():
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"bench worker exited with {self.process.returncode}; see {self.log_path}"
+                )
+            if time.monotonic() > deadline:
+                self.stop()
+                raise TimeoutError(f"bench worker not ready in time; see {self.log_path}")
+            time.sleep(0.05)
+        return self
+
+    def stop(self) -> None:
+        proc = self.process
+        if proc is None or proc.poll() is not None:
+            return
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=WORKER_STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+    def __enter__(self) -> WorkerProcess:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+class BenchServer:
+    """A fresh dev server on free ports with a throwaway database (Web UI off)."""
+
+    def __init__(self, work_dir: Path, extra_args: list[str] | None = None) -> None:
+        port, ui_port = free_ports(2)
+        self.server = DevServer(
+            work_dir / "server",
+            port=port,
+            ui_port=ui_port,
+            search_attributes=search_attribute_types(),
+            extra_args=["--headless", *(extra_args or [])],
+        )
+
+    @property
+    def address(self) -> str:
+        return self.server.address
+
+    @property
+    def pid(self) -> int:
+        assert self.server.process is not None
+        return self.server.process.pid
+
+    def start(self) -> BenchServer:
+        self.server.start()
+        if self.server.reused:  # free ports make this impossible short of a race
+            raise RuntimeError(f"port {self.server.port} was taken: refusing to share a server")
+        return self
+
+    def stop(self) -> None:
+        self.server.stop()
+
+    async def client(self) -> Client:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                client = await Client.connect(self.address, data_converter=data_converter())
+                if await client.service_client.check_health():
+                    return client
+            except RuntimeError:
+                if time.monotonic() > deadline:
+                    raise
+            await asyncio.sleep(0.2)

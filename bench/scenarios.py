@@ -1,0 +1,234 @@
+"""Complaints to benchmark and the clients that drive them, as customers and managers would.
+
+Every path runs the real `ComplaintWorkflow` with real activities on the local backend;
+only the policy's deadlines are shortened. The customer acts through the same updates
+as in production. A client cannot be told when a complaint starts waiting for it, so
+the driver polls the small `waiting_on` query (with backoff), exactly as it polls the
+floor's; `Polls` counts those queries so the report can show what the driving costs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from temporalio.client import Client, WorkflowHandle
+
+from bench.baseline import (
+    WAITING_FOR_ANSWER,
+    WAITING_FOR_CHOICE,
+    BareLifecycle,
+    BareSpec,
+    BareUpdate,
+)
+from schemas.actions import CustomerChoice, DecisionKind, FollowUpAnswer, ManagerDecision
+from schemas.complaint import ComplaintInput, ComplaintResult, workflow_id_for
+from schemas.intake import ComplaintIntake
+from schemas.messages import Outcome
+from schemas.policy import CompanyPolicy, Deadlines
+from schemas.remedies import Remedy, RemedyKind
+from tests.factories import make_intake
+from workflows.complaint import ComplaintWorkflow as W
+
+WAITING_FOR_MANAGER = "level 1 manager decides"
+LONG = timedelta(hours=1)
+"""Waits a person ends (choice, answer, decision): the timer is started, then cancelled."""
+
+PATHS = ("resolve", "decline", "escalate_override", "reopen")
+
+
+def bench_policy(follow_up_delay_s: float, **deadlines: timedelta) -> CompanyPolicy:
+    """The default policy with the follow-up (and any given deadline) shortened."""
+    fields: dict[str, Any] = dict(
+        details_reply=LONG,
+        solution_choice=LONG,
+        appeal=LONG,
+        manager_response=LONG,
+        manager_after_reminder=LONG,
+        callback_interval=timedelta(hours=2),
+        follow_up_delay=timedelta(seconds=follow_up_delay_s),
+        follow_up_reply=LONG,
+        follow_up_after_reminder=LONG,
+        specialist_review=LONG,
+    )
+    return CompanyPolicy(version="bench", deadlines=Deadlines(**(fields | deadlines)))
+
+
+def kettle(prefix: str, days_since_purchase: int = 7, **overrides: Any) -> ComplaintIntake:
+    """A defective kettle with its receipt (the tests' standard case): the agent solves it."""
+    return make_intake(
+        complaint_id=f"{prefix}-{uuid.uuid4().hex[:12]}",
+        customer_id="cust-bench",
+        purchase_date=date.today() - timedelta(days=days_since_purchase),
+        **overrides,
+    )
+
+
+@dataclass
+class Polls:
+    """How many `waiting_on` queries the driver needed."""
+
+    count: int = 0
+
+
+async def until_waiting(
+    handle: WorkflowHandle,
+    wanted: str,
+    polls: Polls,
+    first: float = 0.02,
+    longest: float = 0.5,
+    timeout: float = 300.0,
+) -> None:
+    """Poll `waiting_on` until the workflow waits for `wanted` (backoff from `first`)."""
+    deadline = time.monotonic() + timeout
+    interval = first
+    while True:
+        polls.count += 1
+        if await handle.query("waiting_on", result_type=str | None) == wanted:
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{handle.id} never waited on {wanted!r}")
+        await asyncio.sleep(interval)
+        interval = min(interval * 1.5, longest)
+
+
+async def file(
+    client: Client, task_queue: str, intake: ComplaintIntake, policy: CompanyPolicy
+) -> WorkflowHandle[W, ComplaintResult]:
+    return await client.start_workflow(
+        W.run,
+        ComplaintInput(intake=intake, policy=policy),
+        id=workflow_id_for(intake.complaint_id),
+        task_queue=task_queue,
+    )
+
+
+async def _confirm_after_follow_up(handle: WorkflowHandle, delay: float, polls: Polls) -> None:
+    await asyncio.sleep(delay)
+    await until_waiting(handle, WAITING_FOR_ANSWER, polls)
+    await handle.execute_update(W.answer_follow_up, FollowUpAnswer(fixed=True, comment="works"))
+
+
+async def happy_path(
+    client: Client, task_queue: str, follow_up_delay_s: float, polls: Polls, prefix: str
+) -> WorkflowHandle:
+    """Intake → the customer chooses → resolved → the follow-up comes → 'fixed' → closed."""
+    handle = await file(client, task_queue, kettle(prefix), bench_policy(follow_up_delay_s))
+    await until_waiting(handle, WAITING_FOR_CHOICE, polls)
+    await handle.execute_update(W.choose_solution, CustomerChoice(remedy=RemedyKind.REPLACEMENT))
+    await _confirm_after_follow_up(handle, follow_up_delay_s, polls)
+    result = await handle.result()
+    if result.outcome is not Outcome.RESOLVED_CONFIRMED:
+        raise AssertionError(f"{handle.id} ended {result.outcome}, not resolved_confirmed")
+    return handle
+
+
+async def bare_path(
+    client: Client,
+    task_queue: str,
+    follow_up_delay_s: float,
+    polls: Polls,
+    prefix: str,
+    local_steps: tuple[str, ...] = (),
+) -> WorkflowHandle:
+    """The floor, driven exactly like `happy_path`."""
+    handle = await client.start_workflow(
+        BareLifecycle.run,
+        BareSpec(follow_up_delay_s=follow_up_delay_s, local_steps=local_steps),
+        id=f"{prefix}-{uuid.uuid4().hex[:12]}",
+        task_queue=task_queue,
+    )
+    await until_waiting(handle, WAITING_FOR_CHOICE, polls)
+    await handle.execute_update(BareLifecycle.choose, "replacement")
+    await asyncio.sleep(follow_up_delay_s)
+    await until_waiting(handle, WAITING_FOR_ANSWER, polls)
+    await handle.execute_update(BareLifecycle.answer, True)
+    await handle.result()
+    return handle
+
+
+async def decline_path(
+    client: Client, task_queue: str, follow_up_delay_s: float, polls: Polls, prefix: str
+) -> WorkflowHandle:
+    """Bought 150 days ago: a refund is declined; the customer lets it be, and it closes."""
+    policy = bench_policy(follow_up_delay_s, appeal=timedelta(seconds=follow_up_delay_s))
+    handle = await file(client, task_queue, kettle(prefix, days_since_purchase=150), policy)
+    await until_waiting(handle, WAITING_FOR_CHOICE, polls)
+    await handle.execute_update(W.choose_solution, CustomerChoice(remedy=RemedyKind.REFUND))
+    result = await handle.result()
+    if result.outcome is not Outcome.DECLINED:
+        raise AssertionError(f"{handle.id} ended {result.outcome}, not declined")
+    return handle
+
+
+def override(manager_id: str = "shift-manager-1") -> ManagerDecision:
+    return ManagerDecision(
+        kind=DecisionKind.OVERRIDE,
+        manager_id=manager_id,
+        level=1,
+        remedy=Remedy(kind=RemedyKind.REFUND, amount=Decimal("49.90")),
+        reason="Card statement shows the purchase",
+    )
+
+
+async def escalated(
+    client: Client, task_queue: str, follow_up_delay_s: float, polls: Polls, prefix: str
+) -> WorkflowHandle:
+    """No receipt, a refund asked for: the complaint waits for a level-1 manager."""
+    intake = kettle(prefix, receipt_present=False)
+    handle = await file(client, task_queue, intake, bench_policy(follow_up_delay_s))
+    await until_waiting(handle, WAITING_FOR_CHOICE, polls)
+    await handle.execute_update(W.choose_solution, CustomerChoice(remedy=RemedyKind.REFUND))
+    await until_waiting(handle, WAITING_FOR_MANAGER, polls)
+    return handle
+
+
+async def escalate_override_path(
+    client: Client, task_queue: str, follow_up_delay_s: float, polls: Polls, prefix: str
+) -> WorkflowHandle:
+    """No receipt → escalated → the manager overrides → resolved → follow-up confirmed."""
+    handle = await escalated(client, task_queue, follow_up_delay_s, polls, prefix)
+    await handle.execute_update(W.decide_escalation, override())
+    await _confirm_after_follow_up(handle, follow_up_delay_s, polls)
+    result = await handle.result()
+    if result.outcome is not Outcome.RESOLVED_CONFIRMED or result.escalations != 1:
+        raise AssertionError(f"{handle.id} ended {result}")
+    return handle
+
+
+async def reopen_path(
+    client: Client, task_queue: str, follow_up_delay_s: float, polls: Polls, prefix: str
+) -> WorkflowHandle:
+    """A repair that did not work: 'not fixed' at the follow-up reopens; a replacement works."""
+    handle = await file(client, task_queue, kettle(prefix), bench_policy(follow_up_delay_s))
+    await until_waiting(handle, WAITING_FOR_CHOICE, polls)
+    await handle.execute_update(W.choose_solution, CustomerChoice(remedy=RemedyKind.REPAIR))
+    await asyncio.sleep(follow_up_delay_s)
+    await until_waiting(handle, WAITING_FOR_ANSWER, polls)
+    await handle.execute_update(W.answer_follow_up, FollowUpAnswer(fixed=False, comment="cold"))
+    await until_waiting(handle, WAITING_FOR_CHOICE, polls)
+    await handle.execute_update(W.choose_solution, CustomerChoice(remedy=RemedyKind.REPLACEMENT))
+    await _confirm_after_follow_up(handle, follow_up_delay_s, polls)
+    result = await handle.result()
+    if result.outcome is not Outcome.RESOLVED_CONFIRMED or result.reopen_count != 1:
+        raise AssertionError(f"{handle.id} ended {result}")
+    return handle
+
+
+DRIVERS = {
+    "resolve": happy_path,
+    "decline": decline_path,
+    "escalate_override": escalate_override_path,
+    "reopen": reopen_path,
+}
+
+
+async def start_bare_update(client: Client, task_queue: str, prefix: str) -> WorkflowHandle:
+    return await client.start_workflow(
+        BareUpdate.run, id=f"{prefix}-{uuid.uuid4().hex[:12]}", task_queue=task_queue
+    )

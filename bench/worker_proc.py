@@ -1,0 +1,97 @@
+"""A benchmark worker process: the production worker, plus the bare floor on the same slots.
+
+The complaint side is exactly what `workers.worker.build_worker` builds (so its tuning is
+what gets measured); the floor's workflows and no-op activities are added to the same
+`Worker` config, so both share pollers, slots and cache. `--option key=value` overrides
+one `Worker` option (a JSON value), to try a tuning before it goes into `build_worker`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import json
+import signal
+from datetime import timedelta
+from pathlib import Path
+
+from temporalio.client import Client
+from temporalio.worker import (
+    PollerBehaviorAutoscaling,
+    PollerBehaviorSimpleMaximum,
+    UnsandboxedWorkflowRunner,
+    Worker,
+)
+
+from activities.local_backend import LocalBackend
+from bench.baseline import BARE_ACTIVITIES, BARE_WORKFLOWS
+from bench.env import data_converter
+from workers.worker import build_worker
+
+
+def _option(raw: str) -> tuple[str, object]:
+    key, _, value = raw.partition("=")
+    parsed = json.loads(value)
+    if key.endswith("_poller_behavior"):  # {"max": 10} or {"autoscale": [1, 100]}
+        if "autoscale" in parsed:
+            low, high = parsed["autoscale"]
+            return key, PollerBehaviorAutoscaling(minimum=low, maximum=high, initial=low)
+        return key, PollerBehaviorSimpleMaximum(maximum=parsed["max"])
+    if key == "workflow_runner" and parsed == "unsandboxed":
+        return key, UnsandboxedWorkflowRunner()
+    if key.endswith("_timeout"):
+        return key, timedelta(seconds=parsed)
+    return key, parsed
+
+
+def _configure_logging() -> None:
+    """As the production worker does (`workers.logging`, once it exists): logs cost CPU too."""
+    try:
+        module = importlib.import_module("workers.logging")
+    except ModuleNotFoundError as missing:
+        if missing.name != "workers.logging":
+            raise
+        return
+    module.configure_logging()
+
+
+async def _main(args: argparse.Namespace) -> None:
+    _configure_logging()
+    client = await Client.connect(args.address, data_converter=data_converter())
+    backend = LocalBackend(args.backend_db)
+    # Only the config is wanted: the probe is built on its own queue (the SDK refuses two
+    # workers on one queue in a process) and never run.
+    probe = build_worker(
+        client, f"{args.task_queue}-config-probe", backend, local_effects=args.local_effects
+    )
+    config = probe.config()
+    config["task_queue"] = args.task_queue
+    config["workflows"] = [*config["workflows"], *BARE_WORKFLOWS]
+    config["activities"] = [*config["activities"], *BARE_ACTIVITIES]
+    config.update(dict(_option(raw) for raw in args.option))  # type: ignore[typeddict-item]
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        async with Worker(**config):
+            Path(args.ready_file).write_text("ready\n")
+            await stop.wait()
+    finally:
+        await backend.aclose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--address", required=True)
+    parser.add_argument("--task-queue", required=True)
+    parser.add_argument("--backend-db", required=True)
+    parser.add_argument("--ready-file", required=True)
+    parser.add_argument("--option", action="append", default=[])
+    parser.add_argument("--local-effects", action="store_true")
+    asyncio.run(_main(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
