@@ -28,9 +28,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         help="measure only this figure (repeatable)",
     )
     parser.add_argument("--runs", type=int, help="runs per figure (median reported)")
-    parser.add_argument(
-        "--at-rest-count", type=int, help="complaints parked (default 10000)"
-    )
+    parser.add_argument("--at-rest-count", type=int, help="complaints parked (default 10000)")
     parser.add_argument("--at-rest-runs", type=int, help="at-rest runs (default 1)")
     parser.add_argument("--complaints", type=int, dest="throughput_complaints")
     parser.add_argument("--concurrency", type=int, dest="throughput_concurrency")

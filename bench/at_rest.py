@@ -29,6 +29,8 @@ from bench.scenarios import bench_policy, file, kettle
 NAME = "at_rest"
 GOAL_RSS_MB = 500
 CALIBRATION = 200
+STALL_S = 120.0
+"""Parking that makes no progress this long fails the figure instead of waiting forever."""
 
 
 def _mb(n: int) -> float:
@@ -65,10 +67,17 @@ async def _park(
     assert ctx.worker is not None
     window = ctx.sizes.at_rest_start_concurrency
     parked = Outbox(ctx.worker.backend_db, prefix, "resolution")
-    started = time.monotonic()
-    filed = 0
+    started = progressed = time.monotonic()
+    filed = seen = 0
     pending: set[asyncio.Task] = set()
     while parked.refresh() < count:
+        if parked.count > seen:
+            seen, progressed = parked.count, time.monotonic()
+        elif time.monotonic() - progressed > STALL_S:
+            raise RuntimeError(
+                f"parking stalled: {parked.count} of {count} resolution messages in the "
+                f"outbox, none new for {STALL_S:.0f} s (see the worker log)"
+            )
         while filed < count and filed - parked.count < window:
             delay = delay_s if fire_at is None else fire_at - time.monotonic()
             silence = timedelta(seconds=ctx.sizes.at_rest_silence_s)
@@ -118,6 +127,8 @@ async def run_once(ctx: BenchContext, index: int) -> Json:
     draining = CpuMeter(ctx.pids()).start()
     fired = time.monotonic()
     while closed.refresh() < count:
+        if time.monotonic() - fired > STALL_S + 2 * count / max(rate, 1.0):
+            raise RuntimeError(f"draining stalled: {closed.count} of {count} closed")
         await asyncio.sleep(0.5)
     drain_s = time.monotonic() - fired
     drain_cpu = draining.stop()

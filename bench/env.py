@@ -12,7 +12,6 @@ import asyncio
 import importlib
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -24,7 +23,7 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import DataConverter
 
-from workers.dev_server import DevServer, free_ports
+from workers.dev_server import DevServer, free_ports, terminate
 
 WORKER_READY_TIMEOUT_S = 60.0
 WORKER_STOP_TIMEOUT_S = 30.0
@@ -156,15 +155,7 @@ class WorkerProcess:
         return self
 
     def stop(self) -> None:
-        proc = self.process
-        if proc is None or proc.poll() is not None:
-            return
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=WORKER_STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        terminate(self.process, WORKER_STOP_TIMEOUT_S)
 
     def __enter__(self) -> WorkerProcess:
         return self.start()

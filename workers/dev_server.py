@@ -57,6 +57,18 @@ def free_ports(n: int) -> list[int]:
             s.close()
 
 
+def terminate(proc: subprocess.Popen | None, timeout: float = STOP_TIMEOUT_S) -> None:
+    """Stop a child process gracefully (SIGTERM), and for sure (SIGKILL) if it hangs."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def port_is_open(host: str, port: int, timeout: float = 0.5) -> bool:
     try:
         with socket.create_connection((host, port), timeout=timeout):
@@ -217,13 +229,7 @@ class DevServer:
         """SIGTERM, then SIGKILL after 15 s. No-op for a reused server."""
         proc = self.process
         try:
-            if proc is not None and proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-                try:
-                    proc.wait(timeout=STOP_TIMEOUT_S)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
+            terminate(proc)
         except BaseException:
             # e.g. a second Ctrl-C during shutdown: never leave an orphan behind.
             if proc is not None and proc.poll() is None:

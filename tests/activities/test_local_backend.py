@@ -234,3 +234,20 @@ async def test_data_survives_a_new_backend_on_the_same_file(tmp_path: Path) -> N
     assert again.duplicate is True and again.reference == first.reference
     assert reopened.count_remedies() == 1
     await reopened.aclose()
+
+
+async def test_writes_go_on_after_close_and_readers_come_and_go(tmp_path: Path) -> None:
+    """Each committed write is visible to a short-lived reader at once (as tests, the CLI
+    and `make bench` read), and the writer reopens its connection after `aclose`."""
+    db = tmp_path / "busy.db"
+    backend, rendered = LocalBackend(db), RenderedMessage(subject="S", body="B")
+    for n in range(50):
+        await backend.deliver_message(message(f"m{n}"), rendered)
+        assert rows(db, "outbox") == n + 1  # a short-lived reader, as the bench's
+    await backend.aclose()
+    again = await backend.deliver_message(message("m0"), rendered)
+    fresh = await backend.deliver_message(message("m50"), rendered)
+    await backend.aclose()
+
+    assert (again.duplicate, fresh.duplicate) == (True, False)
+    assert rows(db, "outbox") == 51

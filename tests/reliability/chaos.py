@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from workers.dev_server import terminate
+
 REPO = Path(__file__).resolve().parents[2]
 STOP_TIMEOUT_S = 15.0
 
@@ -67,14 +69,7 @@ class WorkerProcess:
 
     def stop(self) -> None:
         """Graceful stop at the end of the test (SIGTERM), SIGKILL if it hangs."""
-        proc = self.process
-        if proc is not None and proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        terminate(self.process, STOP_TIMEOUT_S)
         self._close_log()
 
     def _close_log(self) -> None:
