@@ -99,11 +99,16 @@ class ComplaintWorkflow:
         self._events: list[DomainEvent] = []
         self._state = ComplaintState()
         self._waiting_on: str | None = None
+        self._record_before_tell = False
 
     # ------------------------------------------------------------------ lifecycle
 
     @workflow.run
     async def run(self, input: ComplaintInput) -> ComplaintResult:
+        # Patches are decided here, in the first activation: asked later, after a local
+        # activity, the question can land in another workflow task on replay than live
+        # (a long local activity splits the task), and replay then fails.
+        self._record_before_tell = workflow.patched(RECORD_BEFORE_TELL)
         intake = input.intake
         self._record(
             ev.Received(at=self._now(), intake=intake, policy_version=self._policy.version)
@@ -500,7 +505,7 @@ class ComplaintWorkflow:
     ) -> None:
         """Record a step that invites a reply and tell the customer: recorded first under
         `RECORD_BEFORE_TELL`, so a reply can never arrive before the step it answers."""
-        if workflow.patched(RECORD_BEFORE_TELL):
+        if self._record_before_tell:
             self._record(event())
             await self._tell(kind, **facts)
         else:
