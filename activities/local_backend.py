@@ -209,10 +209,10 @@ class LocalBackend:
     workflow's reaction to a business refusal. A refused remedy writes nothing.
 
     Writes go through one thread that keeps one connection open for the backend's life
-    (`_Writer`): the event loop never blocks, each write is an explicit transaction whose
-    COMMIT is checked, and the write-ahead log is never reset under a writer by another
-    connection closing. (With a connection opened and closed per call, a run of 10,000
-    complaints lost two committed outbox rows around a burst of "disk I/O error"s.)
+    (`_Writer`): the event loop never blocks, and each write is an explicit transaction
+    whose COMMIT is checked. (With a connection opened and closed per call, a run of
+    10,000 complaints lost two outbox rows the backend had reported written, around a
+    burst of "disk I/O error"s; cause not pinned down, not seen since.)
     The read side opens short-lived connections: readers never block the writer.
     """
 
