@@ -9,7 +9,6 @@ memory can be read from /proc on its own pid.
 from __future__ import annotations
 
 import asyncio
-import importlib
 import json
 import os
 import subprocess
@@ -20,35 +19,13 @@ from pathlib import Path
 from types import TracebackType
 
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.converter import DataConverter
 
+from workers.converter import data_converter_from_env
 from workers.dev_server import DevServer, free_ports, terminate
+from workflows.search_attributes import SEARCH_ATTRIBUTE_TYPES
 
 WORKER_READY_TIMEOUT_S = 60.0
 WORKER_STOP_TIMEOUT_S = 30.0
-
-
-def search_attribute_types() -> dict[str, str]:
-    """The workflow's custom search attributes, once `workflows.search_attributes` exists."""
-    try:
-        module = importlib.import_module("workflows.search_attributes")
-    except ModuleNotFoundError as missing:
-        if missing.name != "workflows.search_attributes":
-            raise
-        return {}
-    return dict(module.SEARCH_ATTRIBUTE_TYPES)
-
-
-def data_converter() -> DataConverter:
-    """The engine's own converter (`workers.converter`, once it exists), else pydantic JSON."""
-    try:
-        module = importlib.import_module("workers.converter")
-    except ModuleNotFoundError as missing:
-        if missing.name != "workers.converter":
-            raise
-        return pydantic_data_converter
-    return module.data_converter_from_env()
 
 
 def rss_bytes(pid: int) -> int:
@@ -178,7 +155,7 @@ class BenchServer:
             work_dir / "server",
             port=port,
             ui_port=ui_port,
-            search_attributes=search_attribute_types(),
+            search_attributes=SEARCH_ATTRIBUTE_TYPES,
             extra_args=["--headless", *(extra_args or [])],
         )
 
@@ -201,10 +178,10 @@ class BenchServer:
         self.server.stop()
 
     async def client(self) -> Client:
-        deadline = time.monotonic() + 30
+        deadline, converter = time.monotonic() + 30, data_converter_from_env()
         while True:
             try:
-                client = await Client.connect(self.address, data_converter=data_converter())
+                client = await Client.connect(self.address, data_converter=converter)
                 if await client.service_client.check_health():
                     return client
             except RuntimeError:

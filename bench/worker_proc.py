@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 import json
 import signal
 from datetime import timedelta
@@ -26,7 +25,8 @@ from temporalio.worker import (
 
 from activities.local_backend import LocalBackend
 from bench.baseline import BARE_ACTIVITIES, BARE_WORKFLOWS
-from bench.env import data_converter
+from workers.converter import data_converter_from_env
+from workers.logging import configure_logging
 from workers.worker import build_worker
 
 
@@ -45,20 +45,9 @@ def _option(raw: str) -> tuple[str, object]:
     return key, parsed
 
 
-def _configure_logging() -> None:
-    """As the production worker does (`workers.logging`, once it exists): logs cost CPU too."""
-    try:
-        module = importlib.import_module("workers.logging")
-    except ModuleNotFoundError as missing:
-        if missing.name != "workers.logging":
-            raise
-        return
-    module.configure_logging()
-
-
 async def _main(args: argparse.Namespace) -> None:
-    _configure_logging()
-    client = await Client.connect(args.address, data_converter=data_converter())
+    configure_logging()  # as the production worker does: logs cost CPU too
+    client = await Client.connect(args.address, data_converter=data_converter_from_env())
     backend = LocalBackend(args.backend_db)
     # Only the config is wanted: the probe is built on its own queue (the SDK refuses two
     # workers on one queue in a process) and never run.
