@@ -17,6 +17,7 @@ from temporalio.testing import WorkflowEnvironment
 from activities.local_backend import LocalBackend
 from sdk.client import ComplaintClient
 from sdk.connection import data_converter
+from tests.fakes.http_services import HttpServices
 from workers.dev_server import find_temporal_cli
 from workers.worker import build_worker
 from workflows.search_attributes import KEYS
@@ -62,3 +63,10 @@ async def dev_worker(
 @pytest.fixture
 def complaints(dev_env: WorkflowEnvironment, dev_worker: DevWorker) -> ComplaintClient:
     return ComplaintClient(dev_env.client, dev_worker.task_queue)
+
+
+@pytest_asyncio.fixture
+async def services() -> AsyncIterator[HttpServices]:
+    """The company services over HTTP, faked on a loopback port (`tests.fakes.http_services`)."""
+    async with HttpServices() as running:
+        yield running

@@ -43,12 +43,6 @@ OPENAPI = Path(__file__).parents[2] / "docs" / "openapi.json"
 
 
 @pytest_asyncio.fixture
-async def services() -> AsyncIterator[HttpServices]:
-    async with HttpServices() as running:
-        yield running
-
-
-@pytest_asyncio.fixture
 async def backend(services: HttpServices) -> AsyncIterator[HttpBackend]:
     backend = HttpBackend(services.config(timeout_s=0.5))
     yield backend

@@ -58,12 +58,6 @@ UNCONFIRMED_MESSAGES = [
 
 
 @pytest_asyncio.fixture
-async def services() -> AsyncIterator[HttpServices]:
-    async with HttpServices() as running:
-        yield running
-
-
-@pytest_asyncio.fixture
 async def backend(services: HttpServices) -> AsyncIterator[HttpBackend]:
     """Replaces conftest's local backend, so conftest's `worker` runs over HTTP."""
     backend = HttpBackend(services.config(timeout_s=CLIENT_TIMEOUT_S))
