@@ -55,8 +55,14 @@ def add_temporal_context(_: Any, __: str, event: EventDict) -> EventDict:
         event.setdefault("run_id", info.run_id)
     key = event.get("idempotency_key")
     if isinstance(key, str) and "step" not in event:
-        event["step"] = key.rsplit("/", 1)[-1]  # '<workflow id>/<n>/<step>'
+        event["step"] = _step_of(key)
     return event
+
+
+def _step_of(idempotency_key: str) -> str:
+    """'<workflow id>/<step>/<nth>', or '<workflow id>/<n>/<step>' for older complaints."""
+    *_, before, last = idempotency_key.rsplit("/", 2)
+    return before if last.isdigit() else last
 
 
 def redact_contacts(_: Any, __: str, event: EventDict) -> EventDict:

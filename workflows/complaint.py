@@ -78,6 +78,22 @@ live and on replay alike; told first, the same answer was refused as too early. 
 started before the patch keep the old order, so their histories replay unchanged.
 """
 
+RETRY_SAFE_EFFECTS = "retry-safe-effects"
+"""Patch: an effect is the same effect in every attempt at a workflow task.
+
+A local activity runs before its workflow task commits. If the worker dies there, the
+task is tried again, and by then more may have happened (a promised callback fell due,
+the manager's decision arrives again in another order). Two changes make the retry find
+the effect it already did, not a new one:
+
+- idempotency keys name the step and how many of that step came before
+  (`remedy/1`), not the position in the record, which such an input shifts (a chaos
+  run applied one approved discount twice that way);
+- the remedy, the one effect that moves money or goods, runs as a regular activity:
+  scheduled only once the decision that authorises it is in history, never on a
+  decision a retried task might not take again.
+"""
+
 
 class _Withdrawn(Exception):
     """Unwinds the lifecycle when the customer withdraws while we wait."""
@@ -100,6 +116,8 @@ class ComplaintWorkflow:
         self._state = ComplaintState()
         self._waiting_on: str | None = None
         self._record_before_tell = False
+        self._retry_safe_effects = False
+        self._steps_keyed: dict[str, int] = {}
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -109,6 +127,7 @@ class ComplaintWorkflow:
         # activity, the question can land in another workflow task on replay than live
         # (a long local activity splits the task), and replay then fails.
         self._record_before_tell = workflow.patched(RECORD_BEFORE_TELL)
+        self._retry_safe_effects = workflow.patched(RETRY_SAFE_EFFECTS)
         intake = input.intake
         self._record(
             ev.Received(at=self._now(), intake=intake, policy_version=self._policy.version)
@@ -358,15 +377,19 @@ class ComplaintWorkflow:
             remedy=remedy,
             authorised_by=authorised_by,
         )
+        options: dict[str, Any] = dict(
+            activity_id=self._activity_id(order.idempotency_key),
+            start_to_close_timeout=_ACTIVITY_TIMEOUT,
+            retry_policy=_RETRY,
+            summary=f"execute {remedy.label()}",
+        )
         try:
-            receipt = await self._effect(
-                ComplaintActivities.execute_remedy,
-                order,
-                activity_id=self._activity_id(order.idempotency_key),
-                start_to_close_timeout=_ACTIVITY_TIMEOUT,
-                retry_policy=_RETRY,
-                summary=f"execute {remedy.label()}",
-            )
+            if self._retry_safe_effects:
+                receipt = await workflow.execute_activity_method(
+                    ComplaintActivities.execute_remedy, order, **options
+                )
+            else:
+                receipt = await self._effect(ComplaintActivities.execute_remedy, order, **options)
         except ActivityError as failure:
             refusal = failure.cause
             if not (isinstance(refusal, ApplicationError) and refusal.type == "RemedyRefused"):
@@ -621,11 +644,17 @@ class ComplaintWorkflow:
         workflow.set_current_details(current_details(self._state, self._waiting_on, self._policy))
 
     def _key(self, step: str) -> str:
-        """Stable across retries and replays: the workflow id and the point in the record."""
-        return f"{workflow.info().workflow_id}/{len(self._events)}/{step}"
+        """The same for every attempt and every replay: the workflow id, the step and how
+        many of that step came before (`RETRY_SAFE_EFFECTS`), or, for complaints started
+        before that patch, the step's position in the record."""
+        workflow_id = workflow.info().workflow_id
+        if not self._retry_safe_effects:
+            return f"{workflow_id}/{len(self._events)}/{step}"
+        nth = self._steps_keyed[step] = self._steps_keyed.get(step, 0) + 1
+        return f"{workflow_id}/{step}/{nth}"
 
     def _activity_id(self, key: str) -> str:
-        """Readable in the UI ('4/proposals'), and unique as the idempotency key is."""
+        """Readable in the UI ('proposals/1'), and unique as the idempotency key is."""
         return key.removeprefix(f"{workflow.info().workflow_id}/")
 
     def _now(self) -> datetime:

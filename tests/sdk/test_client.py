@@ -126,7 +126,7 @@ async def test_happy_path_reads_well_in_the_ui_and_upserts_once_per_status(
     upserts = [u for u in upserts if set(u) != {"TemporalChangeVersion"}]  # SDK: patches taken
     # Set at start, then one upsert per status: awaiting_choice, in_progress, resolved, closed.
     assert len(upserts) == 4
-    assert _effect_ids(history)[:2] == ["1/acknowledgement", "2/apology"]
+    assert _effect_ids(history)[:2] == ["acknowledgement/1", "apology/1"]
     print(f"happy path history: {len(history.events)} events")  # for the benchmark record
 
 

@@ -54,6 +54,13 @@ def test_structlog_and_stdlib_lines_are_json_with_contacts_masked(lines: Lines):
     assert second == second | {"event": "could not reach <email> at <phone>", "level": "warning"}
 
 
+def test_the_step_is_read_from_both_key_formats(lines: Lines):
+    """Keys name the step then its count; complaints started before that still log theirs."""
+    for key in ("complaint-c-1/remedy/2", "complaint-c-1/7/remedy"):
+        structlog.get_logger().info("remedy.applied", idempotency_key=key)
+    assert [line["step"] for line in lines()] == ["remedy", "remedy"]
+
+
 async def test_a_complaint_logs_each_step_once_with_its_context_and_never_on_replay(
     complaints: ComplaintClient, lines: Lines
 ):
@@ -74,7 +81,7 @@ async def test_a_complaint_logs_each_step_once_with_its_context_and_never_on_rep
     assert {line["run_id"] for line in ours} == {filed.run_id}
     delivered = [line for line in ours if line["event"] == "customer_message.delivered"]
     assert delivered[0]["step"] == "acknowledgement"
-    assert delivered[0]["activity_id"] == "1/acknowledgement"
+    assert delivered[0]["activity_id"] == "acknowledgement/1"
 
     everything = "\n".join(json.dumps(line) for line in lines())
     assert EMAIL not in everything and "123 4567" not in everything
