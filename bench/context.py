@@ -45,7 +45,9 @@ class BenchContext:
 
     @property
     def floor_local_steps(self) -> tuple[str, ...]:
-        return STEPS if self.local_effects else ()
+        """As the engine: the remedy is an activity task even with local effects, so it
+        runs only on a decision already in history (`RETRY_SAFE_EFFECTS`)."""
+        return tuple(s for s in STEPS if s != "remedy") if self.local_effects else ()
 
     def pids(self) -> dict[str, int]:
         pids = {"server": self.server.pid}
