@@ -43,7 +43,7 @@ def test_structlog_and_stdlib_lines_are_json_with_contacts_masked(lines: Lines):
         "customer_message.delivered",
         contact={"email": EMAIL},
         note=f"customer wrote from {EMAIL}",
-        idempotency_key="complaint-c-1/4/proposals",
+        idempotency_key="complaint-c-1/proposals/1",
     )
     logging.getLogger("backend").warning("could not reach %s at %s", EMAIL, PHONE)
 
