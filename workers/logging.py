@@ -61,8 +61,10 @@ def add_temporal_context(_: Any, __: str, event: EventDict) -> EventDict:
 
 def _step_of(idempotency_key: str) -> str:
     """'<workflow id>/<step>/<nth>', or '<workflow id>/<n>/<step>' for older complaints."""
-    *_, before, last = idempotency_key.rsplit("/", 2)
-    return before if last.isdigit() else last
+    parts = idempotency_key.rsplit("/", 2)
+    if len(parts) == 3 and parts[2].isdigit():
+        return parts[1]
+    return parts[-1]
 
 
 def redact_contacts(_: Any, __: str, event: EventDict) -> EventDict:

@@ -86,9 +86,9 @@ task is tried again, and by then more may have happened (a promised callback fel
 the manager's decision arrives again in another order). Two changes make the retry find
 the effect it already did, not a new one:
 
-- idempotency keys name the step and how many of that step came before
-  (`remedy/1`), not the position in the record, which such an input shifts (a chaos
-  run applied one approved discount twice that way);
+- idempotency keys name the step and which of its kind it is (`remedy/1`, the first
+  remedy), not the position in the record, which such an input shifts (a chaos run
+  applied one approved discount twice that way);
 - the remedy, the one effect that moves money or goods, runs as a regular activity:
   scheduled only once the decision that authorises it is in history, never on a
   decision a retried task might not take again.
@@ -644,9 +644,9 @@ class ComplaintWorkflow:
         workflow.set_current_details(current_details(self._state, self._waiting_on, self._policy))
 
     def _key(self, step: str) -> str:
-        """The same for every attempt and every replay: the workflow id, the step and how
-        many of that step came before (`RETRY_SAFE_EFFECTS`), or, for complaints started
-        before that patch, the step's position in the record."""
+        """The same for every attempt and every replay: the workflow id, the step and which
+        of its kind it is (`RETRY_SAFE_EFFECTS`), or, for complaints started before that
+        patch, the step's position in the record."""
         workflow_id = workflow.info().workflow_id
         if not self._retry_safe_effects:
             return f"{workflow_id}/{len(self._events)}/{step}"
