@@ -108,10 +108,16 @@ async def file(
     )
 
 
-async def _confirm_after_follow_up(handle: WorkflowHandle, delay: float, polls: Polls) -> None:
+_FIXED = FollowUpAnswer(fixed=True, comment="works")
+
+
+async def _answer_follow_up(
+    handle: WorkflowHandle, delay: float, polls: Polls, answer: FollowUpAnswer = _FIXED
+) -> None:
+    """Once the follow-up comes (after `delay`), the customer answers it."""
     await asyncio.sleep(delay)
     await until_waiting(handle, WAITING_FOR_ANSWER, polls)
-    await handle.execute_update(W.answer_follow_up, FollowUpAnswer(fixed=True, comment="works"))
+    await handle.execute_update(W.answer_follow_up, answer)
 
 
 async def happy_path(
@@ -121,7 +127,7 @@ async def happy_path(
     handle = await file(client, task_queue, kettle(prefix), bench_policy(follow_up_delay_s))
     await until_waiting(handle, WAITING_FOR_CHOICE, polls)
     await handle.execute_update(W.choose_solution, CustomerChoice(remedy=RemedyKind.REPLACEMENT))
-    await _confirm_after_follow_up(handle, follow_up_delay_s, polls)
+    await _answer_follow_up(handle, follow_up_delay_s, polls)
     result = await handle.result()
     if result.outcome is not Outcome.RESOLVED_CONFIRMED:
         raise AssertionError(f"{handle.id} ended {result.outcome}, not resolved_confirmed")
@@ -194,7 +200,7 @@ async def escalate_override_path(
     """No receipt → escalated → the manager overrides → resolved → follow-up confirmed."""
     handle = await escalated(client, task_queue, follow_up_delay_s, polls, prefix)
     await handle.execute_update(W.decide_escalation, override())
-    await _confirm_after_follow_up(handle, follow_up_delay_s, polls)
+    await _answer_follow_up(handle, follow_up_delay_s, polls)
     result = await handle.result()
     if result.outcome is not Outcome.RESOLVED_CONFIRMED or result.escalations != 1:
         raise AssertionError(f"{handle.id} ended {result}")
@@ -208,12 +214,11 @@ async def reopen_path(
     handle = await file(client, task_queue, kettle(prefix), bench_policy(follow_up_delay_s))
     await until_waiting(handle, WAITING_FOR_CHOICE, polls)
     await handle.execute_update(W.choose_solution, CustomerChoice(remedy=RemedyKind.REPAIR))
-    await asyncio.sleep(follow_up_delay_s)
-    await until_waiting(handle, WAITING_FOR_ANSWER, polls)
-    await handle.execute_update(W.answer_follow_up, FollowUpAnswer(fixed=False, comment="cold"))
+    not_fixed = FollowUpAnswer(fixed=False, comment="cold")
+    await _answer_follow_up(handle, follow_up_delay_s, polls, not_fixed)
     await until_waiting(handle, WAITING_FOR_CHOICE, polls)
     await handle.execute_update(W.choose_solution, CustomerChoice(remedy=RemedyKind.REPLACEMENT))
-    await _confirm_after_follow_up(handle, follow_up_delay_s, polls)
+    await _answer_follow_up(handle, follow_up_delay_s, polls)
     result = await handle.result()
     if result.outcome is not Outcome.RESOLVED_CONFIRMED or result.reopen_count != 1:
         raise AssertionError(f"{handle.id} ended {result}")
