@@ -377,19 +377,16 @@ class ComplaintWorkflow:
             remedy=remedy,
             authorised_by=authorised_by,
         )
-        options: dict[str, Any] = dict(
-            activity_id=self._activity_id(order.idempotency_key),
-            start_to_close_timeout=_ACTIVITY_TIMEOUT,
-            retry_policy=_RETRY,
-            summary=f"execute {remedy.label()}",
-        )
         try:
-            if self._retry_safe_effects:
-                receipt = await workflow.execute_activity_method(
-                    ComplaintActivities.execute_remedy, order, **options
-                )
-            else:
-                receipt = await self._effect(ComplaintActivities.execute_remedy, order, **options)
+            receipt = await self._effect(
+                ComplaintActivities.execute_remedy,
+                order,
+                local=not self._retry_safe_effects,
+                activity_id=self._activity_id(order.idempotency_key),
+                start_to_close_timeout=_ACTIVITY_TIMEOUT,
+                retry_policy=_RETRY,
+                summary=f"execute {remedy.label()}",
+            )
         except ActivityError as failure:
             refusal = failure.cause
             if not (isinstance(refusal, ApplicationError) and refusal.type == "RemedyRefused"):
@@ -586,13 +583,17 @@ class ComplaintWorkflow:
         )
         return receipt.page_id
 
-    async def _effect(self, activity: Callable[..., Any], arg: Any, **options: Any) -> Any:
-        """One side effect, as a local activity under `LOCAL_EFFECTS`, else a regular one.
+    async def _effect(
+        self, activity: Callable[..., Any], arg: Any, *, local: bool = True, **options: Any
+    ) -> Any:
+        """One side effect, as a local activity under `LOCAL_EFFECTS`, else a regular one;
+        `local=False` keeps it a regular activity in either mode (the remedy, see
+        `RETRY_SAFE_EFFECTS`).
 
         Either way a failure reaches the caller as an `ActivityError` whose cause is the
         activity's own error (a local activity's arrives unwrapped: it is wrapped here).
         """
-        if not workflow.patched(LOCAL_EFFECTS):
+        if not local or not workflow.patched(LOCAL_EFFECTS):
             return await workflow.execute_activity_method(activity, arg, **options)
         try:
             return await workflow.execute_local_activity_method(
