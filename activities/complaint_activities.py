@@ -34,14 +34,8 @@ from schemas.effects import (
     RemedyOrder,
     RemedyReceipt,
 )
+from schemas.failures import FailureType
 from schemas.messages import CustomerMessage, DeliveryReceipt
-
-REMEDY_REFUSED = "RemedyRefused"
-"""ApplicationError type of a business refusal; details[0] is the `RemedyRefused` value."""
-BACKEND_CONTRACT_ERROR = "BackendContractError"
-"""Non-retryable: the service rejected the request itself; details[0] is the HTTP status."""
-BACKEND_UNAVAILABLE = "BackendUnavailable"
-"""Retryable: the service could not answer now; its Retry-After, if any, sets the next delay."""
 
 logger = structlog.get_logger()
 
@@ -70,13 +64,13 @@ def _backend_errors(log: Any) -> Iterator[None]:
     except RemedyRefusedError as refused:
         log.warning("remedy.refused", code=refused.code.value)
         raise ApplicationError(
-            refused.message, refused.code.value, type=REMEDY_REFUSED, non_retryable=True
+            refused.message, refused.code.value, type=FailureType.REMEDY_REFUSED, non_retryable=True
         ) from refused
     except BackendContractError as broken:
         # The reason stays out of logs (a service may echo personal data); the failure has it.
         log.error("backend.contract_error", status=broken.status)
         raise ApplicationError(
-            broken.message, broken.status, type=BACKEND_CONTRACT_ERROR, non_retryable=True
+            broken.message, broken.status, type=FailureType.BACKEND_CONTRACT, non_retryable=True
         ) from broken
     except BackendUnavailableError as down:
         cause = type(down.__cause__).__name__ if down.__cause__ else None
@@ -85,7 +79,7 @@ def _backend_errors(log: Any) -> Iterator[None]:
         )
         delay = timedelta(seconds=down.retry_after) if down.retry_after else None
         raise ApplicationError(
-            down.message, type=BACKEND_UNAVAILABLE, next_retry_delay=delay
+            down.message, type=FailureType.BACKEND_UNAVAILABLE, next_retry_delay=delay
         ) from down
 
 

@@ -18,24 +18,7 @@ from decimal import Decimal
 
 from schemas.intake import Language
 from schemas.messages import MessageContext, MessageKind, RenderedMessage
-from schemas.remedies import DeclineReason, Remedy
-
-KNOWN_DECLINE_CODES: tuple[str, ...] = (
-    "outside_return_window",
-    "no_receipt",
-    "beyond_authority",
-    "manager_denied",
-)
-"""Decline codes with their own localised explanation; other codes use the reason's own text."""
-
-DETAIL_FIELDS: tuple[str, ...] = (
-    "order_reference",
-    "purchase_date",
-    "receipt_present",
-    "amount",
-    "employee_reference",
-)
-"""Details we know how to ask for as a closed question (see `CustomerDetails`)."""
+from schemas.remedies import DeclineCode, DeclineReason, Remedy
 
 
 class MissingTemplateError(KeyError):
@@ -101,7 +84,6 @@ _EN: dict[str, str] = {
     "details.q.employee_reference": (
         "Which employee served you? (name or badge number, if you know it)"
     ),
-    "details.q_other": "Please also tell us: {field}",
     "details.q_open": "Is there anything else you can tell us about what happened?",
     "details.reply_by": "Please reply by {date}.",
     "details.thanks": "Thank you for helping us get this right.",
@@ -192,7 +174,6 @@ _EN: dict[str, str] = {
         "standards."
     ),
     "decline.manager_words": "In the manager's own words: “{rule}”",
-    "decline.reason_generic": "{rule}\n  Why this rule exists: {why}",
     "decline.understanding": (
         "We understand that this is not the answer you were hoping for, and that it is "
         "disappointing. In your place, we would feel the same."
@@ -330,7 +311,6 @@ _RU: dict[str, str] = {
     "details.q.employee_reference": (
         "Какой сотрудник Вас обслуживал? (имя или номер бейджа, если знаете)"
     ),
-    "details.q_other": "Пожалуйста, сообщите также: {field}",
     "details.q_open": "Можете ли Вы рассказать нам ещё что-нибудь о том, что произошло?",
     "details.reply_by": "Пожалуйста, ответьте до {date}.",
     "details.thanks": "Спасибо, что помогаете нам во всём разобраться.",
@@ -422,7 +402,6 @@ _RU: dict[str, str] = {
         "же правилам."
     ),
     "decline.manager_words": "Слова руководителя: «{rule}»",
-    "decline.reason_generic": "{rule}\n  Почему действует это правило: {why}",
     "decline.understanding": (
         "Мы понимаем, что Вы надеялись на другой ответ и что он Вас огорчает. На Вашем месте мы "
         "чувствовали бы то же самое."
@@ -552,7 +531,6 @@ _ET: dict[str, str] = {
     "details.q.employee_reference": (
         "Milline töötaja Teid teenindas? (nimi või nimesildi number, kui teate)"
     ),
-    "details.q_other": "Palun andke meile teada ka: {field}",
     "details.q_open": "Kas saate meile juhtunu kohta veel midagi rääkida?",
     "details.reply_by": "Palun vastake hiljemalt {date}.",
     "details.thanks": "Täname, et aitate meil asja selgeks teha.",
@@ -642,7 +620,6 @@ _ET: dict[str, str] = {
         "põhimõtete järgi."
     ),
     "decline.manager_words": "Juhi enda sõnadega: „{rule}“",
-    "decline.reason_generic": "{rule}\n  Miks see reegel kehtib: {why}",
     "decline.understanding": (
         "Mõistame, et see ei ole vastus, mida lootsite, ja et see teeb meele kurvaks. Teie asemel "
         "tunneksime samamoodi."
@@ -777,7 +754,6 @@ _HR: dict[str, str] = {
     "details.q.employee_reference": (
         "Koji Vas je zaposlenik uslužio? (ime ili broj iskaznice, ako ga znate)"
     ),
-    "details.q_other": "Molimo Vas da nam javite i sljedeće: {field}",
     "details.q_open": "Možete li nam reći još nešto o tome što se dogodilo?",
     "details.reply_by": "Molimo Vas da odgovorite do {date}.",
     "details.thanks": "Hvala Vam što nam pomažete da sve ispravno riješimo.",
@@ -865,7 +841,6 @@ _HR: dict[str, str] = {
         "istim mjerilima."
     ),
     "decline.manager_words": "Voditeljevim riječima: „{rule}“",
-    "decline.reason_generic": "{rule}\n  Zašto postoji ovo pravilo: {why}",
     "decline.understanding": (
         "Razumijemo da to nije odgovor kojem ste se nadali i da Vas razočarava. Na Vašem mjestu i "
         "mi bismo se tako osjećali."
@@ -991,7 +966,6 @@ _ZH: dict[str, str] = {
     "details.q.receipt_present": "您还保留着购物小票吗？（是/否）",
     "details.q.amount": "您支付的金额是多少？",
     "details.q.employee_reference": "是哪位员工为您服务的？（如果知道，请提供姓名或工牌号）",
-    "details.q_other": "另外，请告诉我们：{field}",
     "details.q_open": "关于事情的经过，您还有什么可以告诉我们的吗？",
     "details.reply_by": "请在 {date} 之前回复。",
     "details.thanks": "感谢您帮助我们把事情弄清楚。",
@@ -1052,7 +1026,6 @@ _ZH: dict[str, str] = {
         "是为了确保公平对待每一位顾客，并采用同样的标准。"
     ),
     "decline.manager_words": "经理的原话：“{rule}”",
-    "decline.reason_generic": "{rule}\n  制定这条规定的原因：{why}",
     "decline.understanding": (
         "我们理解这不是您所希望的答复，也理解您的失望。换作是我们，也会有同样的感受。"
     ),
@@ -1156,7 +1129,6 @@ _LV: dict[str, str] = {
     "details.q.employee_reference": (
         "Kurš darbinieks Jūs apkalpoja? (vārds vai darbinieka kartes numurs, ja zināt)"
     ),
-    "details.q_other": "Lūdzu, pastāstiet mums arī: {field}",
     "details.q_open": "Vai varat mums pastāstīt vēl ko par notikušo?",
     "details.reply_by": "Lūdzu, atbildiet līdz {date}.",
     "details.thanks": "Paldies, ka palīdzat mums to noskaidrot.",
@@ -1246,7 +1218,6 @@ _LV: dict[str, str] = {
         "vieniem un tiem pašiem principiem."
     ),
     "decline.manager_words": "Vadītāja paša vārdiem: „{rule}”",
-    "decline.reason_generic": "{rule}\n  Kāpēc šis noteikums pastāv: {why}",
     "decline.understanding": (
         "Mēs saprotam, ka šī nav atbilde, uz kuru cerējāt, un ka tā Jūs sarūgtina. Jūsu vietā mēs "
         "justos tāpat."
@@ -1410,14 +1381,11 @@ def _by(p: _Phrasebook, key: str, when: datetime | None) -> str | None:
 
 
 def _decline_reason(p: _Phrasebook, reason: DeclineReason) -> str:
-    """The rule and why it exists: our own wording for known codes, the reason's text otherwise."""
-    if reason.code in KNOWN_DECLINE_CODES:
-        text = p(f"decline.reason.{reason.code}")
-        if reason.code == "manager_denied" and reason.rule.strip():
-            text += "\n  " + p("decline.manager_words", rule=reason.rule.strip())
-        return text
-    rule, why = reason.rule.strip(), reason.why_policy_exists.strip()
-    return p("decline.reason_generic", rule=rule, why=why) if why else rule
+    """The rule and why it exists, in our own wording for the code (and the manager's words)."""
+    text = p(f"decline.reason.{reason.code.value}")
+    if reason.code is DeclineCode.MANAGER_DENIED and reason.rule.strip():
+        text += "\n  " + p("decline.manager_words", rule=reason.rule.strip())
+    return text
 
 
 # Each builder returns the body paragraphs between greeting and sign-off; None means "omit".
@@ -1433,12 +1401,9 @@ def _acknowledgement(p: _Phrasebook, c: MessageContext) -> _Paragraphs:
 
 
 def _details_request(p: _Phrasebook, c: MessageContext) -> _Paragraphs:
-    questions = [
-        p(f"details.q.{field}")
-        if field in DETAIL_FIELDS
-        else p("details.q_other", field=field.replace("_", " "))
-        for field in c.missing_details
-    ] or [p("details.q_open")]
+    questions = [p(f"details.q.{field.value}") for field in c.missing_details] or [
+        p("details.q_open")
+    ]
     return [
         p("details.intro"),
         _numbered(questions),

@@ -14,7 +14,7 @@ from domain.proposals import alternatives, options
 from schemas.events import EscalationReason
 from schemas.intake import ComplaintIntake
 from schemas.policy import CompanyPolicy
-from schemas.remedies import DeclineReason, Remedy
+from schemas.remedies import DeclineCode, DeclineReason, Remedy
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ def default_option(intake: ComplaintIntake, policy: CompanyPolicy, today: date) 
 def manager_denial(reason_text: str, escalation_reason: EscalationReason) -> DeclineReason:
     """A manager's refusal, still explained with why the policy exists."""
     return DeclineReason(
-        code="manager_denied",
+        code=DeclineCode.MANAGER_DENIED,
         rule=reason_text,
         why_policy_exists=why_policy_exists(escalation_reason),
     )
@@ -99,7 +99,7 @@ def manager_denial(reason_text: str, escalation_reason: EscalationReason) -> Dec
 
 def _outside_window(age: int, policy: CompanyPolicy) -> DeclineReason:
     return DeclineReason(
-        code="outside_return_window",
+        code=DeclineCode.OUTSIDE_RETURN_WINDOW,
         rule=(
             f"Returns and refunds are accepted within {policy.return_window_days} days of "
             f"purchase; this purchase was {age} days ago."

@@ -30,6 +30,14 @@ class ComplaintResult(BaseModel):
     event_count: int
 
 
+TASK_QUEUE = "complaints"
+"""Where workers poll and clients start complaints (`COMPLAINTS_TASK_QUEUE` overrides it)."""
+DEFAULT_ADDRESS = "127.0.0.1:7233"
+"""The Temporal frontend when `TEMPORAL_ADDRESS` is not set (the dev server's default)."""
+DEFAULT_NAMESPACE = "default"
+WORKFLOW_ID_PREFIX = "complaint-"
+
+
 def workflow_id_for(complaint_id: str) -> str:
     """One workflow per complaint: filing the same complaint twice finds the same one."""
-    return f"complaint-{complaint_id}"
+    return f"{WORKFLOW_ID_PREFIX}{complaint_id}"

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from schemas.actions import ManagerDecision
-from schemas.intake import ComplaintIntake, CustomerDetails
+from schemas.intake import ComplaintIntake, CustomerDetails, DetailField
 from schemas.messages import Outcome
 from schemas.remedies import DeclineReason, Remedy
 
@@ -47,7 +47,7 @@ class Acknowledged(_Event):
 
 class DetailsRequested(_Event):
     type: Literal["DetailsRequested"] = "DetailsRequested"
-    missing: list[str]
+    missing: list[DetailField]
     reply_by: datetime
 
 
@@ -60,7 +60,7 @@ class DetailsDeadlinePassed(_Event):
     """We go on with what we know; what we cannot verify goes to a manager."""
 
     type: Literal["DetailsDeadlinePassed"] = "DetailsDeadlinePassed"
-    still_missing: list[str]
+    still_missing: list[DetailField]
 
 
 class Paused(_Event):

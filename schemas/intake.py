@@ -50,6 +50,16 @@ class Severity(StrEnum):
     CRITICAL = "critical"
 
 
+class DetailField(StrEnum):
+    """A fact we can ask the customer for with a closed question (a `CustomerDetails` field)."""
+
+    ORDER_REFERENCE = "order_reference"
+    PURCHASE_DATE = "purchase_date"
+    RECEIPT_PRESENT = "receipt_present"
+    AMOUNT = "amount"
+    EMPLOYEE_REFERENCE = "employee_reference"
+
+
 class Contact(BaseModel):
     """How to reach the customer. Personal data: never logged in clear."""
 

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.intake import Channel, Contact, Language
+from schemas.intake import Channel, Contact, DetailField, Language
 from schemas.remedies import DeclineReason, Remedy
 
 
@@ -45,7 +45,7 @@ class MessageContext(BaseModel):
 
     customer_name: str
     complaint_id: str
-    missing_details: list[str] = Field(default_factory=list)
+    missing_details: list[DetailField] = Field(default_factory=list)
     reply_by: datetime | None = None
     options: list[Remedy] = Field(default_factory=list)
     default_option: Remedy | None = None

@@ -30,11 +30,20 @@ class Remedy(BaseModel):
         return f"{self.kind.value} {self.amount}" if self.amount else self.kind.value
 
 
+class DeclineCode(StrEnum):
+    """Why a request was declined; each has its own explanation in every language."""
+
+    OUTSIDE_RETURN_WINDOW = "outside_return_window"
+    NO_RECEIPT = "no_receipt"
+    BEYOND_AUTHORITY = "beyond_authority"
+    MANAGER_DENIED = "manager_denied"
+
+
 class DeclineReason(BaseModel):
     """A refusal explained: the rule, and why the rule exists."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    code: str
+    code: DeclineCode
     rule: str
     why_policy_exists: str

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.actions import ManagerDecision
 from schemas.events import EscalationReason
-from schemas.intake import ComplaintIntake
+from schemas.intake import ComplaintIntake, DetailField
 from schemas.messages import Outcome
 from schemas.remedies import DeclineReason, Remedy
 
@@ -27,6 +27,18 @@ class Status(StrEnum):
     """Remedy carried out; the follow-up timer runs."""
     AWAITING_CONFIRMATION = "awaiting_confirmation"
     CLOSED = "closed"
+
+
+class WaitingOn(StrEnum):
+    """Who or what a complaint is waiting for, worded to follow "waiting for"."""
+
+    DETAILS = "the customer's missing details"
+    SPECIALIST = "a specialist to resume the conversation"
+    CHOICE = "the customer's choice of solution"
+    DECLINE_ANSWER = "the customer's answer to the decline"
+    MANAGER = "a manager's decision"
+    FOLLOW_UP_DATE = "the follow-up date"
+    FOLLOW_UP_ANSWER = "the customer's answer to the follow-up"
 
 
 class Escalation(BaseModel):
@@ -51,7 +63,7 @@ class ComplaintState(BaseModel):
     acknowledged: bool = False
     apologised: bool = False
     thanked: bool = False
-    missing_details: list[str] = Field(default_factory=list)
+    missing_details: list[DetailField] = Field(default_factory=list)
     reply_by: datetime | None = None
     paused_reason: str | None = None
     options: list[Remedy] = Field(default_factory=list)

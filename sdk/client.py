@@ -36,23 +36,26 @@ from schemas.actions import (
     StaffResume,
     Withdrawal,
 )
-from schemas.complaint import ComplaintInput, ComplaintResult, workflow_id_for
+from schemas.complaint import (
+    TASK_QUEUE,
+    WORKFLOW_ID_PREFIX,
+    ComplaintInput,
+    ComplaintResult,
+    workflow_id_for,
+)
 from schemas.events import DomainEvent
+from schemas.failures import REFUSALS
 from schemas.intake import ComplaintIntake, CustomerDetails
 from schemas.policy import CompanyPolicy
 from schemas.remedies import RemedyKind
 from schemas.state import ComplaintState, Status
 from sdk.connection import connect
 from sdk.errors import ComplaintClosed, InvalidAction, UnknownComplaint
-from workers.config import TASK_QUEUE
 from workflows import search_attributes as sa
 from workflows.complaint import ComplaintWorkflow
 from workflows.narrative import start_details, start_summary
 
-WORKFLOW_ID_PREFIX = workflow_id_for("")
 _OURS = f"WorkflowType = '{ComplaintWorkflow.__name__}'"
-_REFUSALS = {"InvalidAction", "InvalidInput"}
-"""Update failures the workflow raises on purpose: a state/authority refusal, a bad argument."""
 
 
 class FiledComplaint(BaseModel):
@@ -247,7 +250,7 @@ class ComplaintClient:
             return await self._handle(complaint_id).execute_update(update, arg)
         except WorkflowUpdateFailedError as failure:
             cause = failure.cause
-            if isinstance(cause, ApplicationError) and cause.type in _REFUSALS:
+            if isinstance(cause, ApplicationError) and cause.type in REFUSALS:
                 raise InvalidAction(complaint_id, cause.message) from None
             raise
         except RPCError as error:

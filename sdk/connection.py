@@ -19,10 +19,8 @@ from temporalio.client import Client
 from temporalio.converter import DataConverter
 from temporalio.envconfig import ClientConfig, ClientConnectConfig
 
+from schemas.complaint import DEFAULT_ADDRESS, DEFAULT_NAMESPACE
 from workers.converter import data_converter_from_env
-
-DEFAULT_ADDRESS = "127.0.0.1:7233"
-DEFAULT_NAMESPACE = "default"
 
 
 def data_converter() -> DataConverter:

@@ -9,8 +9,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from activities.http_backend import HttpBackendConfig
+from schemas.complaint import DEFAULT_ADDRESS, DEFAULT_NAMESPACE, TASK_QUEUE
 
-TASK_QUEUE = "complaints"
 _OFF = ("0", "false", "no", "off")
 
 HTTP_ENV = {
@@ -37,8 +37,8 @@ def http_config_from_env(env: Mapping[str, str]) -> HttpBackendConfig:
 class Settings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    temporal_address: str = "127.0.0.1:7233"
-    namespace: str = "default"
+    temporal_address: str = DEFAULT_ADDRESS
+    namespace: str = DEFAULT_NAMESPACE
     task_queue: str = TASK_QUEUE
     data_dir: Path = Path("data")
     backend: str = "local"
@@ -56,10 +56,8 @@ class Settings(BaseModel):
     def from_env(cls) -> Settings:
         env = os.environ
         return cls(
-            temporal_address=env.get(
-                "TEMPORAL_ADDRESS", cls.model_fields["temporal_address"].default
-            ),
-            namespace=env.get("TEMPORAL_NAMESPACE", "default"),
+            temporal_address=env.get("TEMPORAL_ADDRESS", DEFAULT_ADDRESS),
+            namespace=env.get("TEMPORAL_NAMESPACE", DEFAULT_NAMESPACE),
             task_queue=env.get("COMPLAINTS_TASK_QUEUE", TASK_QUEUE),
             data_dir=Path(env.get("COMPLAINTS_DATA_DIR", "data")),
             backend=env.get("COMPLAINTS_BACKEND", "local"),

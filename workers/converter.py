@@ -36,11 +36,9 @@ from schemas.actions import (
     Withdrawal,
 )
 from schemas.complaint import ComplaintInput
+from schemas.failures import FailureType
 from schemas.intake import CustomerDetails
 from workers.codec import EncryptionCodec, keys_from_env
-
-INVALID_INPUT = "InvalidInput"
-"""`ApplicationError.type` of a refused start or update argument."""
 
 EXTERNAL_INPUTS: tuple[type, ...] = (
     ComplaintInput,
@@ -73,7 +71,9 @@ def describe(error: ValidationError) -> str:
 
 
 def _refusal(name: str, why: str) -> ApplicationError:
-    return ApplicationError(f"invalid {name}: {why}", type=INVALID_INPUT, non_retryable=True)
+    return ApplicationError(
+        f"invalid {name}: {why}", type=FailureType.INVALID_INPUT, non_retryable=True
+    )
 
 
 class InputPayloadConverter(PydanticPayloadConverter):

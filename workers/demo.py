@@ -19,12 +19,12 @@ from urllib.parse import quote
 from temporalio.client import Client
 
 from schemas.actions import DecisionKind, ManagerDecision
+from schemas.complaint import TASK_QUEUE
 from schemas.intake import Category, Channel, ComplaintIntake, Contact, Language, Severity
 from schemas.policy import CompanyPolicy, Deadlines
 from schemas.remedies import Remedy, RemedyKind
 from schemas.state import Status
 from sdk.client import ComplaintClient
-from workers.config import TASK_QUEUE
 
 DEMO_POLICY = CompanyPolicy(
     version="2026-11-demo",

@@ -13,7 +13,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
 from activities import templates
-from activities.complaint_activities import REMEDY_REFUSED, ComplaintActivities
+from activities.complaint_activities import ComplaintActivities
 from activities.local_backend import LocalBackend
 from schemas.effects import (
     EmployeeFollowUp,
@@ -25,6 +25,7 @@ from schemas.effects import (
     RemedyReceipt,
     RemedyRefused,
 )
+from schemas.failures import FailureType
 from schemas.intake import Category, Channel, Contact, Language, Severity
 from schemas.messages import (
     CustomerMessage,
@@ -157,7 +158,7 @@ async def test_refused_remedy_is_a_non_retryable_application_error(
         await env.run(acts.execute_remedy, order(order_reference="UNKNOWN-7"))
 
     error = raised.value
-    assert error.type == REMEDY_REFUSED == "RemedyRefused"
+    assert error.type == FailureType.REMEDY_REFUSED
     assert error.non_retryable is True
     assert list(error.details) == [RemedyRefused.ORDER_NOT_FOUND.value]
     assert backend.count_remedies() == 0

@@ -17,9 +17,6 @@ from temporalio.testing import ActivityEnvironment
 from activities import templates
 from activities.backend import BackendContractError, BackendUnavailableError, RemedyRefusedError
 from activities.complaint_activities import (
-    BACKEND_CONTRACT_ERROR,
-    BACKEND_UNAVAILABLE,
-    REMEDY_REFUSED,
     ComplaintActivities,
 )
 from activities.http_backend import HttpBackend
@@ -32,6 +29,7 @@ from schemas.effects import (
     RemedyReceipt,
     RemedyRefused,
 )
+from schemas.failures import FailureType
 from schemas.messages import DeliveryReceipt
 from schemas.remedies import Remedy, RemedyKind
 from tests.activities.test_complaint_activities import follow_up, message, order, page
@@ -255,7 +253,7 @@ async def test_retry_after_is_the_next_retry_delay(
         await ActivityEnvironment().run(ComplaintActivities(backend).execute_remedy, refund())
 
     error = raised.value
-    assert (error.type, error.non_retryable) == (BACKEND_UNAVAILABLE, False)
+    assert (error.type, error.non_retryable) == (FailureType.BACKEND_UNAVAILABLE, False)
     assert error.next_retry_delay == timedelta(seconds=7)
 
 
@@ -281,12 +279,12 @@ async def test_activities_turn_answers_into_the_right_temporal_failures(
     with pytest.raises(ApplicationError) as down:
         await env.run(acts.notify_manager, page())
 
-    assert (refused.value.type, refused.value.non_retryable) == (REMEDY_REFUSED, True)
+    assert (refused.value.type, refused.value.non_retryable) == (FailureType.REMEDY_REFUSED, True)
     assert list(refused.value.details) == ["order_not_found"]
     assert "ORD-404 not found" in refused.value.message
-    assert (broken.value.type, broken.value.non_retryable) == (BACKEND_CONTRACT_ERROR, True)
+    assert (broken.value.type, broken.value.non_retryable) == (FailureType.BACKEND_CONTRACT, True)
     assert list(broken.value.details) == [400]
-    assert (down.value.type, down.value.non_retryable) == (BACKEND_UNAVAILABLE, False)
+    assert (down.value.type, down.value.non_retryable) == (FailureType.BACKEND_UNAVAILABLE, False)
     assert down.value.next_retry_delay is None
 
 

@@ -8,12 +8,13 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
+from pydantic import ValidationError
 
 from activities import templates
-from activities.templates import DETAIL_FIELDS, MissingTemplateError, remedy_name, render
-from schemas.intake import Language
+from activities.templates import MissingTemplateError, remedy_name, render
+from schemas.intake import DetailField, Language
 from schemas.messages import MessageContext, MessageKind, Outcome
-from schemas.remedies import DeclineReason, Remedy, RemedyKind
+from schemas.remedies import DeclineCode, DeclineReason, Remedy, RemedyKind
 
 NAME = "Mari Tamm-Ivanova"
 CID = "CMP-2024-0042"
@@ -27,7 +28,7 @@ EXPLAIN = Remedy(kind=RemedyKind.EXPLANATION)
 REPAIR = Remedy(kind=RemedyKind.REPAIR)
 
 RETURN_WINDOW = DeclineReason(
-    code="outside_return_window",
+    code=DeclineCode.OUTSIDE_RETURN_WINDOW,
     rule="ENGLISH-RULE-TEXT",
     why_policy_exists="ENGLISH-WHY-TEXT",
 )
@@ -35,7 +36,7 @@ RETURN_WINDOW = DeclineReason(
 FULL = MessageContext(
     customer_name=NAME,
     complaint_id=CID,
-    missing_details=list(DETAIL_FIELDS),
+    missing_details=list(DetailField),
     reply_by=REPLY_BY,
     options=[REFUND, CREDIT, EXPLAIN],
     default_option=CREDIT,
@@ -188,23 +189,30 @@ def test_decline_without_appeal_does_not_offer_one(language: Language) -> None:
     assert RETURN_WINDOW_WHY[language] in body
 
 
+def test_a_decline_code_without_its_own_explanation_is_refused_at_the_edge() -> None:
+    with pytest.raises(ValidationError, match="code"):
+        DeclineReason(
+            code="gift_card_cash",
+            rule="Gift cards cannot be exchanged for cash.",
+            why_policy_exists="This keeps stolen gift cards from being turned into money.",
+        )
+
+
 @pytest.mark.parametrize("language", list(Language))
-def test_decline_with_an_unknown_code_uses_the_reasons_own_text(language: Language) -> None:
-    reason = DeclineReason(
-        code="gift_card_cash",
-        rule="Gift cards cannot be exchanged for cash.",
-        why_policy_exists="This keeps stolen gift cards from being turned into money.",
-    )
+@pytest.mark.parametrize("code", list(DeclineCode))
+def test_every_decline_code_is_explained_in_every_language(
+    language: Language, code: DeclineCode
+) -> None:
+    reason = RETURN_WINDOW.model_copy(update={"code": code})
     body = render(MessageKind.DECLINE, language, _ctx(reasons=[reason])).body
 
-    assert reason.rule in body
-    assert reason.why_policy_exists in body
+    assert templates._PHRASES[language][f"decline.reason.{code.value}"].split("{")[0] in body
 
 
 @pytest.mark.parametrize("language", list(Language))
 def test_manager_denial_quotes_the_managers_own_rule(language: Language) -> None:
     reason = DeclineReason(
-        code="manager_denied",
+        code=DeclineCode.MANAGER_DENIED,
         rule="Opened software cannot be returned.",
         why_policy_exists="Licences cannot be revoked once activated.",
     )
@@ -212,7 +220,7 @@ def test_manager_denial_quotes_the_managers_own_rule(language: Language) -> None
     beyond = render(
         MessageKind.DECLINE,
         language,
-        _ctx(reasons=[reason.model_copy(update={"code": "beyond_authority"})]),
+        _ctx(reasons=[reason.model_copy(update={"code": DeclineCode.BEYOND_AUTHORITY})]),
     ).body
 
     assert "Opened software cannot be returned." in body
@@ -222,14 +230,13 @@ def test_manager_denial_quotes_the_managers_own_rule(language: Language) -> None
 
 @pytest.mark.parametrize("language", list(Language))
 def test_details_request_asks_one_closed_question_per_missing_detail(language: Language) -> None:
-    context = _ctx(missing_details=[*DETAIL_FIELDS, "colour_code"], reply_by=REPLY_BY)
+    context = _ctx(missing_details=list(DetailField), reply_by=REPLY_BY)
     body = render(MessageKind.DETAILS_REQUEST, language, context).body
     questions = _numbered_lines(body)
 
-    assert len(questions) == len(DETAIL_FIELDS) + 1
+    assert len(questions) == len(DetailField)
     assert len(set(questions)) == len(questions)
-    assert all(q.rstrip().endswith(("?", "？", ")", "）")) for q in questions[:-1])
-    assert questions[-1].endswith("colour code")
+    assert all(q.rstrip().endswith(("?", "？", ")", "）")) for q in questions)
     assert "2024-06-14" in body
 
 

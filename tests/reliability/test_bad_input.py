@@ -34,6 +34,7 @@ from schemas.actions import (
     StaffResume,
     Withdrawal,
 )
+from schemas.failures import FailureType
 from schemas.intake import ComplaintIntake, CustomerDetails
 from schemas.remedies import RemedyKind
 from schemas.state import ComplaintState, Status
@@ -50,7 +51,7 @@ from tests.reliability.strategies import (
     states,
 )
 from tests.reliability.summary import SUMMARY
-from workers.converter import INVALID_INPUT, describe
+from workers.converter import describe
 
 VALID_INTAKE = make_intake(complaint_id="c-valid").model_dump(mode="json")
 FIELDS = list(ComplaintIntake.model_fields)
@@ -285,7 +286,7 @@ async def _rejected(handle: WorkflowHandle, update: str, arg: Any) -> str:
     except WorkflowUpdateFailedError as failure:
         cause = failure.cause
         assert isinstance(cause, ApplicationError), cause
-        assert cause.type in ("InvalidAction", INVALID_INPUT), cause.type
+        assert cause.type in (FailureType.INVALID_ACTION, FailureType.INVALID_INPUT), cause.type
         assert cause.message.strip()
         counts.refused += 1
         return cause.message
@@ -348,7 +349,9 @@ async def test_a_malformed_start_fails_the_workflow_with_the_reason_not_a_task(l
         with pytest.raises(WorkflowFailureError) as failed:
             await handle.result()
         cause = failed.value.cause
-        assert isinstance(cause, ApplicationError) and cause.type == INVALID_INPUT, cause
+        assert isinstance(cause, ApplicationError) and cause.type == FailureType.INVALID_INPUT, (
+            cause
+        )
         assert cause.message.startswith("invalid ComplaintInput: "), cause.message
         task_failures = (await _history(handle))[1]
         SUMMARY.input_task_failures += task_failures

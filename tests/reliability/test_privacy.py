@@ -27,6 +27,7 @@ from temporalio.client import Client, WorkflowFailureError, WorkflowUpdateFailed
 
 from activities.local_backend import LocalBackend
 from schemas.complaint import ComplaintResult, workflow_id_for
+from schemas.failures import FailureType
 from schemas.messages import Outcome
 from tests.reliability.paths import BY_NAME, contact_for
 from tests.reliability.runner import BackendWatch, Tally, advance, follow, play
@@ -43,7 +44,7 @@ from workers.codec import (
     new_key,
     parse_key,
 )
-from workers.converter import INVALID_INPUT, data_converter
+from workers.converter import data_converter
 from workers.logging import configure_logging
 from workers.worker import build_worker
 
@@ -201,7 +202,7 @@ async def test_contact_details_never_reach_the_logs(live, debug_log, capfd) -> N
     ):
         with pytest.raises(WorkflowUpdateFailedError) as refused:
             await handle.execute_update("provide_details", payload)
-        assert refused.value.cause.type == INVALID_INPUT
+        assert refused.value.cause.type == FailureType.INVALID_INPUT
     result = await follow(handle, live.watch, path, live.tally)
     assert result.outcome is Outcome.RESOLVED_CONFIRMED
 

@@ -1,0 +1,26 @@
+"""The `ApplicationError.type` of every failure the engine raises on purpose.
+
+Clients match on these values (the SDK turns refusals into its own exceptions), so each
+is written once, here.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class FailureType(StrEnum):
+    INVALID_ACTION = "InvalidAction"
+    """An update the complaint refused: wrong state, or beyond the actor's authority."""
+    INVALID_INPUT = "InvalidInput"
+    """A start or update argument that does not decode to its model."""
+    REMEDY_REFUSED = "RemedyRefused"
+    """The commerce backend refused the remedy (details[0] is the `RemedyRefused` code)."""
+    BACKEND_CONTRACT = "BackendContractError"
+    """A service rejected the request itself (details[0] is the HTTP status); not retried."""
+    BACKEND_UNAVAILABLE = "BackendUnavailable"
+    """A service could not answer now; retried, sooner or later as it asked."""
+
+
+REFUSALS = frozenset({FailureType.INVALID_ACTION, FailureType.INVALID_INPUT})
+"""Update failures that mean "not accepted, nothing recorded"."""
