@@ -1,4 +1,4 @@
-"""Resolve, decline or escalate: the agent's decision as a pure function of the facts.
+"""Resolve, decline or escalate: the agent's assessment as a pure function of the facts.
 
 Make no promise we cannot keep: whatever needs an exception or more authority
 goes to a manager; only what no exception could cover is declined, with the
@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.proposals import alternatives, options
+from schemas.actions import DecisionKind, ManagerDecision
 from schemas.events import EscalationReason
 from schemas.intake import ComplaintIntake
 from schemas.policy import CompanyPolicy
 from schemas.remedies import DeclineCode, DeclineReason, Remedy
+from schemas.state import Escalation
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ class Escalate:
     """Granting would break a rule (no receipt, late): only a manager's override may."""
 
 
-Decision = Resolve | Decline | Escalate
+Assessment = Resolve | Decline | Escalate
 
 WHY_POLICY_EXISTS: dict[EscalationReason, str] = {
     EscalationReason.NO_RECEIPT: (
@@ -60,7 +62,9 @@ def why_policy_exists(reason: EscalationReason) -> str:
     return WHY_POLICY_EXISTS.get(reason, _DEFAULT_WHY)
 
 
-def decide(intake: ComplaintIntake, remedy: Remedy, policy: CompanyPolicy, today: date) -> Decision:
+def assess(
+    intake: ComplaintIntake, remedy: Remedy, policy: CompanyPolicy, today: date
+) -> Assessment:
     """What the agent may do with the remedy the customer chose."""
     if remedy.kind in policy.receipt_required_for:
         if intake.purchase_date is not None:
@@ -84,8 +88,15 @@ def decide(intake: ComplaintIntake, remedy: Remedy, policy: CompanyPolicy, today
 def default_option(intake: ComplaintIntake, policy: CompanyPolicy, today: date) -> Remedy:
     """What we do if the customer does not choose: the first option we can grant at once."""
     offered = options(intake, policy)
-    grantable = [r for r in offered if isinstance(decide(intake, r, policy, today), Resolve)]
+    grantable = [r for r in offered if isinstance(assess(intake, r, policy, today), Resolve)]
     return (grantable or offered)[0]
+
+
+def granted(escalation: Escalation, decision: ManagerDecision) -> Remedy | None:
+    """What a manager's decision grants: their own remedy, or the one requested; none on deny."""
+    if decision.kind is DecisionKind.DENY:
+        return None
+    return decision.remedy or escalation.requested
 
 
 def manager_denial(reason_text: str, escalation_reason: EscalationReason) -> DeclineReason:

@@ -48,28 +48,34 @@ def _changes(state: ComplaintState, event: DomainEvent) -> dict:  # noqa: C901 -
             }
         case ev.DetailsDeadlinePassed(still_missing=missing):
             return {"missing_details": missing, "reply_by": None, "status": Status.IN_PROGRESS}
-        case ev.Paused(reason=reason):
-            return {"paused_reason": reason, "status": Status.PAUSED}
-        case ev.SpecialistAssigned() | ev.SpecialistReminded():
+        case ev.Paused(reason=reason, review_by=review_by):
+            return {"paused_reason": reason, "review_by": review_by, "status": Status.PAUSED}
+        case ev.SpecialistAssigned():
             return {}
+        case ev.SpecialistReminded(review_by=review_by):
+            return {"review_by": review_by}
         case ev.Resumed():
-            return {"paused_reason": None, "status": Status.IN_PROGRESS}
+            return {"paused_reason": None, "review_by": None, "status": Status.IN_PROGRESS}
         case ev.Apologised():
             return {"apologised": True}
         case ev.Thanked():
             return {"thanked": True}
-        case ev.SolutionsProposed(options=options, default=default, choose_by=choose_by):
+        case ev.SolutionsProposed(options=options, default=default, choose_by=choose_by) as e:
             return {
                 "options": options,
                 "default_option": default,
+                "offered_by": e.proposed_by,
                 "chosen": None,
+                "authorised_by": None,
                 "reply_by": choose_by,
                 "status": Status.AWAITING_CHOICE,
                 "callback_due": None,
             }
         case ev.SolutionChosen(remedy=remedy):
+            own_proposal = state.status is Status.AWAITING_CHOICE and state.offered_by == ev.AGENT
             return {
                 "chosen": remedy,
+                "authorised_by": None if own_proposal else state.offered_by,
                 "reply_by": None,
                 "status": Status.IN_PROGRESS,
                 "options": [],
@@ -77,6 +83,8 @@ def _changes(state: ComplaintState, event: DomainEvent) -> dict:  # noqa: C901 -
             }
         case ev.Declined(reasons=reasons, alternatives=alternatives, can_appeal=can_appeal) as e:
             return {
+                "declined_request": e.requested,
+                "offered_by": e.decided_by,
                 "decline_reasons": reasons,
                 "alternatives": alternatives,
                 "can_appeal": can_appeal,
@@ -118,7 +126,11 @@ def _changes(state: ComplaintState, event: DomainEvent) -> dict:  # noqa: C901 -
                 )
             }
         case ev.ManagerDecided(decision=decision):
-            return {"decision": decision, "status": Status.IN_PROGRESS}
+            return {
+                "decision": decision,
+                "deciders": [*state.deciders, decision.manager_id],
+                "status": Status.IN_PROGRESS,
+            }
         case ev.CallbackPromised(due=due):
             return {"callback_due": due}
         case ev.CallbackMade():
@@ -131,6 +143,7 @@ def _changes(state: ComplaintState, event: DomainEvent) -> dict:  # noqa: C901 -
             return {
                 "resolved_with": remedy,
                 "follow_up_at": follow_up_at,
+                "follow_ups_sent": 0,
                 "status": Status.RESOLVED,
                 "escalation": None,
                 "callback_due": None,
@@ -150,6 +163,7 @@ def _changes(state: ComplaintState, event: DomainEvent) -> dict:  # noqa: C901 -
                 "follow_up_at": None,
                 "resolved_with": None,
                 "chosen": None,
+                "authorised_by": None,
                 "decision": None,
                 "appealed": False,
                 "status": Status.IN_PROGRESS,

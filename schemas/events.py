@@ -17,6 +17,10 @@ from schemas.intake import ComplaintIntake, CustomerDetails, DetailField
 from schemas.messages import Outcome
 from schemas.remedies import DeclineReason, Remedy
 
+AGENT = "agent"
+"""Who decided, proposed or authorised when no person did: the engine, within policy."""
+ABUSIVE_CONVERSATION = "abusive conversation"
+
 
 class EscalationReason(StrEnum):
     BEYOND_AUTHORITY = "beyond_authority"
@@ -66,6 +70,8 @@ class DetailsDeadlinePassed(_Event):
 class Paused(_Event):
     type: Literal["Paused"] = "Paused"
     reason: str
+    review_by: datetime
+    """When the specialist is reminded if the conversation is still paused."""
 
 
 class SpecialistAssigned(_Event):
@@ -75,6 +81,7 @@ class SpecialistAssigned(_Event):
 
 class SpecialistReminded(_Event):
     type: Literal["SpecialistReminded"] = "SpecialistReminded"
+    review_by: datetime
 
 
 class Resumed(_Event):
@@ -96,7 +103,7 @@ class SolutionsProposed(_Event):
     options: list[Remedy]
     default: Remedy
     choose_by: datetime
-    proposed_by: str = "agent"
+    proposed_by: str = AGENT
 
 
 class SolutionChosen(_Event):

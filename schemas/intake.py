@@ -114,6 +114,10 @@ class CustomerDetails(BaseModel):
     employee_reference: NonEmpty | None = None
     note: str | None = Field(default=None, max_length=2000)
 
+    def given(self) -> list[DetailField]:
+        """The facts this reply fills in (the note is not one)."""
+        return [field for field in DetailField if getattr(self, field.value) is not None]
+
     @model_validator(mode="after")
     def _says_something(self) -> CustomerDetails:
         if not self.model_dump(exclude_none=True):

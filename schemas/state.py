@@ -66,9 +66,16 @@ class ComplaintState(BaseModel):
     missing_details: list[DetailField] = Field(default_factory=list)
     reply_by: datetime | None = None
     paused_reason: str | None = None
+    review_by: datetime | None = None
+    """When the specialist is reminded, while the conversation is paused."""
     options: list[Remedy] = Field(default_factory=list)
     default_option: Remedy | None = None
+    offered_by: str | None = None
+    """Who made the offer on the table: the agent, or the manager who countered or denied."""
     chosen: Remedy | None = None
+    authorised_by: str | None = None
+    """Who authorised the chosen remedy; None while the agent has yet to assess its own offer."""
+    declined_request: Remedy | None = None
     decline_reasons: list[DeclineReason] = Field(default_factory=list)
     alternatives: list[Remedy] = Field(default_factory=list)
     can_appeal: bool = False
@@ -76,12 +83,15 @@ class ComplaintState(BaseModel):
     escalation: Escalation | None = None
     escalations: int = 0
     decision: ManagerDecision | None = None
+    deciders: list[str] = Field(default_factory=list)
+    """Every manager who decided on the complaint, in order."""
     callback_due: datetime | None = None
     callbacks_made: int = 0
     remedies_executed: list[Remedy] = Field(default_factory=list)
     resolved_with: Remedy | None = None
     follow_up_at: datetime | None = None
     follow_ups_sent: int = 0
+    """Follow-up messages sent about the current resolution."""
     reopen_count: int = 0
     employee_follow_up: str | None = None
     outcome: Outcome | None = None

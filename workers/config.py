@@ -11,8 +11,6 @@ from pydantic import BaseModel, ConfigDict
 from activities.http_backend import HttpBackendConfig
 from schemas.complaint import DEFAULT_ADDRESS, DEFAULT_NAMESPACE, TASK_QUEUE
 
-_OFF = ("0", "false", "no", "off")
-
 HTTP_ENV = {
     "notify_url": "COMPLAINTS_HTTP_NOTIFY_URL",
     "commerce_url": "COMPLAINTS_HTTP_COMMERCE_URL",
@@ -44,9 +42,6 @@ class Settings(BaseModel):
     backend: str = "local"
     http: HttpBackendConfig | None = None
     """Set when `backend` is "http"."""
-    local_effects: bool = True
-    """New complaints run their effects as local activities (`LOCAL_EFFECTS`); set
-    COMPLAINTS_LOCAL_EFFECTS=0 to start them with one activity task per effect instead."""
 
     @property
     def local_db(self) -> Path:
@@ -62,5 +57,4 @@ class Settings(BaseModel):
             data_dir=Path(env.get("COMPLAINTS_DATA_DIR", "data")),
             backend=env.get("COMPLAINTS_BACKEND", "local"),
             http=http_config_from_env(env) if env.get("COMPLAINTS_BACKEND") == "http" else None,
-            local_effects=env.get("COMPLAINTS_LOCAL_EFFECTS", "1").lower() not in _OFF,
         )

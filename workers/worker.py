@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import Callable
 
 from temporalio.client import Client
-from temporalio.worker import PatchActivationInput, Worker
+from temporalio.worker import Worker
 
 from activities.backend import ComplaintBackend
 from activities.complaint_activities import ComplaintActivities
@@ -16,7 +15,7 @@ from activities.local_backend import LocalBackend
 from sdk.connection import connect, connect_config
 from workers.config import Settings
 from workers.logging import configure_logging
-from workflows.complaint import LOCAL_EFFECTS, ComplaintWorkflow
+from workflows.complaint import ComplaintWorkflow
 
 
 def load_settings() -> Settings:
@@ -34,34 +33,20 @@ def make_backend(settings: Settings) -> ComplaintBackend:
     return LocalBackend(settings.local_db)
 
 
-def build_worker(
-    client: Client, task_queue: str, backend: ComplaintBackend, *, local_effects: bool = True
-) -> Worker:
-    """`local_effects`: new complaints run their effects as local activities (see
-    `workflows.complaint.LOCAL_EFFECTS`; the default, as `make bench` measured it cheaper
-    and faster); with False, one activity task per effect. Complaints already started
-    keep their mode either way."""
+def build_worker(client: Client, task_queue: str, backend: ComplaintBackend) -> Worker:
     return Worker(
         client,
         task_queue=task_queue,
         workflows=[ComplaintWorkflow],
         activities=ComplaintActivities(backend).as_list(),
-        patch_activation_callback=_patches(local_effects),
     )
-
-
-def _patches(local_effects: bool) -> Callable[[PatchActivationInput], bool]:
-    """Every patch is taken by new runs (the SDK default); `LOCAL_EFFECTS` only if asked."""
-    return lambda patch: local_effects or patch.patch_id != LOCAL_EFFECTS
 
 
 async def run_worker(client: Client, settings: Settings, stop: asyncio.Event) -> None:
     """Run until `stop` is set, then shut down gracefully and release the backend."""
     backend = make_backend(settings)
     try:
-        async with build_worker(
-            client, settings.task_queue, backend, local_effects=settings.local_effects
-        ):
+        async with build_worker(client, settings.task_queue, backend):
             await stop.wait()
     finally:
         await backend.aclose()

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from domain.lifecycle import waiting_for
 from domain.redaction import redact_text
 from schemas.intake import ComplaintIntake
 from schemas.policy import CompanyPolicy
-from schemas.state import ComplaintState, Status
+from schemas.state import ComplaintState, WaitingOn
 
 _DESCRIPTION_CHARS = 280
 
@@ -58,15 +59,9 @@ def start_details(intake: ComplaintIntake, policy: CompanyPolicy) -> str:
     return "\n\n".join(lines)
 
 
-def _deadline(state: ComplaintState) -> datetime | None:
-    if state.status is Status.AWAITING_MANAGER and state.escalation:
-        return state.escalation.respond_by
-    if state.status is Status.RESOLVED:
-        return state.follow_up_at
-    return state.reply_by
-
-
-def current_details(state: ComplaintState, waiting_on: str | None, policy: CompanyPolicy) -> str:
+def current_details(
+    state: ComplaintState, waiting_on: WaitingOn | None, policy: CompanyPolicy
+) -> str:
     """Where the complaint stands: status, what it waits for and until when, in markdown."""
     status = _words(state.status.value)
     if state.outcome is not None:
@@ -79,10 +74,10 @@ def current_details(state: ComplaintState, waiting_on: str | None, policy: Compa
         )
     lines = [f"**Status** {status}"]
     if waiting_on:
-        lines.append(f"**Waiting for** {waiting_on}")
-    deadline = _deadline(state)
-    if deadline is not None and state.outcome is None:
-        lines.append(f"**Until** {_when(deadline)}")
+        lines.append(f"**Waiting for** {waiting_on.value}")
+    wait = waiting_for(state)
+    if wait is not None:
+        lines.append(f"**Until** {_when(wait.until)}")
     if state.callback_due is not None:
         lines.append(f"**Next callback** {_when(state.callback_due)}")
     if state.chosen is not None and state.resolved_with is None:

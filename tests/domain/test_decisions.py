@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from domain.decisions import Decline, Escalate, Resolve, decide, default_option, manager_denial
+from domain.decisions import Decline, Escalate, Resolve, assess, default_option, manager_denial
 from domain.listening import missing_details
 from domain.proposals import alternatives, options, price
 from schemas.events import EscalationReason
@@ -41,36 +41,36 @@ def remedy(kind: RemedyKind, amount: str = "0") -> Remedy:
 
 def test_refund_with_receipt_in_window_within_authority_is_resolved():
     refund = remedy(RemedyKind.REFUND, "49.90")
-    assert decide(intake(), refund, POLICY, TODAY) == Resolve(refund)
+    assert assess(intake(), refund, POLICY, TODAY) == Resolve(refund)
 
 
 def test_refund_above_agent_authority_escalates_without_policy_exception():
     refund = remedy(RemedyKind.REFUND, "450.00")
-    decision = decide(intake(amount=Decimal("450")), refund, POLICY, TODAY)
+    decision = assess(intake(amount=Decimal("450")), refund, POLICY, TODAY)
     assert decision == Escalate(EscalationReason.BEYOND_AUTHORITY, policy_exception=False)
 
 
 def test_missing_receipt_escalates_instead_of_promising():
     refund = remedy(RemedyKind.REFUND, "49.90")
-    decision = decide(intake(receipt_present=False), refund, POLICY, TODAY)
+    decision = assess(intake(receipt_present=False), refund, POLICY, TODAY)
     assert decision == Escalate(EscalationReason.NO_RECEIPT, policy_exception=True)
 
 
 def test_unknown_receipt_is_treated_as_missing():
-    decision = decide(intake(receipt_present=None), remedy(RemedyKind.REPLACEMENT), POLICY, TODAY)
+    decision = assess(intake(receipt_present=None), remedy(RemedyKind.REPLACEMENT), POLICY, TODAY)
     assert decision == Escalate(EscalationReason.NO_RECEIPT, policy_exception=True)
 
 
 def test_just_outside_return_window_is_an_exception_for_a_manager():
     late = intake(purchase_date=TODAY - timedelta(days=POLICY.return_window_days + 5))
-    decision = decide(late, remedy(RemedyKind.REFUND, "49.90"), POLICY, TODAY)
+    decision = assess(late, remedy(RemedyKind.REFUND, "49.90"), POLICY, TODAY)
     assert decision == Escalate(EscalationReason.OUTSIDE_RETURN_WINDOW, policy_exception=True)
 
 
 def test_far_outside_return_window_is_declined_with_why_and_alternatives():
     days = POLICY.return_window_days + POLICY.exception_grace_days + 1
     late = intake(purchase_date=TODAY - timedelta(days=days))
-    decision = decide(late, remedy(RemedyKind.REFUND, "49.90"), POLICY, TODAY)
+    decision = assess(late, remedy(RemedyKind.REFUND, "49.90"), POLICY, TODAY)
     assert isinstance(decision, Decline)
     [reason] = decision.reasons
     assert reason.code == "outside_return_window"
@@ -81,7 +81,7 @@ def test_far_outside_return_window_is_declined_with_why_and_alternatives():
 
 
 def test_missing_order_reference_for_refund_goes_to_a_manager():
-    decision = decide(
+    decision = assess(
         intake(order_reference=None), remedy(RemedyKind.REFUND, "49.90"), POLICY, TODAY
     )
     assert decision == Escalate(EscalationReason.MISSING_DETAILS, policy_exception=True)
@@ -91,7 +91,7 @@ def test_goodwill_remedies_need_no_receipt():
     service = intake(category=Category.POOR_SERVICE, receipt_present=False, amount=None)
     credit = price(RemedyKind.STORE_CREDIT, service, POLICY)
     assert credit.amount == POLICY.goodwill_amount
-    assert decide(service, credit, POLICY, TODAY) == Resolve(credit)
+    assert assess(service, credit, POLICY, TODAY) == Resolve(credit)
 
 
 @pytest.mark.parametrize(

@@ -95,9 +95,7 @@ async def _main() -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        async with build_worker(
-            client, settings.task_queue, backend, local_effects=settings.local_effects
-        ):
+        async with build_worker(client, settings.task_queue, backend):
             journal.write("ready")
             await stop.wait()
     finally:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from domain import guards
+from domain import commands
 from domain.proposals import options
 from schemas import events as ev
 from schemas.actions import (
@@ -138,44 +138,18 @@ actions = st.one_of(
 )
 
 
-def check(state: ComplaintState, action: BaseModel) -> Remedy | None:
-    """The update validator's check for `action`, as the workflow runs it."""
-    match action:
-        case CustomerDetails():
-            return guards.check_details(state, action)
-        case CustomerChoice():
-            return guards.check_choice(state, action)
-        case Appeal():
-            return guards.check_appeal(state)
-        case FollowUpAnswer():
-            return guards.check_follow_up_answer(state)
-        case Withdrawal():
-            return guards.check_withdrawal(state)
-        case StaffResume():
-            return guards.check_resume(state)
-        case ManagerDecision():
-            return guards.check_manager_decision(state, action, POLICY)
-    raise AssertionError(action)
+COMMANDS = {
+    CustomerDetails: commands.provide_details,
+    CustomerChoice: commands.choose_solution,
+    Appeal: commands.appeal,
+    FollowUpAnswer: commands.answer_follow_up,
+    Withdrawal: commands.withdraw,
+    StaffResume: commands.resume,
+    ManagerDecision: commands.decide_escalation,
+}
 
 
-def recorded(state: ComplaintState, action: BaseModel) -> ev.DomainEvent:
-    """The event the update handler records once its validator allowed the action."""
-    match action:
-        case CustomerDetails():
-            return ev.DetailsProvided(at=NOW, details=action)
-        case CustomerChoice():
-            remedy = guards.check_choice(state, action)
-            return ev.SolutionChosen(at=NOW, remedy=remedy, by="customer")
-        case Appeal():
-            return ev.Appealed(at=NOW, reason=action.reason)
-        case FollowUpAnswer(fixed=True):
-            return ev.FixConfirmed(at=NOW, comment=action.comment)
-        case FollowUpAnswer():
-            return ev.Reopened(at=NOW, comment=action.comment)
-        case Withdrawal():
-            return ev.Withdrawn(at=NOW, reason=action.reason)
-        case StaffResume():
-            return ev.Resumed(at=NOW, staff_id=action.staff_id, note=action.note)
-        case ManagerDecision():
-            return ev.ManagerDecided(at=NOW, decision=action)
-    raise AssertionError(action)
+def command(state: ComplaintState, action: BaseModel) -> list[ev.DomainEvent]:
+    """What the workflow's update records for `action`, as its validator and handler run it
+    (raises `InvalidAction` where the update is refused)."""
+    return COMMANDS[type(action)](state, action, POLICY, NOW)

@@ -13,6 +13,7 @@ Three layers, each tried with generated input:
 
 from __future__ import annotations
 
+from functools import reduce
 from typing import Any
 
 import pytest
@@ -44,10 +45,9 @@ from tests.reliability.runner import act
 from tests.reliability.strategies import (
     EDGE_VALUES,
     actions,
-    check,
+    command,
     decisions,
     json_values,
-    recorded,
     states,
 )
 from tests.reliability.summary import SUMMARY
@@ -160,14 +160,14 @@ ALLOWED: dict[type, set[Status]] = {
 def test_every_action_in_every_state_is_allowed_or_refused_clearly(
     state: ComplaintState, action: BaseModel
 ) -> None:
-    message = _refused("actions x states (guards)", lambda: check(state, action))
+    message = _refused("actions x states (guards)", lambda: command(state, action))
     if message is not None:
         if state.status not in ALLOWED[type(action)]:
             assert f"the complaint is {state.status.value}" in message, message
         return
     assert state.status in ALLOWED[type(action)], (state.status, action)
     # What the handler then does must not fail either: no input can fail a workflow task.
-    after = evolve(state, recorded(state, action))
+    after = reduce(evolve, command(state, action), state)
     if isinstance(action, CustomerChoice):
         offered = state.options if state.status is Status.AWAITING_CHOICE else state.alternatives
         assert after.chosen in offered  # the customer picks from the offer, at its price

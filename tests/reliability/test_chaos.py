@@ -13,9 +13,8 @@ message and page exactly as often as the record says, no workflow task may have
 failed, and no contact detail may appear in the logs or in raw history.
 
 Size and schedule: ``CHAOS_COMPLAINTS_PER_PATH`` (default 13: 16 paths, 208
-complaints) and ``CHAOS_SEED``; ``CHAOS_REMOTE_EFFECTS=1`` runs the worker with one
-activity task per effect instead of local activities (the default);
-``CHAOS_STRICT_REPLAY=1`` fails on the known SDK replay issue too (docs/replay.md).
+complaints) and ``CHAOS_SEED``; ``CHAOS_STRICT_REPLAY=1`` fails on the known SDK replay
+issue too (docs/replay.md).
 """
 
 from __future__ import annotations
@@ -57,7 +56,6 @@ FILING_WINDOW_S = 20.0
 """Complaints are filed over this long, so kills land while many are mid-flight."""
 EFFECT_DELAY_S = 0.3
 RUN_TIMEOUT_S = 600.0
-REMOTE_EFFECTS = os.environ.get("CHAOS_REMOTE_EFFECTS") == "1"
 """Run the worker with one activity task per effect instead of local activities."""
 STRICT_REPLAY = os.environ.get("CHAOS_STRICT_REPLAY") == "1"
 """Fail on every history that does not replay, including the known SDK case below."""
@@ -152,7 +150,6 @@ def _worker_env(server: DevServer, task_queue: str, data: Path, key: bytes, jour
         KEY_ENV: base64.b64encode(key).decode(),
         JOURNAL_ENV: str(journal),
         DELAY_ENV: str(EFFECT_DELAY_S),
-        "COMPLAINTS_LOCAL_EFFECTS": "0" if REMOTE_EFFECTS else "1",
     }
 
 

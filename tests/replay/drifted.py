@@ -1,6 +1,6 @@
 """Deliberately changed versions of `ComplaintWorkflow`, to prove the replay test bites.
 
-Both wait a second before every message to the customer: a timer that recorded
+Both wait a second before every plan that tells the customer something: a timer that recorded
 histories do not have. `Unpatched` makes the change as a careless edit would, so
 replaying an old history must fail; `Patched` makes it behind `workflow.patched`,
 as docs/replay.md prescribes, so old histories replay and only new runs wait.
@@ -9,13 +9,12 @@ as docs/replay.md prescribes, so old histories replay and only new runs wait.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from domain.plan import Plan, Tell
     from schemas.complaint import ComplaintInput, ComplaintResult
-    from schemas.messages import MessageKind
     from workflows.complaint import ComplaintWorkflow
 
 PATCH = "pause-before-telling"
@@ -27,9 +26,10 @@ class Unpatched(ComplaintWorkflow):
     async def run(self, input: ComplaintInput) -> ComplaintResult:
         return await super().run(input)
 
-    async def _tell(self, kind: MessageKind, **facts: Any) -> None:
-        await workflow.sleep(timedelta(seconds=1))
-        await super()._tell(kind, **facts)
+    async def _enact(self, plan: Plan) -> None:
+        if any(isinstance(step, Tell) for step in plan):
+            await workflow.sleep(timedelta(seconds=1))
+        await super()._enact(plan)
 
 
 @workflow.defn(name="ComplaintWorkflow")
@@ -38,7 +38,7 @@ class Patched(ComplaintWorkflow):
     async def run(self, input: ComplaintInput) -> ComplaintResult:
         return await super().run(input)
 
-    async def _tell(self, kind: MessageKind, **facts: Any) -> None:
-        if workflow.patched(PATCH):
+    async def _enact(self, plan: Plan) -> None:
+        if any(isinstance(step, Tell) for step in plan) and workflow.patched(PATCH):
             await workflow.sleep(timedelta(seconds=1))
-        await super()._tell(kind, **facts)
+        await super()._enact(plan)

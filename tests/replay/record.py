@@ -5,9 +5,7 @@
 Plays every path of `tests.reliability.paths` against the current
 `ComplaintWorkflow`, on a local Temporal dev server (in memory, free port) with a
 real worker and the local backend, and writes each complaint's history to
-``tests/replay/histories/<path>.json``; then again with a worker that runs effects
-as local activities (`workflows.complaint.LOCAL_EFFECTS`), into
-``tests/replay/histories/local_effects/<path>.json``. Commit the files: from then on CI replays
+``tests/replay/histories/<path>.json``. Commit the files: from then on CI replays
 them, and a workflow change that would break complaints already in flight fails
 the build. See docs/replay.md for when to record and how to change the workflow
 safely.
@@ -37,31 +35,23 @@ from workers.worker import build_worker
 from workflows.search_attributes import KEYS
 
 HISTORIES = Path(__file__).resolve().parent / "histories"
-MODES: dict[str, bool] = {"": False, "local_effects": True}
-"""History subdirectory -> whether the recording worker runs effects as local activities."""
 
 
-def complaint_id_for(path_name: str, mode: str = "") -> str:
-    prefix = f"{mode.replace('_', '-')}-" if mode else ""
-    return f"replay-{prefix}{path_name}"
+def complaint_id_for(path_name: str) -> str:
+    return f"replay-{path_name}"
 
 
 async def record(out: Path = HISTORIES) -> list[Path]:
-    """Play every path once per mode and write its history; returns the files written."""
+    """Play every path once and write its history; returns the files written."""
     async with await WorkflowEnvironment.start_local(
         dev_server_existing_path=find_temporal_cli(),
         search_attributes=KEYS,
         data_converter=data_converter(),
     ) as env:
-        written = []
-        for mode, local_effects in MODES.items():
-            written += await _record_mode(env, out / mode, mode, local_effects)
-        return written
+        return await _record(env, out)
 
 
-async def _record_mode(
-    env: WorkflowEnvironment, out: Path, mode: str, local_effects: bool
-) -> list[Path]:
+async def _record(env: WorkflowEnvironment, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         backend = LocalBackend(Path(tmp) / "complaints.db")
@@ -69,14 +59,14 @@ async def _record_mode(
         watching = asyncio.create_task(watch.run())
         task_queue = f"record-{uuid.uuid4().hex[:8]}"
         try:
-            async with build_worker(env.client, task_queue, backend, local_effects=local_effects):
+            async with build_worker(env.client, task_queue, backend):
                 await asyncio.gather(
                     *(
                         play(
                             env.client,
                             watch,
                             path,
-                            complaint_id_for(path.name, mode),
+                            complaint_id_for(path.name),
                             task_queue,
                             date.today(),
                             Tally(),
@@ -88,7 +78,7 @@ async def _record_mode(
             watching.cancel()
     written = []
     for path in PATHS:
-        handle = env.client.get_workflow_handle(workflow_id_for(complaint_id_for(path.name, mode)))
+        handle = env.client.get_workflow_handle(workflow_id_for(complaint_id_for(path.name)))
         history = await handle.fetch_history()
         target = out / f"{path.name}.json"
         target.write_text(history.to_json() + "\n")

@@ -19,42 +19,33 @@ from schemas.complaint import workflow_id_for
 from tests.reliability.paths import PATHS
 from tests.reliability.summary import SUMMARY
 from tests.replay import drifted
-from tests.replay.record import HISTORIES, MODES, complaint_id_for
+from tests.replay.record import HISTORIES, complaint_id_for
 from workers.converter import data_converter
 from workflows.complaint import ComplaintWorkflow
 
 NAMES = [p.name for p in PATHS]
-ARCHIVE = HISTORIES / "archive"
-"""Recordings made before a patched change; complaints started then must keep replaying."""
-ARCHIVED = [
-    (str(file.parent.relative_to(HISTORIES)), file.stem) for file in sorted(ARCHIVE.rglob("*.json"))
-]
-RECORDED = [(mode, name) for mode in MODES for name in NAMES] + ARCHIVED
-"""Every lifecycle path, recorded with effects as activities ("") and as local activities,
-by the current workflow and by each archived version of it."""
+RECORDED = sorted(
+    f.relative_to(HISTORIES).with_suffix("").as_posix() for f in HISTORIES.rglob("*.json")
+)
+"""Every recorded history: one per lifecycle path, and under `<patch-id>/` the histories
+recorded before a patched change (docs/replay.md), which must keep replaying too."""
 RECORD = "record them with `make record-histories` (see docs/replay.md)"
 
 
-def load(where: str, name: str) -> WorkflowHistory:
-    file = HISTORIES / where / f"{name}.json"
+def load(name: str) -> WorkflowHistory:
+    file = HISTORIES / f"{name}.json"
     assert file.is_file(), f"no recorded history for lifecycle path {name!r} ({file}): {RECORD}"
-    label = complaint_id_for(name, where) if where in MODES else f"replay-{where}/{name}"
-    return WorkflowHistory.from_json(workflow_id_for(label), file.read_text())
-
-
-def _id(case: tuple[str, str]) -> str:
-    mode, name = case
-    return f"{mode}/{name}" if mode else name
+    path_name = name.rsplit("/", 1)[-1]
+    return WorkflowHistory.from_json(workflow_id_for(complaint_id_for(path_name)), file.read_text())
 
 
 def replayer(workflow: type) -> Replayer:
     return Replayer(workflows=[workflow], data_converter=data_converter())
 
 
-@pytest.mark.parametrize("case", RECORDED, ids=_id)
-async def test_recorded_history_replays_against_the_current_workflow(case) -> None:
-    name = _id(case)
-    history = load(*case)
+@pytest.mark.parametrize("name", RECORDED)
+async def test_recorded_history_replays_against_the_current_workflow(name: str) -> None:
+    history = load(name)
     SUMMARY.replayed += 1
     result = await replayer(ComplaintWorkflow).replay_workflow(
         history, raise_on_replay_failure=False
@@ -69,19 +60,18 @@ async def test_recorded_history_replays_against_the_current_workflow(case) -> No
         ) from result.replay_failure
 
 
-@pytest.mark.parametrize("mode", MODES)
-def test_every_recorded_history_is_a_known_path(mode: str) -> None:
-    recorded, known = {f.stem for f in (HISTORIES / mode).glob("*.json")}, set(NAMES)
+def test_every_recorded_history_is_a_known_path() -> None:
+    recorded, known = {f.stem for f in HISTORIES.glob("*.json")}, set(NAMES)
     assert recorded == known, f"stale: {recorded - known}, missing: {known - recorded}; {RECORD}"
 
 
 async def test_an_incompatible_change_fails_replay() -> None:
     """The replay test bites: an unpatched extra timer breaks every recorded complaint."""
-    for case in RECORDED:
+    for name in RECORDED:
         result = await replayer(drifted.Unpatched).replay_workflow(
-            load(*case), raise_on_replay_failure=False
+            load(name), raise_on_replay_failure=False
         )
-        assert isinstance(result.replay_failure, NondeterminismError), (case, result)
+        assert isinstance(result.replay_failure, NondeterminismError), (name, result)
         SUMMARY.drift_detected += 1
 
 
@@ -89,8 +79,8 @@ async def test_the_same_change_behind_a_patch_replays() -> None:
     """...and the documented way to make it, `workflow.patched`, keeps them all running."""
 
     async def histories():
-        for case in RECORDED:
-            yield load(*case)
+        for name in RECORDED:
+            yield load(name)
 
     results = await replayer(drifted.Patched).replay_workflows(
         histories(), raise_on_replay_failure=False

@@ -508,7 +508,9 @@ async def test_an_instant_answer_to_the_proposals_is_heard(env, tmp_path, task_q
     assert complaint.messages()[:5] == [*OPENING_MESSAGES, "resolution"]
 
 
-async def test_a_manager_may_decide_before_we_finish_apologising(env, tmp_path, task_queue):
+async def test_a_manager_may_decide_while_the_thanks_is_being_sent(env, tmp_path, task_queue):
+    """Every step is recorded before its message goes out: the decision lands between the
+    two and is carried out once the thanks is delivered."""
     backend = _HeldBackend(tmp_path / "held.db", held=MessageKind.THANKS)
     intake = make_intake(
         category=Category.RUDE_EMPLOYEE,
@@ -525,8 +527,9 @@ async def test_a_manager_may_decide_before_we_finish_apologising(env, tmp_path, 
         types = await complaint.event_types()
         await complaint.terminate_if_open()
 
-    assert types.index("ManagerDecided") < types.index("Thanked")
+    assert types.index("Thanked") < types.index("ManagerDecided") < types.index("RemedyExecuted")
     assert "SolutionsProposed" not in types
+    assert complaint.messages()[-2:] == ["thanks", "resolution"]
     [ledger] = backend.remedies(complaint.complaint_id)
     assert (ledger.kind, ledger.amount) == ("store_credit", Decimal("30.00"))
 

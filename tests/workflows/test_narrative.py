@@ -11,6 +11,7 @@ from schemas.events import EscalationReason
 from schemas.intake import Category, ComplaintIntake, Contact
 from schemas.policy import CompanyPolicy
 from schemas.remedies import Remedy, RemedyKind
+from schemas.state import WaitingOn
 from workflows.narrative import current_details, start_details, start_summary
 
 T0 = datetime(2026, 11, 25, 9, tzinfo=UTC)
@@ -52,9 +53,9 @@ def test_current_details_say_who_we_wait_for_and_until_when():
             ev.CallbackPromised(at=T0, due=T0 + timedelta(days=2)),
         ]
     )
-    text = current_details(escalated, "level 1 manager decides", POLICY)
+    text = current_details(escalated, WaitingOn.MANAGER, POLICY)
     assert "awaiting manager" in text and "level 1 Shift manager" in text
-    assert "**Waiting for** level 1 manager decides" in text
+    assert "**Waiting for** a manager's decision" in text
     assert "**Until** 2026-11-26 09:00 UTC" in text
     assert "**Next callback** 2026-11-27 09:00 UTC" in text
 

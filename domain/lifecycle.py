@@ -1,0 +1,459 @@
+"""The lifecycle's rules as pure reactions: what to record and do at each turn of a complaint.
+
+Each reaction takes the state (and the policy and the time) and returns a `Plan`: the
+events to record and the effects to run, in order. Every step is recorded before its
+effects run, so a reply can never arrive before the step it answers. Deadline
+arithmetic lives here; the workflow only waits, runs effects and records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.decisions import (
+    Decline,
+    Escalate,
+    Resolve,
+    alternatives,
+    assess,
+    default_option,
+    granted,
+    manager_denial,
+)
+from domain.listening import missing_details
+from domain.plan import (
+    Effect,
+    EffectResult,
+    ExecuteRemedy,
+    Page,
+    Plan,
+    RecordEmployeeFollowUp,
+    Refused,
+    Tell,
+)
+from domain.proposals import options
+from schemas import events as ev
+from schemas.actions import DecisionKind
+from schemas.complaint import ComplaintResult
+from schemas.effects import EmployeeFollowUpReceipt, PageKind, RemedyReceipt
+from schemas.events import ABUSIVE_CONVERSATION, AGENT, DomainEvent, EscalationReason
+from schemas.intake import ComplaintIntake
+from schemas.messages import MessageKind, Outcome
+from schemas.policy import CompanyPolicy
+from schemas.remedies import DeclineReason, Remedy
+from schemas.state import ComplaintState, Status, WaitingOn
+
+FOLLOW_UPS = 2
+"""The follow-up and one reminder; silence after both closes the complaint unconfirmed."""
+
+
+@dataclass(frozen=True)
+class Wait:
+    """Whom the complaint waits on, and until when."""
+
+    on: WaitingOn
+    until: datetime
+
+
+def waiting_for(state: ComplaintState) -> Wait | None:
+    """The wait the state is in; None when nobody is awaited and the engine acts."""
+    if state.outcome is not None:
+        return None
+    match state.status:
+        case Status.AWAITING_DETAILS:
+            return Wait(WaitingOn.DETAILS, _set(state.reply_by))
+        case Status.PAUSED:
+            return Wait(WaitingOn.SPECIALIST, _set(state.review_by))
+        case Status.AWAITING_CHOICE:
+            return Wait(WaitingOn.CHOICE, _set(state.reply_by))
+        case Status.DECLINED:
+            return Wait(WaitingOn.DECLINE_ANSWER, _set(state.reply_by))
+        case Status.AWAITING_MANAGER:
+            assert state.escalation is not None
+            return Wait(WaitingOn.MANAGER, state.escalation.respond_by)
+        case Status.RESOLVED:
+            return Wait(WaitingOn.FOLLOW_UP_DATE, _set(state.follow_up_at))
+        case Status.AWAITING_CONFIRMATION:
+            return Wait(WaitingOn.FOLLOW_UP_ANSWER, _set(state.reply_by))
+    return None
+
+
+def _set(deadline: datetime | None) -> datetime:
+    assert deadline is not None, "every waiting status has its deadline"
+    return deadline
+
+
+# ---------------------------------------------------------------------- listen
+
+
+def receive(intake: ComplaintIntake, policy: CompanyPolicy, now: datetime) -> Plan:
+    """Acknowledge at once."""
+    return [
+        ev.Received(at=now, intake=intake, policy_version=policy.version),
+        ev.Acknowledged(at=now),
+        Tell(MessageKind.ACKNOWLEDGEMENT),
+    ]
+
+
+def pause_for_specialist(policy: CompanyPolicy, now: datetime) -> Plan:
+    """No argument with an abusive customer: pause, and hand over to a specialist."""
+    return [
+        ev.Paused(
+            at=now,
+            reason=ABUSIVE_CONVERSATION,
+            review_by=now + policy.deadlines.specialist_review,
+        ),
+        Tell(MessageKind.PAUSE),
+        Page(PageKind.SPECIALIST, 1, policy.specialist_title, ABUSIVE_CONVERSATION),
+    ]
+
+
+def on_specialist_silent(policy: CompanyPolicy, now: datetime) -> Plan:
+    """Still paused at the review date: remind the specialist."""
+    return [
+        ev.SpecialistReminded(at=now, review_by=now + policy.deadlines.specialist_review),
+        Page(
+            PageKind.REMINDER,
+            1,
+            policy.specialist_title,
+            f"{ABUSIVE_CONVERSATION}: still paused",
+        ),
+    ]
+
+
+def ask_for_details(state: ComplaintState, policy: CompanyPolicy, now: datetime) -> Plan:
+    """Closed questions for what the category needs and the intake lacks; nothing if complete."""
+    assert state.intake is not None
+    missing = missing_details(state.intake)
+    if not missing:
+        return []
+    reply_by = now + policy.deadlines.details_reply
+    return [
+        ev.DetailsRequested(at=now, missing=missing, reply_by=reply_by),
+        Tell(MessageKind.DETAILS_REQUEST, {"missing_details": missing, "reply_by": reply_by}),
+    ]
+
+
+def on_details_deadline(state: ComplaintState, now: datetime) -> Plan:
+    """We go on with what we know; what we cannot verify goes to a manager later."""
+    return [ev.DetailsDeadlinePassed(at=now, still_missing=state.missing_details)]
+
+
+def apologise_and_thank(now: datetime) -> Plan:
+    return [
+        ev.Apologised(at=now),
+        Tell(MessageKind.APOLOGY),
+        ev.Thanked(at=now),
+        Tell(MessageKind.THANKS),
+    ]
+
+
+# ---------------------------------------------------------------------- agree on a remedy
+
+
+def seek_remedy(state: ComplaintState, policy: CompanyPolicy, now: datetime) -> Plan:
+    """The next attempt: an open escalation goes on; a fix that failed more often than the
+    agent may retry goes to a manager; otherwise the agent proposes."""
+    if state.escalation is not None:
+        return []
+    if state.reopen_count > policy.reopens_before_escalation:
+        last = state.remedies_executed[-1]
+        return escalate(state, EscalationReason.REOPENED_AGAIN, last, policy, now)
+    intake = state.intake
+    assert intake is not None
+    offered = options(intake, policy)
+    return propose(offered, default_option(intake, policy, now.date()), AGENT, policy, now)
+
+
+def propose(
+    offered: list[Remedy], default: Remedy, proposed_by: str, policy: CompanyPolicy, now: datetime
+) -> Plan:
+    """Let the customer take part in choosing; a sensible default applies after the deadline."""
+    choose_by = now + policy.deadlines.solution_choice
+    return [
+        ev.SolutionsProposed(
+            at=now, options=offered, default=default, choose_by=choose_by, proposed_by=proposed_by
+        ),
+        Tell(
+            MessageKind.PROPOSALS,
+            {"options": offered, "default_option": default, "reply_by": choose_by},
+        ),
+    ]
+
+
+def on_choice_deadline(state: ComplaintState, now: datetime) -> Plan:
+    assert state.default_option is not None
+    return [ev.SolutionChosen(at=now, remedy=state.default_option, by="default")]
+
+
+def on_solution_chosen(state: ComplaintState, policy: CompanyPolicy, now: datetime) -> Plan:
+    """What someone with authority offered is carried out; the agent's own offer is assessed:
+    resolved within policy, escalated where a manager must decide, or declined."""
+    chosen, intake = state.chosen, state.intake
+    assert chosen is not None and intake is not None
+    if state.authorised_by is not None:
+        return [ExecuteRemedy(chosen, state.authorised_by)]
+    match assess(intake, chosen, policy, now.date()):
+        case Resolve(remedy=remedy):
+            return [ExecuteRemedy(remedy, AGENT)]
+        case Escalate(reason=reason, policy_exception=exception):
+            return escalate(state, reason, chosen, policy, now, policy_exception=exception)
+        case Decline(reasons=reasons, alternatives=offered):
+            return decline(chosen, reasons, offered, AGENT, True, policy, now)
+    raise AssertionError("assess returns one of Resolve, Escalate, Decline")
+
+
+def decline(
+    requested: Remedy | None,
+    reasons: list[DeclineReason],
+    offered: list[Remedy],
+    decided_by: str,
+    can_appeal: bool,
+    policy: CompanyPolicy,
+    now: datetime,
+) -> Plan:
+    """Refuse gently: the reasons, why the policy exists, alternatives, and an appeal if open."""
+    answer_by = now + policy.deadlines.appeal
+    return [
+        ev.Declined(
+            at=now,
+            requested=requested,
+            reasons=reasons,
+            alternatives=offered,
+            decided_by=decided_by,
+            can_appeal=can_appeal,
+            answer_by=answer_by,
+        ),
+        Tell(
+            MessageKind.DECLINE,
+            {
+                "reasons": reasons,
+                "alternatives": offered,
+                "can_appeal": can_appeal,
+                "reply_by": answer_by,
+            },
+        ),
+    ]
+
+
+def on_decline_answered(state: ComplaintState, policy: CompanyPolicy, now: datetime) -> Plan:
+    """An appeal goes to a manager as a policy exception; a chosen alternative is carried out."""
+    if state.appealed:
+        requested = state.declined_request
+        return escalate(
+            state, EscalationReason.APPEAL, requested, policy, now, policy_exception=True
+        )
+    return on_solution_chosen(state, policy, now)
+
+
+def escalate(
+    state: ComplaintState,
+    reason: EscalationReason,
+    requested: Remedy | None,
+    policy: CompanyPolicy,
+    now: datetime,
+    policy_exception: bool = False,
+) -> Plan:
+    """Consult a manager ourselves, and tell the customer when we will call back."""
+    respond_by = now + policy.deadlines.manager_response
+    title = policy.manager(1).title
+    return [
+        ev.Escalated(
+            at=now,
+            level=1,
+            reason=reason,
+            requested=requested,
+            policy_exception=policy_exception,
+            respond_by=respond_by,
+        ),
+        Page(PageKind.ESCALATION, 1, title, reason.value, requested, respond_by),
+        *promise_callback(state, MessageKind.ESCALATION_NOTICE, policy, now, level=1),
+    ]
+
+
+def on_manager_silent(state: ComplaintState, policy: CompanyPolicy, now: datetime) -> Plan:
+    """A silent manager is reminded once; then the escalation moves up a level (the top
+    level is reminded again and again)."""
+    esc = state.escalation
+    assert esc is not None
+    moved: DomainEvent
+    if esc.reminded and esc.level < policy.top_level:
+        kind, level = PageKind.ESCALATION, esc.level + 1
+        respond_by = now + policy.deadlines.manager_response
+        moved = ev.EscalatedToNextLevel(
+            at=now, from_level=esc.level, to_level=level, respond_by=respond_by
+        )
+    else:
+        kind, level = PageKind.REMINDER, esc.level
+        respond_by = now + policy.deadlines.manager_after_reminder
+        moved = ev.ManagerReminded(at=now, level=level, respond_by=respond_by)
+    title = policy.manager(level).title
+    return [moved, Page(kind, level, title, esc.reason.value, esc.requested, respond_by)]
+
+
+def on_decision(state: ComplaintState, policy: CompanyPolicy, now: datetime) -> Plan:
+    """A manager's decision: approve or override is carried out, a counter-offer proposed to
+    the customer, a denial declined with reasons and alternatives (final, no appeal)."""
+    decision, esc, intake = state.decision, state.escalation, state.intake
+    assert decision is not None and esc is not None and intake is not None
+    remedy = granted(esc, decision)
+    match decision.kind:
+        case DecisionKind.APPROVE | DecisionKind.OVERRIDE:
+            assert remedy is not None
+            return [ExecuteRemedy(remedy, decision.manager_id)]
+        case DecisionKind.COUNTER:
+            assert remedy is not None
+            return propose([remedy], remedy, decision.manager_id, policy, now)
+        case DecisionKind.DENY:
+            assert decision.reason is not None
+            return decline(
+                esc.requested,
+                [manager_denial(decision.reason, esc.reason)],
+                alternatives(intake, policy, esc.requested),
+                decision.manager_id,
+                False,
+                policy,
+                now,
+            )
+    raise AssertionError(f"unknown decision kind {decision.kind}")
+
+
+def promise_callback(
+    state: ComplaintState,
+    kind: MessageKind,
+    policy: CompanyPolicy,
+    now: datetime,
+    level: int | None = None,
+) -> Plan:
+    """Call back when promised, even without news, and say when the next call comes."""
+    level = level or state.escalation_level
+    callback_by = now + policy.deadlines.callback_interval
+    made = [ev.CallbackMade(at=now, promised_for=state.callback_due)] if state.callback_due else []
+    title = policy.manager(level).title if level else None
+    return [
+        *made,
+        ev.CallbackPromised(at=now, due=callback_by),
+        Tell(kind, {"callback_by": callback_by, "manager_title": title}),
+    ]
+
+
+def on_remedy_executed(
+    state: ComplaintState,
+    order: ExecuteRemedy,
+    receipt: RemedyReceipt,
+    policy: CompanyPolicy,
+    now: datetime,
+) -> Plan:
+    """Tell the customer what was done, and when we will ask whether it worked."""
+    follow_up_at = now + policy.deadlines.follow_up_delay
+    return [
+        ev.RemedyExecuted(
+            at=now,
+            remedy=order.remedy,
+            reference=receipt.reference,
+            authorised_by=order.authorised_by,
+        ),
+        ev.Resolved(at=now, remedy=order.remedy, follow_up_at=follow_up_at),
+        Tell(
+            MessageKind.RESOLUTION,
+            {
+                "remedy": order.remedy,
+                "remedy_reference": receipt.reference,
+                "follow_up_on": follow_up_at,
+            },
+        ),
+    ]
+
+
+def on_remedy_refused(
+    state: ComplaintState,
+    order: ExecuteRemedy,
+    refusal: Refused,
+    policy: CompanyPolicy,
+    now: datetime,
+) -> Plan:
+    """A remedy the backend refuses goes to a manager; no empty promise to the customer."""
+    return [
+        ev.RemedyFailed(at=now, remedy=order.remedy, error=refusal.reason),
+        *escalate(state, EscalationReason.REMEDY_FAILED, order.remedy, policy, now),
+    ]
+
+
+# ---------------------------------------------------------------------- follow up and close
+
+
+def on_follow_up_silent(state: ComplaintState, policy: CompanyPolicy, now: datetime) -> Plan:
+    """The follow-up date came, or a follow-up went unanswered: ask, remind once, then close."""
+    deadlines = policy.deadlines
+    if state.follow_ups_sent == 0:
+        kind, reply_by = MessageKind.FOLLOW_UP, now + deadlines.follow_up_reply
+    elif state.follow_ups_sent < FOLLOW_UPS:
+        kind, reply_by = MessageKind.FOLLOW_UP_REMINDER, now + deadlines.follow_up_after_reminder
+    else:
+        return close(Outcome.RESOLVED_UNCONFIRMED, now)
+    reminder = kind is MessageKind.FOLLOW_UP_REMINDER
+    return [
+        ev.FollowUpSent(at=now, reply_by=reply_by, reminder=reminder),
+        Tell(kind, {"reply_by": reply_by}),
+    ]
+
+
+def on_follow_up_answered(state: ComplaintState, now: datetime) -> Plan:
+    """A confirmed fix closes the complaint; 'not fixed' tells the customer we try again."""
+    if state.outcome is Outcome.RESOLVED_CONFIRMED:
+        return close(Outcome.RESOLVED_CONFIRMED, now)
+    return [Tell(MessageKind.REOPENED)]
+
+
+def close(outcome: Outcome, now: datetime) -> Plan:
+    return [ev.Closed(at=now, outcome=outcome), Tell(MessageKind.CLOSING, {"outcome": outcome})]
+
+
+def follow_up_employee(state: ComplaintState) -> Plan:
+    """The employee's side, once the customer is looked after: the last decider coaches."""
+    return [RecordEmployeeFollowUp(state.deciders[-1] if state.deciders else None)]
+
+
+# ---------------------------------------------------------------------- effects' results
+
+
+def after(
+    effect: Effect,
+    result: EffectResult,
+    state: ComplaintState,
+    policy: CompanyPolicy,
+    now: datetime,
+) -> Plan:
+    """What an effect's result adds to the record (and what follows from it)."""
+    match effect, result:
+        case Page(kind=PageKind.SPECIALIST), str(page_id):
+            return [ev.SpecialistAssigned(at=now, page_id=page_id)]
+        case Page(kind=PageKind.ESCALATION, level=level), str(page_id):
+            return [ev.ManagerNotified(at=now, level=level, page_id=page_id)]
+        case ExecuteRemedy(), RemedyReceipt():
+            return on_remedy_executed(state, effect, result, policy, now)
+        case ExecuteRemedy(), Refused():
+            return on_remedy_refused(state, effect, result, policy, now)
+        case RecordEmployeeFollowUp(), EmployeeFollowUpReceipt(reference=reference):
+            assert state.intake is not None
+            employee = state.intake.employee_reference
+            return [
+                ev.EmployeeFollowUpRecorded(
+                    at=now, employee_reference=employee, reference=reference
+                )
+            ]
+    return []
+
+
+def result(state: ComplaintState, events: list[DomainEvent]) -> ComplaintResult:
+    """How the complaint ended, for the workflow's caller."""
+    assert state.outcome is not None
+    return ComplaintResult(
+        complaint_id=state.complaint_id,
+        outcome=state.outcome,
+        remedy=state.remedies_executed[-1] if state.remedies_executed else None,
+        reopen_count=state.reopen_count,
+        escalations=state.escalations,
+        event_count=len(events),
+    )

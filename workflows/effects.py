@@ -1,0 +1,169 @@
+"""The effects a plan asks for, as activities: their options written once.
+
+Messages, pages and the employee follow-up are local activities, run in the workflow
+task that asks for them. The remedy, the one effect that moves money or goods, is a
+regular activity: scheduled by the workflow task that records the decision, it runs only
+once that decision is in history. Each call carries an idempotency key that is the same
+in every attempt and every replay (`workflows.record.Record.key`), so a retried effect
+is recognised by the backend and never happens twice. A business refusal of a remedy is
+returned as a value; every other failure is retried until it passes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.complaint_activities import ComplaintActivities
+    from domain.plan import (
+        Effect,
+        EffectResult,
+        ExecuteRemedy,
+        Page,
+        RecordEmployeeFollowUp,
+        Refused,
+        Tell,
+    )
+    from schemas.effects import EmployeeFollowUp, ManagerPage, RemedyOrder
+    from schemas.failures import FailureType
+    from schemas.messages import CustomerMessage, MessageContext
+    from schemas.state import ComplaintState
+
+_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(minutes=1),
+)
+_TIMEOUT = timedelta(seconds=30)
+_LOCAL_RETRY_THRESHOLD = timedelta(milliseconds=500)
+"""A failing local effect waits out longer backoffs on a durable timer, not in the worker."""
+
+Key = Callable[[str], str]
+"""Gives the idempotency key of the next effect of a step (`Record.key`)."""
+
+
+async def run(effect: Effect, state: ComplaintState, key: Key) -> EffectResult:
+    """Carry out one effect of a plan and return its result."""
+    match effect:
+        case Tell():
+            await _local(ComplaintActivities.send_customer_message, _message(effect, state, key))
+            return None
+        case Page():
+            page = _page(effect, state, key)
+            return (await _local(ComplaintActivities.notify_manager, page)).page_id
+        case ExecuteRemedy():
+            return await _execute_remedy(effect, state, key)
+        case RecordEmployeeFollowUp():
+            return await _local(
+                ComplaintActivities.record_employee_follow_up, _employee_note(effect, state, key)
+            )
+    raise TypeError(f"unknown effect {effect!r}")
+
+
+def _message(tell: Tell, state: ComplaintState, key: Key) -> CustomerMessage:
+    intake = state.intake
+    assert intake is not None
+    return CustomerMessage(
+        idempotency_key=key(tell.kind.value),
+        complaint_id=intake.complaint_id,
+        customer_id=intake.customer_id,
+        contact=intake.contact,
+        language=intake.language,
+        channel=intake.channel,
+        kind=tell.kind,
+        context=MessageContext(
+            customer_name=intake.customer_name, complaint_id=intake.complaint_id, **tell.facts
+        ),
+    )
+
+
+def _page(page: Page, state: ComplaintState, key: Key) -> ManagerPage:
+    intake = state.intake
+    assert intake is not None
+    return ManagerPage(
+        idempotency_key=key(f"page-{page.kind.value}-{page.level}"),
+        complaint_id=intake.complaint_id,
+        workflow_id=workflow.info().workflow_id,
+        kind=page.kind,
+        level=page.level,
+        title=page.title,
+        reason=page.reason,
+        category=intake.category,
+        severity=intake.severity,
+        requested=page.requested,
+        respond_by=page.respond_by,
+        summary=intake.description[:280],
+    )
+
+
+def _employee_note(
+    note: RecordEmployeeFollowUp, state: ComplaintState, key: Key
+) -> EmployeeFollowUp:
+    intake, outcome = state.intake, state.outcome
+    assert intake is not None and outcome is not None
+    return EmployeeFollowUp(
+        idempotency_key=key("employee-follow-up"),
+        complaint_id=intake.complaint_id,
+        employee_reference=intake.employee_reference,
+        manager_id=note.manager_id,
+        customer_id=intake.customer_id,
+        outcome=outcome.value,
+    )
+
+
+async def _execute_remedy(order: ExecuteRemedy, state: ComplaintState, key: Key) -> EffectResult:
+    intake = state.intake
+    assert intake is not None
+    request = RemedyOrder(
+        idempotency_key=key("remedy"),
+        complaint_id=intake.complaint_id,
+        customer_id=intake.customer_id,
+        order_reference=intake.order_reference,
+        remedy=order.remedy,
+        authorised_by=order.authorised_by,
+    )
+    try:
+        return await workflow.execute_activity_method(
+            ComplaintActivities.execute_remedy,
+            request,
+            activity_id=_activity_id(request.idempotency_key),
+            summary=f"execute {order.remedy.label()}",
+            start_to_close_timeout=_TIMEOUT,
+            retry_policy=_RETRY,
+        )
+    except ActivityError as failure:
+        cause = failure.cause
+        if isinstance(cause, ApplicationError) and cause.type == FailureType.REMEDY_REFUSED:
+            return Refused(cause.message)
+        raise
+
+
+async def _local(activity: Callable, arg: CustomerMessage | ManagerPage | EmployeeFollowUp):
+    return await workflow.execute_local_activity_method(
+        activity,
+        arg,
+        activity_id=_activity_id(arg.idempotency_key),
+        summary=_summary(arg),
+        start_to_close_timeout=_TIMEOUT,
+        retry_policy=_RETRY,
+        local_retry_threshold=_LOCAL_RETRY_THRESHOLD,
+    )
+
+
+def _summary(arg: CustomerMessage | ManagerPage | EmployeeFollowUp) -> str:
+    match arg:
+        case CustomerMessage(kind=kind):
+            return f"tell customer: {kind.value}"
+        case ManagerPage(title=title, kind=kind):
+            return f"page {title}: {kind.value}"
+    return "record employee follow-up"
+
+
+def _activity_id(key: str) -> str:
+    """Readable in the UI ('proposals/1'), and unique as the idempotency key is."""
+    return key.removeprefix(f"{workflow.info().workflow_id}/")

@@ -1,0 +1,75 @@
+"""Waiting for people, not forever, and keeping every promised callback while we wait.
+
+A complaint waits on one person at a time (`domain.lifecycle.waiting_for`). The wait it
+entered is the one the workflow's own last step opened, so an answer that arrives before
+the workflow starts waiting (while the message that invites it is still being sent) is
+heard, not missed. While it waits, each callback promised to the customer is made when
+it falls due, even without news.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from domain.lifecycle import Wait, waiting_for
+    from schemas.messages import Outcome
+    from schemas.state import ComplaintState, WaitingOn
+
+
+class Withdrawn(Exception):
+    """Unwinds the lifecycle when the customer withdraws while we wait."""
+
+
+class Waiting:
+    def __init__(
+        self,
+        state: Callable[[], ComplaintState],
+        call_back: Callable[[], Awaitable[None]],
+        publish: Callable[[], None],
+    ) -> None:
+        self._state = state
+        self._call_back = call_back
+        self._publish = publish
+        self.entered: Wait | None = None
+        """The wait the workflow's own steps last opened."""
+        self.on: WaitingOn | None = None
+        """Whom the workflow is waiting on right now; None while it acts."""
+
+    def follow(self, state: ComplaintState) -> None:
+        """After each of the workflow's own steps: the wait it opened (or moved), if any."""
+        self.entered = waiting_for(state) or self.entered
+
+    async def until_acted(self) -> bool:
+        """Wait out the entered wait: True once the person acted (perhaps already), False
+        when their deadline passed; raises `Withdrawn` if the customer withdrew."""
+        while True:
+            state = self._state()
+            if state.outcome is Outcome.WITHDRAWN:
+                raise Withdrawn()
+            self._publish()  # what updates recorded while we waited
+            wait = self.entered
+            if wait is None or waiting_for(state) != wait:
+                return True
+            now = workflow.now()
+            if now >= wait.until:
+                return False
+            due = state.callback_due
+            if due is not None and due <= now:
+                await self._call_back()
+                continue
+            wake = min(wait.until, due) if due is not None else wait.until
+            self.on = wait.on
+            self._publish()
+            try:
+                await workflow.wait_condition(
+                    lambda awaited=wait: waiting_for(self._state()) != awaited,
+                    timeout=wake - now,
+                    timeout_summary=wait.on.value if wake == wait.until else "promised callback",
+                )
+            except TimeoutError:
+                pass
+            finally:
+                self.on = None
