@@ -20,7 +20,7 @@ from types import TracebackType
 
 from temporalio.client import Client
 
-from workers.converter import data_converter_from_env
+from wire.converter import data_converter_from_env
 from workers.dev_server import DevServer, free_ports, terminate
 from workflows.search_attributes import SEARCH_ATTRIBUTE_TYPES
 

@@ -25,7 +25,7 @@ from temporalio.worker import (
 
 from activities.local_backend import LocalBackend
 from bench.baseline import BARE_ACTIVITIES, BARE_WORKFLOWS
-from workers.converter import data_converter_from_env
+from wire.converter import data_converter_from_env
 from workers.logging import configure_logging
 from workers.worker import build_worker
 

@@ -49,8 +49,8 @@ from schemas.intake import ComplaintIntake, CustomerDetails
 from schemas.policy import CompanyPolicy
 from schemas.remedies import RemedyKind
 from schemas.state import ComplaintState, Status
-from sdk.connection import connect
 from sdk.errors import ComplaintClosed, InvalidAction, UnknownComplaint
+from wire.connection import connect
 from workflows import search_attributes as sa
 from workflows.complaint import ComplaintWorkflow
 from workflows.narrative import start_details, start_summary
@@ -124,7 +124,7 @@ class ComplaintClient:
     async def connect(
         cls, config: ClientConnectConfig | None = None, task_queue: str | None = None
     ) -> ComplaintClient:
-        """Connect as `sdk.connection.connect` does (environment, TLS, data converter)."""
+        """Connect as `wire.connection.connect` does (environment, TLS, data converter)."""
         return cls(await connect(config), task_queue)
 
     @property

@@ -16,8 +16,8 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.local_backend import LocalBackend
 from sdk.client import ComplaintClient
-from sdk.connection import data_converter
 from tests.fakes.http_services import HttpServices
+from wire.connection import data_converter
 from workers.dev_server import find_temporal_cli
 from workers.worker import build_worker
 from workflows.search_attributes import KEYS

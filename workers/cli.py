@@ -31,9 +31,9 @@ from domain.redaction import redact
 from schemas.actions import DecisionKind, ManagerDecision
 from schemas.remedies import Remedy, RemedyKind
 from sdk.client import ComplaintClient, ComplaintSummary
-from sdk.connection import connect, connect_config
 from sdk.errors import InvalidAction, UnknownComplaint
 from sdk.timeline import timeline
+from wire.connection import connect, connect_config
 
 OK, UNEXPECTED, USAGE, REFUSED, UNKNOWN = 0, 1, 2, 3, 4
 MANAGER_ENV = "COMPLAINTS_MANAGER_ID"

@@ -22,7 +22,7 @@ from types import ModuleType
 
 from temporalio.envconfig import ClientConnectConfig
 
-from sdk.connection import connect
+from wire.connection import connect
 from workers.dev_server import DevServer
 from workers.logging import configure_logging
 

@@ -43,8 +43,8 @@ from tests.reliability.chaos_worker import DELAY_ENV, JOURNAL_ENV
 from tests.reliability.paths import PATHS, LifecyclePath, contact_for
 from tests.reliability.runner import BackendWatch, Tally, play, retrying
 from tests.reliability.summary import SUMMARY
-from workers.codec import KEY_ENV
-from workers.converter import data_converter
+from wire.codec import KEY_ENV
+from wire.converter import data_converter
 from workers.dev_server import DevServer, free_ports, port_is_open
 from workflows.complaint import ComplaintWorkflow
 from workflows.search_attributes import SEARCH_ATTRIBUTE_TYPES

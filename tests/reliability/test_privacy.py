@@ -32,7 +32,7 @@ from schemas.messages import Outcome
 from tests.reliability.paths import BY_NAME, contact_for
 from tests.reliability.runner import BackendWatch, Tally, advance, follow, play
 from tests.reliability.summary import SUMMARY
-from workers.codec import (
+from wire.codec import (
     ENCODING,
     KEY_ENV,
     KEY_ID_HEADER,
@@ -44,7 +44,7 @@ from workers.codec import (
     new_key,
     parse_key,
 )
-from workers.converter import data_converter
+from wire.converter import data_converter
 from workers.logging import configure_logging
 from workers.worker import build_worker
 

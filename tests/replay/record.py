@@ -31,7 +31,7 @@ from activities.local_backend import LocalBackend
 from schemas.complaint import workflow_id_for
 from tests.reliability.paths import PATHS
 from tests.reliability.runner import BackendWatch, Tally, play
-from workers.converter import data_converter
+from wire.converter import data_converter
 from workers.dev_server import find_temporal_cli
 from workers.worker import build_worker
 from workflows.search_attributes import KEYS
