@@ -20,8 +20,8 @@ from types import TracebackType
 
 from temporalio.client import Client
 
+from devtools.dev_server import DevServer, free_ports, terminate
 from wire.converter import data_converter_from_env
-from workers.dev_server import DevServer, free_ports, terminate
 from workflows.search_attributes import SEARCH_ATTRIBUTE_TYPES
 
 WORKER_READY_TIMEOUT_S = 60.0

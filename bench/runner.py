@@ -45,7 +45,7 @@ def _git(*args: str) -> str:
 
 
 def _temporal_cli_version() -> str:
-    from workers.dev_server import find_temporal_cli
+    from devtools.dev_server import find_temporal_cli
 
     try:
         out = subprocess.run(

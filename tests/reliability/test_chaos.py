@@ -36,6 +36,7 @@ from temporalio.client import Client, WorkflowHistory, WorkflowQueryFailedError
 from temporalio.worker import Replayer
 
 from activities.local_backend import LocalBackend
+from devtools.dev_server import DevServer, free_ports, port_is_open
 from schemas.complaint import ComplaintResult, workflow_id_for
 from schemas.events import DomainEvent
 from tests.reliability.chaos import JournalReader, WorkerProcess
@@ -45,7 +46,6 @@ from tests.reliability.runner import BackendWatch, Tally, play, retrying
 from tests.reliability.summary import SUMMARY
 from wire.codec import KEY_ENV
 from wire.converter import data_converter
-from workers.dev_server import DevServer, free_ports, port_is_open
 from workflows.complaint import ComplaintWorkflow
 from workflows.search_attributes import SEARCH_ATTRIBUTE_TYPES
 
