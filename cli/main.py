@@ -182,7 +182,7 @@ async def _run(
         items = await complaints.inbox(int(args.level))
         _emit(args, _inbox_table(items, args.level), [c.model_dump(mode="json") for c in items])
     elif args.command == "show":
-        state = await complaints.status(args.complaint_id)
+        state = await complaints.state(args.complaint_id)
         events = await complaints.events(args.complaint_id)
         waiting = await complaints.waiting_on(args.complaint_id)
         head = f"Complaint {args.complaint_id}: {state.status.value.replace('_', ' ')}"
@@ -203,7 +203,7 @@ async def _run(
         _emit(args, "\n".join([head, "", *timeline(events)]), data)
     else:
         assert decision is not None
-        receipt = await complaints.decide(args.complaint_id, decision)
+        receipt = await complaints.decide_escalation(args.complaint_id, decision)
         what = decision.kind.value + (f" {decision.remedy.label()}" if decision.remedy else "")
         text = (
             f"Recorded: {what} on complaint {receipt.complaint_id} by {decision.manager_id} "

@@ -108,7 +108,7 @@ async def test_inbox_show_override_resolves_the_complaint(complaints: ComplaintC
     assert override.json()["decision"]["manager_id"] == "shift-ana"
 
     await until_status(complaints, cid, Status.RESOLVED)
-    await complaints.confirm_fix(cid)
+    await complaints.answer_follow_up(cid)
     assert (await complaints.result(cid)).outcome is Outcome.RESOLVED_CONFIRMED
     closed = await cli("show", cid)
     assert (
