@@ -34,6 +34,7 @@ from sdk.client import ComplaintClient, ComplaintSummary
 from sdk.errors import InvalidAction, UnknownComplaint
 from sdk.timeline import timeline
 from wire.connection import connect, connect_config
+from wire.converter import describe
 
 OK, UNEXPECTED, USAGE, REFUSED, UNKNOWN = 0, 1, 2, 3, 4
 MANAGER_ENV = "COMPLAINTS_MANAGER_ID"
@@ -213,14 +214,6 @@ async def _run(
         _emit(args, text, data)
 
 
-def _invalid_input(error: ValidationError) -> str:
-    parts = []
-    for e in error.errors(include_url=False, include_input=False, include_context=False):
-        where = ".".join(str(p) for p in e["loc"])
-        parts.append(f"{where}: {e['msg']}" if where else e["msg"])
-    return "; ".join(parts)
-
-
 async def _main(args: argparse.Namespace) -> None:
     decision = _decision(args) if "decision" in args else None  # bad input: fail before connecting
     config = connect_config(args.address, args.namespace)
@@ -250,7 +243,7 @@ def execute(argv: Sequence[str] | None = None) -> int:
     except Failure as failure:
         error = failure
     except ValidationError as invalid:
-        error = Failure(USAGE, "invalid", f"invalid input: {_invalid_input(invalid)}")
+        error = Failure(USAGE, "invalid", f"invalid input: {describe(invalid)}")
     except UnknownComplaint as unknown:
         error = Failure(UNKNOWN, "unknown_complaint", unknown.message)
     except InvalidAction as refused:
