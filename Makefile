@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml
 	touch $@
 
 run: $(STAMP) ## Dev server (data/) + worker + demo; Ctrl-C stops all
-	PATH="$(VENV_BIN):$$PATH" $(PY) -m workers.run_local
+	PATH="$(VENV_BIN):$$PATH" $(PY) -m devtools.run_local
 
 worker: $(STAMP) ## Worker only, against an already running server
 	PATH="$(VENV_BIN):$$PATH" $(PY) -m workers.worker

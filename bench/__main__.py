@@ -47,11 +47,6 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         default=[],
         help="extra `temporal server start-dev` argument (repeatable)",
     )
-    parser.add_argument(
-        "--remote-effects",
-        action="store_true",
-        help="one activity task per effect (COMPLAINTS_LOCAL_EFFECTS=0), not local activities",
-    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="directory for JSON")
     parser.add_argument(
         "--strict", action="store_true", help="exit 1 if a goal is missed (default: report only)"
@@ -81,7 +76,6 @@ def main(argv: list[str] | None = None) -> int:
             args.label,
             options,
             args.server_arg or None,
-            local_effects=not args.remote_effects,
         )
     )
     print()

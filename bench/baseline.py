@@ -31,9 +31,12 @@ from temporalio.common import RetryPolicy
 _RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
 _TIMEOUT = timedelta(seconds=30)
 
-WAITING_FOR_CHOICE = "customer's choice"
-WAITING_FOR_FOLLOW_UP = "follow-up is due"
-WAITING_FOR_ANSWER = "customer confirms the fix"
+with workflow.unsafe.imports_passed_through():
+    from schemas.state import WaitingOn
+
+WAITING_FOR_CHOICE = WaitingOn.CHOICE.value
+WAITING_FOR_FOLLOW_UP = WaitingOn.FOLLOW_UP_DATE.value
+WAITING_FOR_ANSWER = WaitingOn.FOLLOW_UP_ANSWER.value
 """The same `waiting_on` answers as `ComplaintWorkflow`, so one driver polls both."""
 
 

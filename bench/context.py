@@ -30,8 +30,6 @@ class BenchContext:
     """The worker's workflow runner (from `build_worker`), for the replayer."""
     max_cached_workflows: int = 0
     """The worker's sticky cache size (from `build_worker`)."""
-    local_effects: bool = True
-    """The engine runs its effects as local activities; the floor then does too."""
     _ids: itertools.count = field(default_factory=itertools.count)
 
     @property
@@ -45,9 +43,9 @@ class BenchContext:
 
     @property
     def floor_local_steps(self) -> tuple[str, ...]:
-        """As the engine: the remedy is an activity task even with local effects, so it
-        runs only on a decision already in history (`RETRY_SAFE_EFFECTS`)."""
-        return tuple(s for s in STEPS if s != "remedy") if self.local_effects else ()
+        """As the engine: every step is a local activity but the remedy, an activity task
+        that runs only on a decision already in history."""
+        return tuple(s for s in STEPS if s != "remedy")
 
     def pids(self) -> dict[str, int]:
         pids = {"server": self.server.pid}

@@ -20,8 +20,8 @@ from types import TracebackType
 
 from temporalio.client import Client
 
-from workers.converter import data_converter_from_env
-from workers.dev_server import DevServer, free_ports, terminate
+from devtools.dev_server import DevServer, free_ports, terminate
+from wire.converter import data_converter_from_env
 from workflows.search_attributes import SEARCH_ATTRIBUTE_TYPES
 
 WORKER_READY_TIMEOUT_S = 60.0
@@ -81,10 +81,8 @@ class WorkerProcess:
         work_dir: Path,
         name: str,
         worker_options: dict[str, object] | None = None,
-        local_effects: bool = True,
     ) -> None:
         self.address = address
-        self.local_effects = local_effects
         self.task_queue = task_queue
         self.backend_db = work_dir / f"{name}-complaints.db"
         self.log_path = work_dir / f"{name}-worker.log"
@@ -108,8 +106,6 @@ class WorkerProcess:
         ]  # fmt: skip
         for key, value in self._options.items():
             cmd += ["--option", f"{key}={json.dumps(value)}"]
-        if self.local_effects:
-            cmd.append("--local-effects")
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 cmd,

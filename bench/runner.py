@@ -45,7 +45,7 @@ def _git(*args: str) -> str:
 
 
 def _temporal_cli_version() -> str:
-    from workers.dev_server import find_temporal_cli
+    from devtools.dev_server import find_temporal_cli
 
     try:
         out = subprocess.run(
@@ -90,13 +90,11 @@ async def run(
     label: str | None = None,
     worker_options: dict[str, object] | None = None,
     server_args: list[str] | None = None,
-    local_effects: bool = True,
 ) -> Json:
     wanted = [name for name in FIGURES if not only or name in only]
     worker_options = worker_options or {}
     meta = _meta(sizes, label, worker_options)
     meta["server_args"] = server_args or []
-    meta["local_effects"] = local_effects
     durations: dict[str, float] = {}
     figures: Json = {}
     begun = time.monotonic()
@@ -106,7 +104,7 @@ async def run(
         server = BenchServer(work, extra_args=server_args).start()
         try:
             client = await server.client()
-            ctx = BenchContext(client, server, None, sizes, run_tag, local_effects=local_effects)
+            ctx = BenchContext(client, server, None, sizes, run_tag)
             probe = build_worker(client, f"bench-probe-{run_tag}", LocalBackend(work / "p.db"))
             probed = {**probe.config(), **worker_options}
             ctx.workflow_runner = probed.get("workflow_runner")
@@ -116,7 +114,7 @@ async def run(
             phase_1 = [n for n in PHASE_1 if n in wanted]
             if phase_1 or "replay_speed" in wanted:
                 with WorkerProcess(
-                    server.address, f"bench-{run_tag}", work, "main", worker_options, local_effects
+                    server.address, f"bench-{run_tag}", work, "main", worker_options
                 ) as worker:
                     ctx.worker = worker
                     print(f"bench: worker pid {worker.pid}; warming up", flush=True)
@@ -138,7 +136,7 @@ async def run(
                           f"({sizes.at_rest_count:,} complaints)", flush=True)  # fmt: skip
                     with WorkerProcess(
                         server.address, f"bench-rest-{run_tag}-{index}", work,
-                        f"rest-{index}", worker_options, local_effects,
+                        f"rest-{index}", worker_options,
                     ) as worker:  # fmt: skip
                         ctx.worker = worker
                         results.append(await at_rest.run_once(ctx, index))

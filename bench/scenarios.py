@@ -32,10 +32,11 @@ from schemas.intake import ComplaintIntake
 from schemas.messages import Outcome
 from schemas.policy import CompanyPolicy, Deadlines
 from schemas.remedies import Remedy, RemedyKind
+from schemas.state import WaitingOn
 from tests.factories import make_intake
 from workflows.complaint import ComplaintWorkflow as W
 
-WAITING_FOR_MANAGER = "level 1 manager decides"
+WAITING_FOR_MANAGER = WaitingOn.MANAGER.value
 LONG = timedelta(hours=1)
 """Waits a person ends (choice, answer, decision): the timer is started, then cancelled."""
 

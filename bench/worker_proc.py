@@ -25,7 +25,7 @@ from temporalio.worker import (
 
 from activities.local_backend import LocalBackend
 from bench.baseline import BARE_ACTIVITIES, BARE_WORKFLOWS
-from workers.converter import data_converter_from_env
+from wire.converter import data_converter_from_env
 from workers.logging import configure_logging
 from workers.worker import build_worker
 
@@ -51,9 +51,7 @@ async def _main(args: argparse.Namespace) -> None:
     backend = LocalBackend(args.backend_db)
     # Only the config is wanted: the probe is built on its own queue (the SDK refuses two
     # workers on one queue in a process) and never run.
-    probe = build_worker(
-        client, f"{args.task_queue}-config-probe", backend, local_effects=args.local_effects
-    )
+    probe = build_worker(client, f"{args.task_queue}-config-probe", backend)
     config = probe.config()
     config["task_queue"] = args.task_queue
     config["workflows"] = [*config["workflows"], *BARE_WORKFLOWS]
@@ -78,7 +76,6 @@ def main() -> None:
     parser.add_argument("--backend-db", required=True)
     parser.add_argument("--ready-file", required=True)
     parser.add_argument("--option", action="append", default=[])
-    parser.add_argument("--local-effects", action="store_true")
     asyncio.run(_main(parser.parse_args()))
 
 

@@ -49,8 +49,8 @@ from schemas.intake import ComplaintIntake, CustomerDetails
 from schemas.policy import CompanyPolicy
 from schemas.remedies import RemedyKind
 from schemas.state import ComplaintState, Status
-from sdk.connection import connect
 from sdk.errors import ComplaintClosed, InvalidAction, UnknownComplaint
+from wire.connection import connect
 from workflows import search_attributes as sa
 from workflows.complaint import ComplaintWorkflow
 from workflows.narrative import start_details, start_summary
@@ -124,7 +124,7 @@ class ComplaintClient:
     async def connect(
         cls, config: ClientConnectConfig | None = None, task_queue: str | None = None
     ) -> ComplaintClient:
-        """Connect as `sdk.connection.connect` does (environment, TLS, data converter)."""
+        """Connect as `wire.connection.connect` does (environment, TLS, data converter)."""
         return cls(await connect(config), task_queue)
 
     @property
@@ -168,7 +168,7 @@ class ComplaintClient:
 
     # ------------------------------------------------------------------ reading
 
-    async def status(self, complaint_id: str) -> ComplaintState:
+    async def state(self, complaint_id: str) -> ComplaintState:
         """Where the complaint stands (the fold of its events)."""
         return await self._query(complaint_id, ComplaintWorkflow.state)
 
@@ -211,7 +211,7 @@ class ComplaintClient:
     async def appeal(self, complaint_id: str, reason: str) -> ActionReceipt:
         return await self._act(complaint_id, ComplaintWorkflow.appeal, Appeal(reason=reason))
 
-    async def confirm_fix(
+    async def answer_follow_up(
         self, complaint_id: str, fixed: bool = True, comment: str | None = None
     ) -> ActionReceipt:
         """The customer's answer to the follow-up; ``fixed=False`` reopens the complaint."""
@@ -228,7 +228,9 @@ class ComplaintClient:
         resume = StaffResume(staff_id=staff_id, note=note)
         return await self._act(complaint_id, ComplaintWorkflow.resume, resume)
 
-    async def decide(self, complaint_id: str, decision: ManagerDecision) -> ActionReceipt:
+    async def decide_escalation(
+        self, complaint_id: str, decision: ManagerDecision
+    ) -> ActionReceipt:
         """A manager's decision; the workflow checks their level and authority limit."""
         return await self._act(complaint_id, ComplaintWorkflow.decide_escalation, decision)
 

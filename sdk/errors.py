@@ -7,6 +7,8 @@ field-by-field detail pydantic gives.
 
 from __future__ import annotations
 
+from domain import errors as domain
+
 
 class ComplaintError(Exception):
     """Base of every error the SDK raises on purpose."""
@@ -24,10 +26,11 @@ class UnknownComplaint(ComplaintError, LookupError):
         super().__init__(complaint_id, f"no complaint {complaint_id!r} was filed")
 
 
-class InvalidAction(ComplaintError):
+class InvalidAction(ComplaintError, domain.InvalidAction):
     """The complaint refused the action; `message` is the workflow's reason, for a person.
 
-    Nothing was recorded: a refused action never reaches the complaint's history.
+    Nothing was recorded: a refused action never reaches the complaint's history. It is
+    a `domain.errors.InvalidAction`, so one ``except`` catches a refusal from either side.
     """
 
 

@@ -6,20 +6,11 @@ so a timeline can be pasted into a ticket or a chat.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from domain.redaction import redact_text
+from domain.wording import when, words
 from schemas import events as ev
 from schemas.events import DomainEvent
 from schemas.remedies import Remedy
-
-
-def _when(at: datetime) -> str:
-    return at.strftime("%Y-%m-%d %H:%M:%S")
-
-
-def _words(value: str) -> str:
-    return value.replace("_", " ")
 
 
 def _remedies(remedies: list[Remedy]) -> str:
@@ -34,7 +25,7 @@ def describe(event: DomainEvent) -> str:  # noqa: C901 - one case per event
     """What happened, in a short sentence."""
     match event:
         case ev.Received(intake=i):
-            facts = [f"{_words(i.category.value)}", f"severity {i.severity.value}"]
+            facts = [f"{words(i.category.value)}", f"severity {i.severity.value}"]
             if i.order_reference:
                 facts.append(f"order {i.order_reference}")
             if i.amount is not None:
@@ -43,12 +34,12 @@ def describe(event: DomainEvent) -> str:  # noqa: C901 - one case per event
         case ev.Acknowledged():
             return "acknowledged"
         case ev.DetailsRequested(missing=missing, reply_by=by):
-            return f"asked the customer for {', '.join(map(_words, missing))} (by {_when(by)})"
+            return f"asked the customer for {', '.join(map(words, missing))} (by {when(by)})"
         case ev.DetailsProvided(details=d):
             given = d.model_dump(exclude_none=True, exclude={"note"})
-            return f"customer provided {', '.join(map(_words, given)) or 'a note'}"
+            return f"customer provided {', '.join(map(words, given)) or 'a note'}"
         case ev.DetailsDeadlinePassed(still_missing=missing):
-            return f"no reply in time; going on without {', '.join(map(_words, missing))}"
+            return f"no reply in time; going on without {', '.join(map(words, missing))}"
         case ev.Paused(reason=reason):
             return f"paused{_text(reason)}"
         case ev.SpecialistAssigned():
@@ -64,7 +55,7 @@ def describe(event: DomainEvent) -> str:  # noqa: C901 - one case per event
         case ev.SolutionsProposed(options=options, default=default, choose_by=by, proposed_by=who):
             return (
                 f"{who} proposed {_remedies(options)} "
-                f"(default {default.label()}, choose by {_when(by)})"
+                f"(default {default.label()}, choose by {when(by)})"
             )
         case ev.SolutionChosen(remedy=remedy, by=by):
             return (
@@ -81,20 +72,20 @@ def describe(event: DomainEvent) -> str:  # noqa: C901 - one case per event
             asked = f", requested {requested.label()}" if requested else ""
             exception = ", needs a policy exception" if e.policy_exception else ""
             return (
-                f"escalated to level {level} ({_words(reason.value)}{asked}{exception}; "
-                f"respond by {_when(e.respond_by)})"
+                f"escalated to level {level} ({words(reason.value)}{asked}{exception}; "
+                f"respond by {when(e.respond_by)})"
             )
         case ev.ManagerNotified(level=level):
             return f"level {level} manager paged"
         case ev.ManagerReminded(level=level, respond_by=by):
-            return f"level {level} manager reminded (respond by {_when(by)})"
+            return f"level {level} manager reminded (respond by {when(by)})"
         case ev.EscalatedToNextLevel(from_level=low, to_level=high):
             return f"no answer from level {low}: moved up to level {high}"
         case ev.ManagerDecided(decision=d):
             granted = f" {d.remedy.label()}" if d.remedy else ""
             return f"{d.manager_id} (level {d.level}): {d.kind.value}{granted}{_text(d.reason)}"
         case ev.CallbackPromised(due=due):
-            return f"callback promised by {_when(due)}"
+            return f"callback promised by {when(due)}"
         case ev.CallbackMade():
             return "called the customer back as promised"
         case ev.RemedyExecuted(remedy=remedy, reference=ref, authorised_by=who):
@@ -102,10 +93,10 @@ def describe(event: DomainEvent) -> str:  # noqa: C901 - one case per event
         case ev.RemedyFailed(remedy=remedy, error=error):
             return f"{remedy.label()} failed{_text(error)}"
         case ev.Resolved(remedy=remedy, follow_up_at=at):
-            return f"resolved with {remedy.label()}; follow-up on {_when(at)}"
+            return f"resolved with {remedy.label()}; follow-up on {when(at)}"
         case ev.FollowUpSent(reminder=reminder, reply_by=by):
             kind = "follow-up reminder" if reminder else "follow-up"
-            return f"{kind} sent (reply by {_when(by)})"
+            return f"{kind} sent (reply by {when(by)})"
         case ev.FixConfirmed(comment=comment):
             return f"customer confirmed the fix{_text(comment)}"
         case ev.Reopened(comment=comment):
@@ -115,9 +106,9 @@ def describe(event: DomainEvent) -> str:  # noqa: C901 - one case per event
         case ev.Withdrawn(reason=reason):
             return f"customer withdrew{_text(reason)}"
         case ev.Closed(outcome=outcome):
-            return f"closed: {_words(outcome.value)}"
+            return f"closed: {words(outcome.value)}"
     return event.type
 
 
 def timeline(events: list[DomainEvent]) -> list[str]:
-    return [f"{_when(e.at)}  {describe(e)}" for e in events]
+    return [f"{when(e.at)}  {describe(e)}" for e in events]

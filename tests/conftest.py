@@ -15,10 +15,10 @@ import pytest_asyncio
 from temporalio.testing import WorkflowEnvironment
 
 from activities.local_backend import LocalBackend
+from devtools.dev_server import find_temporal_cli
 from sdk.client import ComplaintClient
-from sdk.connection import data_converter
 from tests.fakes.http_services import HttpServices
-from workers.dev_server import find_temporal_cli
+from wire.connection import data_converter
 from workers.worker import build_worker
 from workflows.search_attributes import KEYS
 

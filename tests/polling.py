@@ -35,7 +35,7 @@ async def until_status(
     so what the test asserts next cannot race the workflow's own progress."""
 
     async def probe() -> ComplaintState | None:
-        state = await complaints.status(complaint_id)
+        state = await complaints.state(complaint_id)
         if state.status is not status or state.closed:
             return state
         return state if await complaints.waiting_on(complaint_id) is not None else None

@@ -12,7 +12,7 @@ from activities.backend import ComplaintBackend
 from activities.complaint_activities import ComplaintActivities
 from activities.http_backend import HttpBackend
 from activities.local_backend import LocalBackend
-from sdk.connection import connect, connect_config
+from wire.connection import connect, connect_config
 from workers.config import Settings
 from workers.logging import configure_logging
 from workflows.complaint import ComplaintWorkflow

@@ -7,10 +7,9 @@ never appear; free text is redacted.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from domain.lifecycle import waiting_for
 from domain.redaction import redact_text
+from domain.wording import when, words
 from schemas.intake import ComplaintIntake
 from schemas.policy import CompanyPolicy
 from schemas.state import ComplaintState, WaitingOn
@@ -18,19 +17,11 @@ from schemas.state import ComplaintState, WaitingOn
 _DESCRIPTION_CHARS = 280
 
 
-def _when(at: datetime) -> str:
-    return at.strftime("%Y-%m-%d %H:%M UTC")
-
-
-def _words(value: str) -> str:
-    return value.replace("_", " ")
-
-
 def start_summary(intake: ComplaintIntake) -> str:
     """One line for the workflow list, e.g. 'defective product, high: ORD-1 (cust-1)'."""
     about = intake.order_reference or intake.employee_reference or "no order"
     return (
-        f"{_words(intake.category.value)}, {intake.severity.value}: {about} "
+        f"{words(intake.category.value)}, {intake.severity.value}: {about} "
         f"(customer {intake.customer_id})"
     )
 
@@ -39,8 +30,8 @@ def start_details(intake: ComplaintIntake, policy: CompanyPolicy) -> str:
     """The facts as filed, in markdown."""
     lines = [
         f"**Complaint** `{intake.complaint_id}` from customer `{intake.customer_id}` "
-        f"via {_words(intake.channel.value)} ({intake.language.value})",
-        f"**Category** {_words(intake.category.value)}, severity {intake.severity.value}"
+        f"via {words(intake.channel.value)} ({intake.language.value})",
+        f"**Category** {words(intake.category.value)}, severity {intake.severity.value}"
         + (" (abusive conversation)" if intake.abusive else ""),
     ]
     if intake.order_reference:
@@ -63,13 +54,13 @@ def current_details(
     state: ComplaintState, waiting_on: WaitingOn | None, policy: CompanyPolicy
 ) -> str:
     """Where the complaint stands: status, what it waits for and until when, in markdown."""
-    status = _words(state.status.value)
+    status = words(state.status.value)
     if state.outcome is not None:
-        status += f" ({_words(state.outcome.value)})"
+        status += f" ({words(state.outcome.value)})"
     elif state.escalation is not None:
         manager = policy.manager(state.escalation.level)
         status += (
-            f" (escalated: {_words(state.escalation.reason.value)}, "
+            f" (escalated: {words(state.escalation.reason.value)}, "
             f"level {manager.level} {manager.title})"
         )
     lines = [f"**Status** {status}"]
@@ -77,9 +68,9 @@ def current_details(
         lines.append(f"**Waiting for** {waiting_on.value}")
     wait = waiting_for(state)
     if wait is not None:
-        lines.append(f"**Until** {_when(wait.until)}")
+        lines.append(f"**Until** {when(wait.until)}")
     if state.callback_due is not None:
-        lines.append(f"**Next callback** {_when(state.callback_due)}")
+        lines.append(f"**Next callback** {when(state.callback_due)}")
     if state.chosen is not None and state.resolved_with is None:
         lines.append(f"**Agreed remedy** {state.chosen.label()}")
     if state.resolved_with is not None:

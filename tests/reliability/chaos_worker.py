@@ -24,7 +24,7 @@ from typing import Any
 from activities.backend import ComplaintBackend, RemedyRefusedError
 from schemas.effects import EmployeeFollowUp, ManagerPage, RemedyOrder
 from schemas.messages import CustomerMessage, RenderedMessage
-from sdk.connection import connect, connect_config
+from wire.connection import connect, connect_config
 from workers.logging import configure_logging
 from workers.worker import build_worker, load_settings, make_backend
 

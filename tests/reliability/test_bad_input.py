@@ -51,7 +51,7 @@ from tests.reliability.strategies import (
     states,
 )
 from tests.reliability.summary import SUMMARY
-from workers.converter import describe
+from wire.converter import describe
 
 VALID_INTAKE = make_intake(complaint_id="c-valid").model_dump(mode="json")
 FIELDS = list(ComplaintIntake.model_fields)

@@ -35,6 +35,7 @@ from temporalio.client import Client, WorkflowHistory, WorkflowQueryFailedError
 from temporalio.worker import Replayer
 
 from activities.local_backend import LocalBackend
+from devtools.dev_server import DevServer, free_ports, port_is_open
 from schemas.complaint import ComplaintResult, workflow_id_for
 from schemas.events import DomainEvent
 from tests.reliability.chaos import JournalReader, WorkerProcess
@@ -42,9 +43,8 @@ from tests.reliability.chaos_worker import DELAY_ENV, JOURNAL_ENV
 from tests.reliability.paths import PATHS, LifecyclePath, contact_for
 from tests.reliability.runner import BackendWatch, Tally, play, retrying
 from tests.reliability.summary import SUMMARY
-from workers.codec import KEY_ENV
-from workers.converter import data_converter
-from workers.dev_server import DevServer, free_ports, port_is_open
+from wire.codec import KEY_ENV
+from wire.converter import data_converter
 from workflows.complaint import ComplaintWorkflow
 from workflows.search_attributes import SEARCH_ATTRIBUTE_TYPES
 

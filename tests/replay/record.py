@@ -26,11 +26,11 @@ from pathlib import Path
 from temporalio.testing import WorkflowEnvironment
 
 from activities.local_backend import LocalBackend
+from devtools.dev_server import find_temporal_cli
 from schemas.complaint import workflow_id_for
 from tests.reliability.paths import PATHS
 from tests.reliability.runner import BackendWatch, Tally, play
-from workers.converter import data_converter
-from workers.dev_server import find_temporal_cli
+from wire.converter import data_converter
 from workers.worker import build_worker
 from workflows.search_attributes import KEYS
 

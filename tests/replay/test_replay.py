@@ -20,7 +20,7 @@ from tests.reliability.paths import PATHS
 from tests.reliability.summary import SUMMARY
 from tests.replay import drifted
 from tests.replay.record import HISTORIES, complaint_id_for
-from workers.converter import data_converter
+from wire.converter import data_converter
 from workflows.complaint import ComplaintWorkflow
 
 NAMES = [p.name for p in PATHS]

@@ -15,7 +15,7 @@ from schemas.actions import DecisionKind, ManagerDecision
 from schemas.intake import Category, Severity
 from schemas.messages import Outcome
 from schemas.remedies import RemedyKind
-from schemas.state import Status
+from schemas.state import Status, WaitingOn
 from sdk import ComplaintClient, ComplaintClosed, InvalidAction, UnknownComplaint
 from tests.factories import make_intake
 from tests.polling import until_found, until_status
@@ -40,9 +40,9 @@ async def test_filing_is_idempotent_even_after_the_complaint_closed(complaints: 
 
 async def test_an_unknown_complaint_is_named_as_such(complaints: ComplaintClient):
     with pytest.raises(UnknownComplaint, match="no complaint 'never-filed'"):
-        await complaints.status("never-filed")
+        await complaints.state("never-filed")
     with pytest.raises(UnknownComplaint):
-        await complaints.confirm_fix("never-filed")
+        await complaints.answer_follow_up("never-filed")
 
 
 async def test_a_refused_action_carries_the_reason_and_leaves_history_alone(
@@ -54,7 +54,7 @@ async def test_a_refused_action_carries_the_reason_and_leaves_history_alone(
     before = await complaints.events(intake.complaint_id)
 
     with pytest.raises(InvalidAction, match="cannot answer the follow-up") as refused:
-        await complaints.confirm_fix(intake.complaint_id)
+        await complaints.answer_follow_up(intake.complaint_id)
     assert refused.value.complaint_id == intake.complaint_id
     with pytest.raises(InvalidAction, match="store_credit is not on offer"):
         await complaints.choose_solution(intake.complaint_id, RemedyKind.STORE_CREDIT)
@@ -77,11 +77,11 @@ async def test_a_manager_over_their_authority_limit_is_refused_and_a_higher_one_
 
     shift = ManagerDecision(kind=DecisionKind.APPROVE, manager_id="shift-ana", level=1)
     with pytest.raises(InvalidAction, match="above your authority limit of 500"):
-        await complaints.decide(intake.complaint_id, shift)
+        await complaints.decide_escalation(intake.complaint_id, shift)
     assert await complaints.events(intake.complaint_id) == before
 
     store = ManagerDecision(kind=DecisionKind.APPROVE, manager_id="store-ieva", level=2)
-    receipt = await complaints.decide(intake.complaint_id, store)
+    receipt = await complaints.decide_escalation(intake.complaint_id, store)
     assert receipt.event_count == len(before) + 1
     state = await until_status(complaints, intake.complaint_id, Status.RESOLVED)
     assert state.resolved_with is not None and state.resolved_with.amount == Decimal("800.00")
@@ -110,11 +110,11 @@ async def test_happy_path_reads_well_in_the_ui_and_upserts_once_per_status(
     await until_status(complaints, intake.complaint_id, Status.AWAITING_CHOICE)
     metadata = await handle.query("__temporal_workflow_metadata", result_type=WorkflowMetadata)
     assert "**Status** awaiting choice" in metadata.current_details
-    assert "**Waiting for** customer's choice" in metadata.current_details
+    assert f"**Waiting for** {WaitingOn.CHOICE.value}" in metadata.current_details
 
     await complaints.choose_solution(intake.complaint_id, RemedyKind.REPLACEMENT)
     await until_status(complaints, intake.complaint_id, Status.RESOLVED)
-    await complaints.confirm_fix(intake.complaint_id, comment="works again")
+    await complaints.answer_follow_up(intake.complaint_id, comment="works again")
     assert (await complaints.result(intake.complaint_id)).outcome is Outcome.RESOLVED_CONFIRMED
 
     history = await handle.fetch_history()

@@ -22,7 +22,7 @@ async def test_the_ten_line_example_runs(dev_worker: DevWorker, complaints: Comp
         "TEMPORAL_NAMESPACE": dev_worker.namespace,
         "COMPLAINTS_TASK_QUEUE": dev_worker.task_queue,
     }
-    # Exit without interpreter teardown, as workers/cli.py does (temporalio/sdk-python#300).
+    # Exit without interpreter teardown, as cli/main.py does (temporalio/sdk-python#300).
     script = example.group(1) + "\nimport os, sys; sys.stdout.flush(); os._exit(0)\n"
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-c", script, cwd=DOC.parents[1], env=env,

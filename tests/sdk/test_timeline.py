@@ -51,11 +51,11 @@ def test_an_escalation_decided_by_a_manager_reads_as_a_story():
         ]
     )
     assert lines == [
-        "2026-11-25 09:00:00  filed by customer cust-7 via email: defective product, "
+        "2026-11-25 09:00 UTC  filed by customer cust-7 via email: defective product, "
         "severity medium, amount 449.00",
-        "2026-11-25 09:01:00  escalated to level 1 (outside return window, requested refund "
-        "449.00, needs a policy exception; respond by 2026-11-26 09:00:00)",
-        '2026-11-25 09:02:00  ana (level 1): override refund 449.00: "Known batch defect; '
+        "2026-11-25 09:01 UTC  escalated to level 1 (outside return window, requested refund "
+        "449.00, needs a policy exception; respond by 2026-11-26 09:00 UTC)",
+        '2026-11-25 09:02 UTC  ana (level 1): override refund 449.00: "Known batch defect; '
         'call her at <phone>"',
     ]
 

@@ -14,9 +14,9 @@ from temporalio.worker import Replayer
 from schemas.intake import Contact
 from schemas.state import Status
 from sdk import ComplaintClient
-from sdk.connection import data_converter
 from tests.factories import make_intake
 from tests.polling import until_status
+from wire.connection import data_converter
 from workers.logging import configure_logging
 from workflows.complaint import ComplaintWorkflow
 

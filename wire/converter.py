@@ -9,9 +9,9 @@ Pydantic JSON for our models, plus two guards:
   touches history, and a start fails the workflow at once with the reason. Left
   to the SDK default, a bad start argument (or a ``null`` update argument that
   slips past a validator) fails workflow tasks, retried forever.
-- Optional encryption (`workers.codec`): with a key, the server stores ciphertext.
+- Optional encryption (`wire.codec`): with a key, the server stores ciphertext.
 
-Clients and workers must share the same key (see `workers.codec`); the message
+Clients and workers must share the same key (see `wire.codec`); the message
 of a refusal lists fields and errors only, never the values sent, because it is
 stored in history unencrypted.
 """
@@ -38,7 +38,7 @@ from schemas.actions import (
 from schemas.complaint import ComplaintInput
 from schemas.failures import FailureType
 from schemas.intake import CustomerDetails
-from workers.codec import EncryptionCodec, keys_from_env
+from wire.codec import EncryptionCodec, keys_from_env
 
 EXTERNAL_INPUTS: tuple[type, ...] = (
     ComplaintInput,

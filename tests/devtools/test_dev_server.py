@@ -8,7 +8,7 @@ from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
 from temporalio.client import Client
 
-from workers.dev_server import DevServer, free_ports, port_is_open
+from devtools.dev_server import DevServer, free_ports, port_is_open
 
 
 async def _custom_search_attributes(address: str) -> dict[str, int]:

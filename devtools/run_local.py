@@ -22,8 +22,8 @@ from types import ModuleType
 
 from temporalio.envconfig import ClientConnectConfig
 
-from sdk.connection import connect
-from workers.dev_server import DevServer
+from devtools.dev_server import DevServer
+from wire.connection import connect
 from workers.logging import configure_logging
 
 log = logging.getLogger("run_local")
@@ -90,9 +90,9 @@ async def _serve(server: DevServer) -> None:
         )
         watch.append(worker_task)
 
-    demo_mod = _optional_module("workers.demo")
+    demo_mod = _optional_module("devtools.demo")
     if demo_mod is None:
-        log.info("workers.demo not found yet: no demo")
+        log.info("devtools.demo not found yet: no demo")
     else:
         try:
             await _until(demo_mod.run_demo(client, server.ui_url), *watch)

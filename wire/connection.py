@@ -20,12 +20,12 @@ from temporalio.converter import DataConverter
 from temporalio.envconfig import ClientConfig, ClientConnectConfig
 
 from schemas.complaint import DEFAULT_ADDRESS, DEFAULT_NAMESPACE
-from workers.converter import data_converter_from_env
+from wire.converter import data_converter_from_env
 
 
 def data_converter() -> DataConverter:
     """Pydantic models on the wire, everywhere: strict workflow inputs, and AES-GCM
-    encrypted payloads when ``COMPLAINTS_PAYLOAD_KEY`` is set (see `workers.converter`)."""
+    encrypted payloads when ``COMPLAINTS_PAYLOAD_KEY`` is set (see `wire.converter`)."""
     return data_converter_from_env()
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
+from devtools import demo
 from sdk import ComplaintClient
-from workers import demo
 
 
 async def test_the_demo_prints_cli_commands_and_ui_queries_the_server_accepts(

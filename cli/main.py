@@ -31,9 +31,10 @@ from domain.redaction import redact
 from schemas.actions import DecisionKind, ManagerDecision
 from schemas.remedies import Remedy, RemedyKind
 from sdk.client import ComplaintClient, ComplaintSummary
-from sdk.connection import connect, connect_config
 from sdk.errors import InvalidAction, UnknownComplaint
 from sdk.timeline import timeline
+from wire.connection import connect, connect_config
+from wire.converter import describe
 
 OK, UNEXPECTED, USAGE, REFUSED, UNKNOWN = 0, 1, 2, 3, 4
 MANAGER_ENV = "COMPLAINTS_MANAGER_ID"
@@ -182,7 +183,7 @@ async def _run(
         items = await complaints.inbox(int(args.level))
         _emit(args, _inbox_table(items, args.level), [c.model_dump(mode="json") for c in items])
     elif args.command == "show":
-        state = await complaints.status(args.complaint_id)
+        state = await complaints.state(args.complaint_id)
         events = await complaints.events(args.complaint_id)
         waiting = await complaints.waiting_on(args.complaint_id)
         head = f"Complaint {args.complaint_id}: {state.status.value.replace('_', ' ')}"
@@ -203,7 +204,7 @@ async def _run(
         _emit(args, "\n".join([head, "", *timeline(events)]), data)
     else:
         assert decision is not None
-        receipt = await complaints.decide(args.complaint_id, decision)
+        receipt = await complaints.decide_escalation(args.complaint_id, decision)
         what = decision.kind.value + (f" {decision.remedy.label()}" if decision.remedy else "")
         text = (
             f"Recorded: {what} on complaint {receipt.complaint_id} by {decision.manager_id} "
@@ -211,14 +212,6 @@ async def _run(
         )
         data = {"decision": decision.model_dump(mode="json"), **receipt.model_dump(mode="json")}
         _emit(args, text, data)
-
-
-def _invalid_input(error: ValidationError) -> str:
-    parts = []
-    for e in error.errors(include_url=False, include_input=False, include_context=False):
-        where = ".".join(str(p) for p in e["loc"])
-        parts.append(f"{where}: {e['msg']}" if where else e["msg"])
-    return "; ".join(parts)
 
 
 async def _main(args: argparse.Namespace) -> None:
@@ -250,7 +243,7 @@ def execute(argv: Sequence[str] | None = None) -> int:
     except Failure as failure:
         error = failure
     except ValidationError as invalid:
-        error = Failure(USAGE, "invalid", f"invalid input: {_invalid_input(invalid)}")
+        error = Failure(USAGE, "invalid", f"invalid input: {describe(invalid)}")
     except UnknownComplaint as unknown:
         error = Failure(UNKNOWN, "unknown_complaint", unknown.message)
     except InvalidAction as refused:

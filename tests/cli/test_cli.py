@@ -37,7 +37,7 @@ class Run:
 
 @pytest.fixture
 def cli(dev_worker: DevWorker):
-    """Run `python -m workers.cli ...` without blocking the loop the worker runs on."""
+    """Run `python -m cli ...` without blocking the loop the worker runs on."""
 
     async def run(*args: str, **env: str) -> Run:
         clean = {
@@ -48,7 +48,7 @@ def cli(dev_worker: DevWorker):
             "TEMPORAL_NAMESPACE": dev_worker.namespace,
         }
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "workers.cli", *args,
+            sys.executable, "-m", "cli", *args,
             cwd=REPO, env=clean | env,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
@@ -108,7 +108,7 @@ async def test_inbox_show_override_resolves_the_complaint(complaints: ComplaintC
     assert override.json()["decision"]["manager_id"] == "shift-ana"
 
     await until_status(complaints, cid, Status.RESOLVED)
-    await complaints.confirm_fix(cid)
+    await complaints.answer_follow_up(cid)
     assert (await complaints.result(cid)).outcome is Outcome.RESOLVED_CONFIRMED
     closed = await cli("show", cid)
     assert (

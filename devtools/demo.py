@@ -47,7 +47,7 @@ Script = Callable[[ComplaintClient, str], Awaitable[None]]
 
 async def _until(complaints: ComplaintClient, cid: str, status: Status, timeout=90.0) -> None:
     deadline = time.monotonic() + timeout
-    while (await complaints.status(cid)).status is not status:
+    while (await complaints.state(cid)).status is not status:
         if time.monotonic() > deadline:
             raise TimeoutError(f"{cid} did not reach {status.value}")
         await asyncio.sleep(0.3)
@@ -57,7 +57,7 @@ async def _choose_then_confirm(complaints: ComplaintClient, cid: str, kind: Reme
     await _until(complaints, cid, Status.AWAITING_CHOICE)
     await complaints.choose_solution(cid, kind)
     await _until(complaints, cid, Status.AWAITING_CONFIRMATION)
-    await complaints.confirm_fix(cid)
+    await complaints.answer_follow_up(cid)
 
 
 async def _kettle(complaints: ComplaintClient, cid: str) -> None:
@@ -68,9 +68,9 @@ async def _no_receipt(complaints: ComplaintClient, cid: str) -> None:
     """The shift manager is silent: reminded, then the store manager overrides the rule."""
     await _until(complaints, cid, Status.AWAITING_CHOICE)
     await complaints.choose_solution(cid, RemedyKind.REFUND)
-    while (await complaints.status(cid)).escalation_level < 2:
+    while (await complaints.state(cid)).escalation_level < 2:
         await asyncio.sleep(0.5)
-    await complaints.decide(
+    await complaints.decide_escalation(
         cid,
         ManagerDecision(
             kind=DecisionKind.OVERRIDE,
@@ -81,12 +81,12 @@ async def _no_receipt(complaints: ComplaintClient, cid: str) -> None:
         ),
     )
     await _until(complaints, cid, Status.AWAITING_CONFIRMATION)
-    await complaints.confirm_fix(cid)
+    await complaints.answer_follow_up(cid)
 
 
 async def _rude_employee(complaints: ComplaintClient, cid: str) -> None:
     await _until(complaints, cid, Status.AWAITING_MANAGER)
-    await complaints.decide(
+    await complaints.decide_escalation(
         cid,
         ManagerDecision(
             kind=DecisionKind.APPROVE,
@@ -96,7 +96,7 @@ async def _rude_employee(complaints: ComplaintClient, cid: str) -> None:
         ),
     )
     await _until(complaints, cid, Status.AWAITING_CONFIRMATION)
-    await complaints.confirm_fix(cid)
+    await complaints.answer_follow_up(cid)
 
 
 async def _abusive(complaints: ComplaintClient, cid: str) -> None:
@@ -111,7 +111,7 @@ async def _late_big_refund(complaints: ComplaintClient, cid: str) -> None:
     await _until(complaints, cid, Status.AWAITING_CHOICE)
     await complaints.choose_solution(cid, RemedyKind.REFUND)
     await _until(complaints, cid, Status.AWAITING_MANAGER)
-    await complaints.decide(
+    await complaints.decide_escalation(
         cid,
         ManagerDecision(
             kind=DecisionKind.OVERRIDE,
@@ -122,14 +122,14 @@ async def _late_big_refund(complaints: ComplaintClient, cid: str) -> None:
         ),
     )
     await _until(complaints, cid, Status.AWAITING_CONFIRMATION)
-    await complaints.confirm_fix(cid)
+    await complaints.answer_follow_up(cid)
 
 
 async def _reopened(complaints: ComplaintClient, cid: str) -> None:
     await _until(complaints, cid, Status.AWAITING_CHOICE)
     await complaints.choose_solution(cid, RemedyKind.REPAIR)
     await _until(complaints, cid, Status.AWAITING_CONFIRMATION)
-    await complaints.confirm_fix(cid, fixed=False, comment="Still leaks after the repair")
+    await complaints.answer_follow_up(cid, fixed=False, comment="Still leaks after the repair")
     await _choose_then_confirm(complaints, cid, RemedyKind.REPLACEMENT)
 
 

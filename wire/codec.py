@@ -29,7 +29,7 @@ from temporalio.converter import PayloadCodec
 ENCODING = b"binary/encrypted"
 KEY_ID_HEADER = "encryption-key-id"
 KEY_ENV = "COMPLAINTS_PAYLOAD_KEY"
-"""Base64 of 32 random bytes; ``python -m workers.codec`` prints a fresh one."""
+"""Base64 of 32 random bytes; ``python -m wire.codec`` prints a fresh one."""
 OLD_KEYS_ENV = "COMPLAINTS_PAYLOAD_OLD_KEYS"
 """Comma-separated base64 keys that may still decrypt (rotation), never used to encrypt."""
 KEY_BYTES = 32

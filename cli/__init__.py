@@ -1,0 +1,1 @@
+"""`complaints`, the managers' command line (`cli.main`, docs/cli.md)."""

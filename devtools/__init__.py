@@ -1,0 +1,1 @@
+"""Local development: the Temporal dev-server launcher, the `make run` supervisor, the demo."""
