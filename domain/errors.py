@@ -4,5 +4,5 @@
 class InvalidAction(ValueError):
     """An action that does not fit the complaint's state or the actor's authority.
 
-    Raised by the guards in update validators, so it never reaches history.
+    Raised by `domain.commands` in update validators, so it never reaches history.
     """

@@ -4,7 +4,7 @@ Three layers, each tried with generated input:
 
 - the edge: intake payloads (arbitrary JSON, and valid intakes broken one field at
   a time) either validate or raise a `ValidationError` naming what is wrong;
-- the guards behind every update validator: any action, in any state, is allowed
+- the commands behind every update validator: any action, in any state, is allowed
   or refused with `InvalidAction`, and an allowed one never breaks the handler;
 - the live workflow: malformed and out-of-turn updates, in every state a complaint
   waits in, are rejected (history untouched, no workflow task failed), and a
@@ -134,7 +134,7 @@ def test_a_missing_required_field_is_named(field: str) -> None:
     assert message is not None and message.startswith(f"{field}: ")
 
 
-# ---------------------------------------------------------------- the guards
+# ---------------------------------------------------------------- the commands
 
 
 ALLOWED: dict[type, set[Status]] = {
@@ -152,7 +152,7 @@ ALLOWED: dict[type, set[Status]] = {
     StaffResume: {Status.PAUSED},
     ManagerDecision: {Status.AWAITING_MANAGER},
 }
-"""Where each action may happen: the lifecycle's rules, restated independently of the guards."""
+"""Where each action may happen: the lifecycle's rules, restated independently of the commands."""
 
 
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -160,7 +160,7 @@ ALLOWED: dict[type, set[Status]] = {
 def test_every_action_in_every_state_is_allowed_or_refused_clearly(
     state: ComplaintState, action: BaseModel
 ) -> None:
-    message = _refused("actions x states (guards)", lambda: command(state, action))
+    message = _refused("actions x states (commands)", lambda: command(state, action))
     if message is not None:
         if state.status not in ALLOWED[type(action)]:
             assert f"the complaint is {state.status.value}" in message, message

@@ -1,9 +1,7 @@
-"""A workflow task that is tried again must find the effects it already did (`RETRY_SAFE_EFFECTS`).
+"""A workflow task that is tried again must find the effects it already did.
 
-A chaos run once applied one approved discount twice: the worker ran the remedy, died
-before its workflow task completed, and the retried task, which had a promised callback
-to make first, gave the same remedy another idempotency key. These tests pin the two
-properties that rule this out, without needing a crash to show them.
+Keys count effects per step, and the remedy waits for its decision to be in history
+(docs/decisions/002, 003). These tests pin both properties without needing a crash.
 """
 
 from __future__ import annotations
