@@ -9,9 +9,10 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.backend import ComplaintBackend
-from activities.complaint_activities import ComplaintActivities
+from activities.complaint_activities import ComplaintActivities, PolicyActivities
 from activities.http_backend import HttpBackend
 from activities.local_backend import LocalBackend
+from activities.policy_store import BOUNDS, FilePolicyStore, HttpPolicyStore, PolicyStore
 from wire.connection import connect, connect_config
 from workers.config import Settings
 from workers.logging import configure_logging
@@ -33,23 +34,43 @@ def make_backend(settings: Settings) -> ComplaintBackend:
     return LocalBackend(settings.local_db)
 
 
-def build_worker(client: Client, task_queue: str, backend: ComplaintBackend) -> Worker:
+def make_policy_store(settings: Settings) -> PolicyStore:
+    """The policy service when one is configured, else the policy folders."""
+    bounds = BOUNDS[settings.policy_bounds]
+    if settings.policy_http is not None:
+        return HttpPolicyStore(settings.policy_http, bounds)
+    return FilePolicyStore(settings.policy_dirs, bounds)
+
+
+def build_worker(
+    client: Client,
+    task_queue: str,
+    backend: ComplaintBackend,
+    *,
+    policies: PolicyStore | None = None,
+) -> Worker:
+    """The complaint worker; `policies` defaults to the store the environment configures
+    (`make_policy_store`). The caller closes the backend and a store it passes."""
+    policies = policies or make_policy_store(load_settings())
     return Worker(
         client,
         task_queue=task_queue,
         workflows=[ComplaintWorkflow],
-        activities=ComplaintActivities(backend).as_list(),
+        activities=[*ComplaintActivities(backend).as_list(), *PolicyActivities(policies).as_list()],
     )
 
 
 async def run_worker(client: Client, settings: Settings, stop: asyncio.Event) -> None:
-    """Run until `stop` is set, then shut down gracefully and release the backend."""
+    """Run until `stop` is set, then shut down gracefully and release the backend and the
+    policy store."""
     backend = make_backend(settings)
+    policies = make_policy_store(settings)
     try:
-        async with build_worker(client, settings.task_queue, backend):
+        async with build_worker(client, settings.task_queue, backend, policies=policies):
             await stop.wait()
     finally:
         await backend.aclose()
+        await policies.aclose()
 
 
 async def _main() -> None:
