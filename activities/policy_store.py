@@ -127,7 +127,7 @@ def _fields(error: ValidationError) -> str:
     for e in error.errors(include_url=False, include_context=False):
         where = ".".join(str(p) for p in e["loc"])
         what = e["msg"].removeprefix("Value error, ")
-        given = f" (got {e['input']!r})" if where and not isinstance(e["input"], dict) else ""
+        given = f" (got {e['input']})" if where and not isinstance(e["input"], dict) else ""
         parts.append(f"{where}: {what}{given}" if where else what)
     return "; ".join(parts)
 

@@ -69,7 +69,7 @@ def test_authority_must_grow_with_each_level():
 @pytest.mark.parametrize("field", ["discount_ratio", "repair_cost_ratio"])
 def test_ratios_stay_between_zero_and_one(field):
     message = refusal(document(**{field: "1.5"}))
-    assert f"{field}: Input should be less than or equal to 1 (got '1.5')" in message, message
+    assert f"{field}: Input should be less than or equal to 1 (got 1.5)" in message, message
 
 
 def test_an_unknown_field_is_refused_not_ignored():
