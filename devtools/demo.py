@@ -1,9 +1,12 @@
 """`make run` demo: six complaints from real situations, driven as customers and managers would.
 
-Deadlines are shortened to seconds so the whole lifecycle plays out in about a
-minute; everything else is the production workflow on a real Temporal server.
-Everything goes through the SDK (`sdk.ComplaintClient`), as a backend service would.
-A seventh complaint is left waiting for a manager, for you to decide with the CLI.
+The six run under the demo's policy (`devtools/policies/2026-11-demo.json`), whose
+deadlines are seconds so the whole lifecycle plays out in about a minute; the demo worker
+loads it from that folder (`worker_settings`), as a worker loads any policy. Everything
+else is the production workflow on a real Temporal server. Everything goes through the SDK
+(`sdk.ComplaintClient`), as a backend service would, naming the policy version only. A
+seventh complaint, under the current (default) policy, is left waiting for a manager, for
+you to decide with the CLI.
 """
 
 from __future__ import annotations
@@ -14,33 +17,36 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from urllib.parse import quote
 
 from temporalio.client import Client
 
+from activities.policy_store import DEVELOPMENT
 from schemas.actions import DecisionKind, ManagerDecision
 from schemas.complaint import TASK_QUEUE
 from schemas.intake import Category, Channel, ComplaintIntake, Contact, Language, Severity
-from schemas.policy import CompanyPolicy, Deadlines
 from schemas.remedies import Remedy, RemedyKind
 from schemas.state import Status
 from sdk.client import ComplaintClient
+from workers.config import Settings
 
-DEMO_POLICY = CompanyPolicy(
-    version="2026-11-demo",
-    deadlines=Deadlines(
-        details_reply=timedelta(seconds=20),
-        solution_choice=timedelta(seconds=20),
-        appeal=timedelta(seconds=20),
-        manager_response=timedelta(seconds=8),
-        manager_after_reminder=timedelta(seconds=6),
-        callback_interval=timedelta(seconds=12),
-        follow_up_delay=timedelta(seconds=5),
-        follow_up_reply=timedelta(seconds=10),
-        follow_up_after_reminder=timedelta(seconds=10),
-        specialist_review=timedelta(seconds=30),
-    ),
-)
+DEMO_POLICIES = Path(__file__).resolve().parent / "policies"
+DEMO_VERSION = "2026-11-demo"
+"""Deadlines of seconds, so it needs the development bounds."""
+
+
+def worker_settings(settings: Settings) -> Settings:
+    """The demo worker's settings: the operator's policy folders, then the demo's, under the
+    development bounds."""
+    return settings.model_copy(
+        update={
+            "policy_dirs": (*settings.policy_dirs, DEMO_POLICIES),
+            "policy_http": None,
+            "policy_bounds": DEVELOPMENT.name,
+        }
+    )
+
 
 Script = Callable[[ComplaintClient, str], Awaitable[None]]
 
@@ -245,7 +251,7 @@ def _cases(run: str) -> list[tuple[str, ComplaintIntake, Script]]:
 async def _play(
     complaints: ComplaintClient, ui_url: str, title: str, intake: ComplaintIntake, script: Script
 ) -> str:
-    filed = await complaints.file_complaint(intake, DEMO_POLICY)
+    filed = await complaints.file_complaint(intake, DEMO_VERSION)
     await script(complaints, intake.complaint_id)
     result = await complaints.result(intake.complaint_id)
     remedy = result.remedy.label() if result.remedy else "no remedy"
@@ -277,7 +283,7 @@ def _for_a_manager(run: str) -> ComplaintIntake:
 async def _leave_for_a_manager(complaints: ComplaintClient, intake: ComplaintIntake) -> None:
     """Default (days-long) deadlines: it waits calmly in the inbox until someone decides."""
     cid = intake.complaint_id
-    await complaints.file_complaint(intake, CompanyPolicy())
+    await complaints.file_complaint(intake)
     await _until(complaints, cid, Status.AWAITING_CHOICE)
     await complaints.choose_solution(cid, RemedyKind.REFUND)
     await _until(complaints, cid, Status.AWAITING_MANAGER)

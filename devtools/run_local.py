@@ -81,16 +81,18 @@ async def _serve(server: DevServer) -> None:
     watch: list[asyncio.Future[object]] = [stopped]
     worker_task: asyncio.Task[None] | None = None
     worker_mod = _optional_module("workers.worker")
+    demo_mod = _optional_module("devtools.demo")
     if worker_mod is None:
         log.warning("workers.worker not found yet: running the server without a worker")
     else:
         settings = worker_mod.load_settings() if hasattr(worker_mod, "load_settings") else None
+        if settings is not None and demo_mod is not None:
+            settings = demo_mod.worker_settings(settings)  # the demo's policies too
         worker_task = asyncio.create_task(
             worker_mod.run_worker(client, settings, stop), name="worker"
         )
         watch.append(worker_task)
 
-    demo_mod = _optional_module("devtools.demo")
     if demo_mod is None:
         log.info("devtools.demo not found yet: no demo")
     else:

@@ -1,7 +1,13 @@
 """The Python SDK backend services use to file complaints and act on them (docs/sdk.md)."""
 
 from sdk.client import ComplaintClient, ComplaintSummary, FiledComplaint
-from sdk.errors import ComplaintClosed, ComplaintError, InvalidAction, UnknownComplaint
+from sdk.errors import (
+    ComplaintClosed,
+    ComplaintError,
+    InvalidAction,
+    PolicyNotAvailable,
+    UnknownComplaint,
+)
 from wire.connection import connect, connect_config, data_converter
 
 __all__ = [
@@ -11,6 +17,7 @@ __all__ = [
     "ComplaintSummary",
     "FiledComplaint",
     "InvalidAction",
+    "PolicyNotAvailable",
     "UnknownComplaint",
     "connect",
     "connect_config",

@@ -39,3 +39,9 @@ class ComplaintClosed(InvalidAction):
 
     def __init__(self, complaint_id: str) -> None:
         super().__init__(complaint_id, f"complaint {complaint_id!r} is closed")
+
+
+class PolicyNotAvailable(ComplaintError):
+    """The complaint could not start under the policy it named: the workers' store has no
+    such version, or refuses its document. `message` is the store's reason; nothing was
+    said or done for the complaint."""

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from activities.policy_store import PRODUCTION, FilePolicyStore
+from activities.policy_store import DEVELOPMENT, PRODUCTION, FilePolicyStore, PolicyRefused
 from schemas.policy import CURRENT, DEFAULT_VERSION, CompanyPolicy, as_json, json_schema
 
 REPO = Path(__file__).resolve().parents[1]
 POLICIES = REPO / "policies"
+DEMO_POLICIES = REPO / "devtools" / "policies"
 SCHEMA = POLICIES / "company-policy.schema.json"
 REGENERATE = "regenerate it: python -m schemas.policy{} > {}"
 
@@ -38,3 +39,11 @@ async def test_every_operator_document_loads_under_production_bounds(path: Path)
 
 async def test_the_current_version_is_the_default():
     assert await FilePolicyStore(POLICIES).load(CURRENT) == CompanyPolicy()
+
+
+@pytest.mark.parametrize("path", documents(DEMO_POLICIES), ids=lambda p: p.stem)
+async def test_the_demo_documents_need_development_bounds(path: Path):
+    store = FilePolicyStore([POLICIES, DEMO_POLICIES], DEVELOPMENT)
+    assert (await store.load(path.stem)).version == path.stem
+    with pytest.raises(PolicyRefused, match="refused by the production bounds"):
+        await FilePolicyStore([POLICIES, DEMO_POLICIES], PRODUCTION).load(path.stem)

@@ -33,6 +33,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.failures import FailureType
     from schemas.intake import Category, CustomerDetails
     from schemas.messages import MessageKind, Outcome
+    from schemas.policy import CompanyPolicy
     from schemas.state import ComplaintState, Status, WaitingOn
     from workflows import effects, search_attributes
     from workflows.narrative import current_details
@@ -46,7 +47,8 @@ Command = Callable[..., list[DomainEvent]]
 class ComplaintWorkflow:
     @workflow.init
     def __init__(self, input: ComplaintInput) -> None:
-        self._policy = input.policy
+        self._policy: CompanyPolicy | None = None
+        """Loaded first thing; until then every update is refused (the complaint is new)."""
         self._record = Record()
         self._waiting = Waiting(lambda: self._state, self._call_back, self._publish)
 
@@ -58,7 +60,8 @@ class ComplaintWorkflow:
 
     @workflow.run
     async def run(self, input: ComplaintInput) -> ComplaintResult:
-        intake, policy = input.intake, self._policy
+        intake = input.intake
+        self._policy = policy = await effects.load_policy(input.policy_version)
         await self._enact(lifecycle.receive(intake, policy, self._now()))
         try:
             if intake.abusive:

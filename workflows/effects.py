@@ -1,4 +1,5 @@
-"""The effects a plan asks for, as activities: their options written once.
+"""The effects a plan asks for, as activities: their options written once; and the policy
+a complaint runs under, loaded once at its start.
 
 Messages, pages and the employee follow-up are local activities, run in the workflow
 task that asks for them. The remedy, the one effect that moves money or goods, is a
@@ -7,6 +8,10 @@ once that decision is in history. Each call carries an idempotency key that is t
 in every attempt and every replay (`workflows.record.Record.key`), so a retried effect
 is recognised by the backend and never happens twice. A business refusal of a remedy is
 returned as a value; every other failure is retried until it passes.
+
+The policy is loaded by a local activity from the operator's store; its result, the whole
+policy, is recorded in history, so a replay runs under the same content whatever the store
+holds by then. A version the store does not have, or refuses, fails the complaint.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.complaint_activities import ComplaintActivities
+    from activities.complaint_activities import ComplaintActivities, PolicyActivities
     from domain.plan import (
         Effect,
         EffectResult,
@@ -30,8 +35,9 @@ with workflow.unsafe.imports_passed_through():
         Tell,
     )
     from schemas.effects import EmployeeFollowUp, ManagerPage, RemedyOrder
-    from schemas.failures import FailureType
+    from schemas.failures import POLICY_FAILURES, FailureType
     from schemas.messages import CustomerMessage, MessageContext
+    from schemas.policy import CURRENT, CompanyPolicy
     from schemas.state import ComplaintState
 
 _RETRY = RetryPolicy(
@@ -42,6 +48,9 @@ _RETRY = RetryPolicy(
 _TIMEOUT = timedelta(seconds=30)
 _LOCAL_RETRY_THRESHOLD = timedelta(milliseconds=500)
 """A failing local effect waits out longer backoffs on a durable timer, not in the worker."""
+
+_POLICY_TIMEOUT = timedelta(seconds=10)
+"""A policy is one small document: a store slower than this is retried."""
 
 Key = Callable[[str], str]
 """Gives the idempotency key of the next effect of a step (`Record.key`)."""
@@ -63,6 +72,27 @@ async def run(effect: Effect, state: ComplaintState, key: Key) -> EffectResult:
                 ComplaintActivities.record_employee_follow_up, _employee_note(effect, state, key)
             )
     raise TypeError(f"unknown effect {effect!r}")
+
+
+async def load_policy(version: str | None) -> CompanyPolicy:
+    """The policy of `version` (the current one if None); an unknown or refused version
+    fails the complaint with the store's reason, before anything is recorded."""
+    version = version or CURRENT
+    try:
+        return await workflow.execute_local_activity_method(
+            PolicyActivities.load_policy,
+            version,
+            activity_id="policy",
+            summary=f"load policy {version}",
+            start_to_close_timeout=_POLICY_TIMEOUT,
+            retry_policy=_RETRY,
+            local_retry_threshold=_LOCAL_RETRY_THRESHOLD,
+        )
+    except ActivityError as failure:
+        cause = failure.cause
+        if isinstance(cause, ApplicationError) and cause.type in POLICY_FAILURES:
+            raise ApplicationError(cause.message, type=cause.type, non_retryable=True) from None
+        raise
 
 
 def _message(tell: Tell, state: ComplaintState, key: Key) -> CustomerMessage:
