@@ -26,6 +26,7 @@ from activities.backend import (
     ComplaintBackend,
     RemedyRefusedError,
 )
+from activities.staff_directory import FileStaffDirectory, StaffDirectorySource
 from schemas.effects import (
     EmployeeFollowUp,
     EmployeeFollowUpReceipt,
@@ -36,6 +37,7 @@ from schemas.effects import (
 )
 from schemas.failures import FailureType
 from schemas.messages import CustomerMessage, DeliveryReceipt
+from schemas.staff import StaffMember, StaffQuery
 
 logger = structlog.get_logger()
 
@@ -86,8 +88,11 @@ def _backend_errors(log: Any) -> Iterator[None]:
 class ComplaintActivities:
     """Every side effect of a complaint, each through the injected backend and idempotent."""
 
-    def __init__(self, backend: ComplaintBackend) -> None:
+    def __init__(
+        self, backend: ComplaintBackend, staff: StaffDirectorySource | None = None
+    ) -> None:
         self._backend = backend
+        self._staff = staff or FileStaffDirectory()
 
     def as_list(self) -> list[Callable[..., Any]]:
         """The bound activities, ready for `Worker(activities=...)`."""
@@ -96,6 +101,7 @@ class ComplaintActivities:
             self.execute_remedy,
             self.notify_manager,
             self.record_employee_follow_up,
+            self.find_staff,
         ]
 
     @activity.defn
@@ -133,6 +139,19 @@ class ComplaintActivities:
             "manager.paged", level=page.level, page_id=receipt.page_id, duplicate=receipt.duplicate
         )
         return receipt
+
+    @activity.defn
+    async def find_staff(self, query: StaffQuery) -> list[StaffMember]:
+        """Who may act now, from the staff directory: the workflow records the answer."""
+        found = await self._staff.find(query)
+        logger.info(
+            "staff.found",
+            complaint_id=query.complaint_id,
+            role=query.role.value,
+            min_level=query.min_level,
+            staff_ids=[m.staff_id for m in found],
+        )
+        return found
 
     @activity.defn
     async def record_employee_follow_up(self, note: EmployeeFollowUp) -> EmployeeFollowUpReceipt:

@@ -12,6 +12,7 @@ from activities.backend import ComplaintBackend
 from activities.complaint_activities import ComplaintActivities
 from activities.http_backend import HttpBackend
 from activities.local_backend import LocalBackend
+from activities.staff_directory import StaffDirectorySource
 from wire.connection import connect, connect_config
 from workers.config import Settings
 from workers.logging import configure_logging
@@ -33,12 +34,19 @@ def make_backend(settings: Settings) -> ComplaintBackend:
     return LocalBackend(settings.local_db)
 
 
-def build_worker(client: Client, task_queue: str, backend: ComplaintBackend) -> Worker:
+def build_worker(
+    client: Client,
+    task_queue: str,
+    backend: ComplaintBackend,
+    *,
+    staff: StaffDirectorySource | None = None,
+) -> Worker:
+    """`staff`: the staff directory (default: the embedded demo directory)."""
     return Worker(
         client,
         task_queue=task_queue,
         workflows=[ComplaintWorkflow],
-        activities=ComplaintActivities(backend).as_list(),
+        activities=ComplaintActivities(backend, staff).as_list(),
     )
 
 

@@ -14,7 +14,7 @@ from temporalio.worker import Replayer
 from schemas.intake import Contact
 from schemas.state import Status
 from sdk import ComplaintClient
-from tests.factories import make_intake
+from tests.factories import CUSTOMER, make_intake
 from tests.polling import until_status
 from wire.connection import data_converter
 from workers.logging import configure_logging
@@ -70,7 +70,9 @@ async def test_a_complaint_logs_each_step_once_with_its_context_and_never_on_rep
     )
     filed = await complaints.file_complaint(intake)
     await until_status(complaints, intake.complaint_id, Status.AWAITING_CHOICE)
-    await complaints.withdraw(intake.complaint_id, f"reach me at {EMAIL} instead")
+    await complaints.withdraw(
+        intake.complaint_id, f"reach me at {EMAIL} instead", customer_id=CUSTOMER
+    )
     await complaints.result(intake.complaint_id)
     events = await complaints.events(intake.complaint_id)
 
