@@ -17,6 +17,7 @@ from wire.connection import connect, connect_config
 from workers.config import Settings
 from workers.logging import configure_logging
 from workflows.complaint import ComplaintWorkflow
+from workflows.sandbox import WORKFLOW_RUNNER
 
 
 def load_settings() -> Settings:
@@ -46,6 +47,7 @@ def build_worker(
         client,
         task_queue=task_queue,
         workflows=[ComplaintWorkflow],
+        workflow_runner=WORKFLOW_RUNNER,
         activities=ComplaintActivities(backend, staff).as_list(),
     )
 

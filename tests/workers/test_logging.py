@@ -19,6 +19,7 @@ from tests.polling import until_status
 from wire.connection import data_converter
 from workers.logging import configure_logging
 from workflows.complaint import ComplaintWorkflow
+from workflows.sandbox import WORKFLOW_RUNNER
 
 EMAIL, PHONE = "olga.petrova@example.ru", "+7 900 123 4567"
 Lines = Callable[[], list[dict]]
@@ -90,6 +91,10 @@ async def test_a_complaint_logs_each_step_once_with_its_context_and_never_on_rep
 
     history = await complaints.temporal.get_workflow_handle(filed.workflow_id).fetch_history()
     before = len(lines())
-    replayer = Replayer(workflows=[ComplaintWorkflow], data_converter=data_converter())
+    replayer = Replayer(
+        workflows=[ComplaintWorkflow],
+        data_converter=data_converter(),
+        workflow_runner=WORKFLOW_RUNNER,
+    )
     await replayer.replay_workflow(history)  # also proves the upserts are deterministic
     assert lines()[before:] == []
