@@ -1,5 +1,5 @@
 """Where the staff directory comes from: a JSON document on disk, or the company's own
-directory over HTTP (`GET <url>/staff?role=&min_level=&store=`, docs/http-contract.md).
+directory over HTTP (`GET <url>/v1/staff?role=&min_level=&store=`, docs/http-contract.md).
 
 The workflow asks it, through the `find_staff` activity, who may act when an escalation
 reaches a level or a conversation is paused, and records the answer: a decision is then
@@ -41,17 +41,23 @@ class FileStaffDirectory:
 class HttpStaffDirectory:
     """The company's directory service; it answers the query with a directory document."""
 
-    def __init__(self, url: str, token: str, timeout_s: float = 10) -> None:
+    def __init__(
+        self,
+        url: str,
+        token: str,
+        timeout_s: float = 10,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
         self._url = url.rstrip("/")
         self._client = httpx.AsyncClient(
-            headers={"Authorization": f"Bearer {token}"}, timeout=timeout_s
+            headers={"Authorization": f"Bearer {token}"}, timeout=timeout_s, transport=transport
         )
 
     async def find(self, query: StaffQuery) -> list[StaffMember]:
         params = {"role": query.role.value, "min_level": str(query.min_level)}
         if query.store:
             params["store"] = query.store
-        response = await self._client.get(f"{self._url}/staff", params=params)
+        response = await self._client.get(f"{self._url}/v1/staff", params=params)
         response.raise_for_status()
         return StaffDirectory.model_validate_json(response.content).find(query)
 

@@ -41,6 +41,10 @@ class Settings(BaseModel):
     data_dir: Path = Path("data")
     backend: str = "local"
     http: HttpBackendConfig | None = None
+    staff_directory_file: Path | None = None
+    """A staff directory document (`COMPLAINTS_STAFF_DIRECTORY_FILE`); by default the
+    embedded demo directory, unless `COMPLAINTS_STAFF_DIRECTORY_URL` names a service."""
+    staff_directory_url: str | None = None
     """Set when `backend` is "http"."""
 
     @property
@@ -57,4 +61,6 @@ class Settings(BaseModel):
             data_dir=Path(env.get("COMPLAINTS_DATA_DIR", "data")),
             backend=env.get("COMPLAINTS_BACKEND", "local"),
             http=http_config_from_env(env) if env.get("COMPLAINTS_BACKEND") == "http" else None,
+            staff_directory_file=env.get("COMPLAINTS_STAFF_DIRECTORY_FILE") or None,
+            staff_directory_url=env.get("COMPLAINTS_STAFF_DIRECTORY_URL") or None,
         )

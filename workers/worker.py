@@ -12,7 +12,11 @@ from activities.backend import ComplaintBackend
 from activities.complaint_activities import ComplaintActivities
 from activities.http_backend import HttpBackend
 from activities.local_backend import LocalBackend
-from activities.staff_directory import StaffDirectorySource
+from activities.staff_directory import (
+    FileStaffDirectory,
+    HttpStaffDirectory,
+    StaffDirectorySource,
+)
 from wire.connection import connect, connect_config
 from workers.config import Settings
 from workers.logging import configure_logging
@@ -52,14 +56,27 @@ def build_worker(
     )
 
 
+def make_staff_directory(settings: Settings) -> StaffDirectorySource:
+    """The company's directory service, a directory document, or the embedded demo one."""
+    if settings.staff_directory_url:
+        token = settings.http.token if settings.http else ""
+        return HttpStaffDirectory(settings.staff_directory_url, token)
+    if settings.staff_directory_file:
+        return FileStaffDirectory(settings.staff_directory_file)
+    return FileStaffDirectory()
+
+
 async def run_worker(client: Client, settings: Settings, stop: asyncio.Event) -> None:
     """Run until `stop` is set, then shut down gracefully and release the backend."""
     backend = make_backend(settings)
+    staff = make_staff_directory(settings)
     try:
-        async with build_worker(client, settings.task_queue, backend):
+        async with build_worker(client, settings.task_queue, backend, staff=staff):
             await stop.wait()
     finally:
         await backend.aclose()
+        if isinstance(staff, HttpStaffDirectory):
+            await staff.aclose()
 
 
 async def _main() -> None:

@@ -200,4 +200,4 @@ async def test_visibility_finds_complaints_by_their_search_attributes(
 
     await until_status(complaints, billing_high.complaint_id, Status.AWAITING_CHOICE)
     for intake in (billing_high, rude_first, rude_second):
-        await complaints.withdraw(intake.complaint_id, customer_id=CUSTOMER)
+        await complaints.withdraw(intake.complaint_id, customer_id=intake.customer_id)
