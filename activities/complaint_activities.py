@@ -2,7 +2,7 @@
 policy a complaint runs under is loaded.
 
 Activities are methods of a class so what they use is injected (as in Temporal's
-samples-python): the worker builds `ComplaintActivities(backend)` and
+samples-python): the worker builds `ComplaintActivities(backend, staff)` and
 `PolicyActivities(store)` once and registers their `as_list()`; tests pass a
 `LocalBackend` on a temporary file and an `InMemoryPolicyStore`.
 
@@ -34,6 +34,7 @@ from activities.policy_store import (
     PolicyStoreUnavailable,
     UnknownPolicyVersion,
 )
+from activities.staff_directory import FileStaffDirectory, StaffDirectorySource
 from schemas.effects import (
     EmployeeFollowUp,
     EmployeeFollowUpReceipt,
@@ -45,6 +46,7 @@ from schemas.effects import (
 from schemas.failures import FailureType
 from schemas.messages import CustomerMessage, DeliveryReceipt
 from schemas.policy import CompanyPolicy
+from schemas.staff import StaffMember, StaffQuery
 
 logger = structlog.get_logger()
 
@@ -95,8 +97,11 @@ def _backend_errors(log: Any) -> Iterator[None]:
 class ComplaintActivities:
     """Every side effect of a complaint, each through the injected backend and idempotent."""
 
-    def __init__(self, backend: ComplaintBackend) -> None:
+    def __init__(
+        self, backend: ComplaintBackend, staff: StaffDirectorySource | None = None
+    ) -> None:
         self._backend = backend
+        self._staff = staff or FileStaffDirectory()
 
     def as_list(self) -> list[Callable[..., Any]]:
         """The bound activities, ready for `Worker(activities=...)`."""
@@ -105,6 +110,7 @@ class ComplaintActivities:
             self.execute_remedy,
             self.notify_manager,
             self.record_employee_follow_up,
+            self.find_staff,
         ]
 
     @activity.defn
@@ -142,6 +148,19 @@ class ComplaintActivities:
             "manager.paged", level=page.level, page_id=receipt.page_id, duplicate=receipt.duplicate
         )
         return receipt
+
+    @activity.defn
+    async def find_staff(self, query: StaffQuery) -> list[StaffMember]:
+        """Who may act now, from the staff directory: the workflow records the answer."""
+        found = await self._staff.find(query)
+        logger.info(
+            "staff.found",
+            complaint_id=query.complaint_id,
+            role=query.role.value,
+            min_level=query.min_level,
+            staff_ids=[m.staff_id for m in found],
+        )
+        return found
 
     @activity.defn
     async def record_employee_follow_up(self, note: EmployeeFollowUp) -> EmployeeFollowUpReceipt:

@@ -36,9 +36,10 @@ async def _approval(handle) -> tuple[float, float, int]:
     time it shows the remedy is when the state became visible (to one query's latency),
     not one query after the update returned. The approval is done when both are true.
     """
+    signed = override(handle)
     sent = time.perf_counter()
     returned: list[float] = []
-    update = asyncio.ensure_future(handle.execute_update(W.decide_escalation, override()))
+    update = asyncio.ensure_future(handle.execute_update(W.decide_escalation, signed))
     update.add_done_callback(lambda _: returned.append(time.perf_counter() - sent))
     queries = 0
     while True:

@@ -30,17 +30,22 @@ from bench.baseline import (
     BareUpdate,
 )
 from bench.env import WorkerProcess
+from devtools.demo_staff import demo_key
+from domain.signatures import sign
 from schemas.actions import CustomerChoice, DecisionKind, FollowUpAnswer, ManagerDecision
-from schemas.complaint import ComplaintInput, ComplaintResult, workflow_id_for
+from schemas.complaint import WORKFLOW_ID_PREFIX, ComplaintInput, ComplaintResult, workflow_id_for
 from schemas.intake import ComplaintIntake
 from schemas.messages import Outcome
 from schemas.policy import CompanyPolicy, Deadlines
 from schemas.remedies import Remedy, RemedyKind
+from schemas.staff import SignedAssertion
 from schemas.state import WaitingOn
+from sdk.signing import assertion
 from tests.factories import make_intake
 from workflows.complaint import ComplaintWorkflow as W
 
 WAITING_FOR_MANAGER = WaitingOn.MANAGER.value
+CUSTOMER = "cust-bench"
 LONG = timedelta(hours=1)
 """Waits a person ends (choice, answer, decision): the timer is started, then cancelled."""
 
@@ -71,7 +76,7 @@ def kettle(prefix: str, days_since_purchase: int = 7, **overrides: Any) -> Compl
     """A defective kettle with its receipt (the tests' standard case): the agent solves it."""
     return make_intake(
         complaint_id=f"{prefix}-{uuid.uuid4().hex[:12]}",
-        customer_id="cust-bench",
+        customer_id=CUSTOMER,
         purchase_date=date.today() - timedelta(days=days_since_purchase),
         **overrides,
     )
@@ -117,7 +122,7 @@ async def file(
     )
 
 
-_FIXED = FollowUpAnswer(fixed=True, comment="works")
+_FIXED = FollowUpAnswer(customer_id=CUSTOMER, fixed=True, comment="works")
 
 
 async def _answer_follow_up(
@@ -135,7 +140,9 @@ async def happy_path(
     """Intake → the customer chooses → resolved → the follow-up comes → 'fixed' → closed."""
     handle = await file(client, worker, kettle(prefix), bench_policy(follow_up_delay_s))
     await until_waiting(handle, WAITING_FOR_CHOICE, polls)
-    await handle.execute_update(W.choose_solution, CustomerChoice(remedy=RemedyKind.REPLACEMENT))
+    await handle.execute_update(
+        W.choose_solution, CustomerChoice(customer_id=CUSTOMER, remedy=RemedyKind.REPLACEMENT)
+    )
     await _answer_follow_up(handle, follow_up_delay_s, polls)
     result = await handle.result()
     if result.outcome is not Outcome.RESOLVED_CONFIRMED:
@@ -174,21 +181,24 @@ async def decline_path(
     policy = bench_policy(follow_up_delay_s, appeal=timedelta(seconds=follow_up_delay_s))
     handle = await file(client, worker, kettle(prefix, days_since_purchase=150), policy)
     await until_waiting(handle, WAITING_FOR_CHOICE, polls)
-    await handle.execute_update(W.choose_solution, CustomerChoice(remedy=RemedyKind.REFUND))
+    await handle.execute_update(
+        W.choose_solution, CustomerChoice(customer_id=CUSTOMER, remedy=RemedyKind.REFUND)
+    )
     result = await handle.result()
     if result.outcome is not Outcome.DECLINED:
         raise AssertionError(f"{handle.id} ended {result.outcome}, not declined")
     return handle
 
 
-def override(manager_id: str = "shift-manager-1") -> ManagerDecision:
-    return ManagerDecision(
+def override(handle: WorkflowHandle, manager_id: str = "manager-1") -> SignedAssertion:
+    """The shift manager's override, signed with their demo key, as the console would."""
+    decision = ManagerDecision(
         kind=DecisionKind.OVERRIDE,
-        manager_id=manager_id,
-        level=1,
         remedy=Remedy(kind=RemedyKind.REFUND, amount=Decimal("49.90")),
         reason="Card statement shows the purchase",
     )
+    complaint_id = handle.id.removeprefix(WORKFLOW_ID_PREFIX)
+    return sign(assertion(complaint_id, manager_id, decision=decision), demo_key(manager_id))
 
 
 async def escalated(
@@ -198,7 +208,9 @@ async def escalated(
     intake = kettle(prefix, receipt_present=False)
     handle = await file(client, worker, intake, bench_policy(follow_up_delay_s))
     await until_waiting(handle, WAITING_FOR_CHOICE, polls)
-    await handle.execute_update(W.choose_solution, CustomerChoice(remedy=RemedyKind.REFUND))
+    await handle.execute_update(
+        W.choose_solution, CustomerChoice(customer_id=CUSTOMER, remedy=RemedyKind.REFUND)
+    )
     await until_waiting(handle, WAITING_FOR_MANAGER, polls)
     return handle
 
@@ -208,7 +220,7 @@ async def escalate_override_path(
 ) -> WorkflowHandle:
     """No receipt → escalated → the manager overrides → resolved → follow-up confirmed."""
     handle = await escalated(client, worker, follow_up_delay_s, polls, prefix)
-    await handle.execute_update(W.decide_escalation, override())
+    await handle.execute_update(W.decide_escalation, override(handle))
     await _answer_follow_up(handle, follow_up_delay_s, polls)
     result = await handle.result()
     if result.outcome is not Outcome.RESOLVED_CONFIRMED or result.escalations != 1:
@@ -222,11 +234,15 @@ async def reopen_path(
     """A repair that did not work: 'not fixed' at the follow-up reopens; a replacement works."""
     handle = await file(client, worker, kettle(prefix), bench_policy(follow_up_delay_s))
     await until_waiting(handle, WAITING_FOR_CHOICE, polls)
-    await handle.execute_update(W.choose_solution, CustomerChoice(remedy=RemedyKind.REPAIR))
-    not_fixed = FollowUpAnswer(fixed=False, comment="cold")
+    await handle.execute_update(
+        W.choose_solution, CustomerChoice(customer_id=CUSTOMER, remedy=RemedyKind.REPAIR)
+    )
+    not_fixed = FollowUpAnswer(customer_id=CUSTOMER, fixed=False, comment="cold")
     await _answer_follow_up(handle, follow_up_delay_s, polls, not_fixed)
     await until_waiting(handle, WAITING_FOR_CHOICE, polls)
-    await handle.execute_update(W.choose_solution, CustomerChoice(remedy=RemedyKind.REPLACEMENT))
+    await handle.execute_update(
+        W.choose_solution, CustomerChoice(customer_id=CUSTOMER, remedy=RemedyKind.REPLACEMENT)
+    )
     await _answer_follow_up(handle, follow_up_delay_s, polls)
     result = await handle.result()
     if result.outcome is not Outcome.RESOLVED_CONFIRMED or result.reopen_count != 1:

@@ -2,12 +2,15 @@
 
     complaints inbox --level 2
     complaints show c-1001
-    complaints override c-1001 --manager ieva --level 2 --remedy refund --amount 89 \\
-        --reason "Card statement shows the purchase"
+    complaints override c-1001 --as manager-2 --key-file ~/.complaints/manager-2.pem \\
+        --remedy refund --amount 89 --reason "Card statement shows the purchase"
+    complaints resume c-1002 --as specialist-1 --key-file ... --note "Calm again"
 
-A manager acts as an identified person at a level (``--manager``/``--level`` or
-COMPLAINTS_MANAGER_ID/COMPLAINTS_MANAGER_LEVEL); the workflow's validators decide
-whether that level and authority limit may act, and a refusal changes nothing.
+A decision (or a resume) is signed with your Ed25519 key (``--as``/``--key-file`` or
+COMPLAINTS_STAFF_ID/COMPLAINTS_STAFF_KEY_FILE); the complaint verifies the signature
+against the key the staff directory holds for you and takes your level and authority
+limit from the directory, and a refusal changes nothing. Demo keys for `make run`:
+``python -m devtools.demo_staff key manager-2 > manager-2.pem``.
 Every command takes ``--json`` for scripts. Exit codes: 0 done, 1 unexpected
 (e.g. server unreachable), 2 bad usage or input, 3 refused by the complaint,
 4 no such complaint.
@@ -23,21 +26,26 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any, NoReturn
 
 from pydantic import ValidationError
 
 from domain.redaction import redact
-from schemas.actions import DecisionKind, ManagerDecision
+from domain.signatures import sign
+from schemas.actions import DecisionKind, ManagerDecision, StaffResume
 from schemas.remedies import Remedy, RemedyKind
+from schemas.staff import SignedAssertion
 from sdk.client import ComplaintClient, ComplaintSummary
 from sdk.errors import InvalidAction, UnknownComplaint
+from sdk.signing import assertion, load_key
 from sdk.timeline import timeline
 from wire.connection import connect, connect_config
 from wire.converter import describe
 
 OK, UNEXPECTED, USAGE, REFUSED, UNKNOWN = 0, 1, 2, 3, 4
-MANAGER_ENV = "COMPLAINTS_MANAGER_ID"
+STAFF_ENV = "COMPLAINTS_STAFF_ID"
+KEY_FILE_ENV = "COMPLAINTS_STAFF_KEY_FILE"
 LEVEL_ENV = "COMPLAINTS_MANAGER_LEVEL"
 ANSWER_TIMEOUT_S = float(os.environ.get("COMPLAINTS_CLI_TIMEOUT_S", "30"))
 """How long to wait for the complaint to answer (a worker must be running)."""
@@ -69,13 +77,16 @@ def _parser() -> argparse.ArgumentParser:
 
     identity = argparse.ArgumentParser(add_help=False)
     identity.add_argument(
-        "--manager", default=os.environ.get(MANAGER_ENV), help=f"your id (or ${MANAGER_ENV})"
+        "--as",
+        dest="staff_id",
+        default=os.environ.get(STAFF_ENV),
+        help=f"your staff id in the directory (or ${STAFF_ENV})",
     )
     identity.add_argument(
-        "--level",
-        type=int,
-        default=os.environ.get(LEVEL_ENV),
-        help=f"your manager level (or ${LEVEL_ENV})",
+        "--key-file",
+        type=Path,
+        default=os.environ.get(KEY_FILE_ENV),
+        help=f"your Ed25519 private key, PEM (or ${KEY_FILE_ENV})",
     )
 
     parser = argparse.ArgumentParser(
@@ -116,23 +127,35 @@ def _parser() -> argparse.ArgumentParser:
             cmd.add_argument("--amount", type=_amount, default=Decimal("0"), help="its value")
         cmd.add_argument("--reason", required=reason, help="why (told to the customer if you deny)")
         cmd.set_defaults(decision=kind)
+
+    resume = commands.add_parser(
+        "resume", parents=[common, identity], help="resume a paused conversation (specialists)"
+    )
+    resume.add_argument("complaint_id")
+    resume.add_argument("--note", required=True, help="what changed, for the record")
     return parser
 
 
-def _decision(args: argparse.Namespace) -> ManagerDecision:
-    if not args.manager:
-        raise Failure(USAGE, "usage", f"who is deciding? pass --manager or set ${MANAGER_ENV}")
-    if args.level is None:
-        raise Failure(USAGE, "usage", f"at what level? pass --level or set ${LEVEL_ENV}")
-    remedy_kind = getattr(args, "remedy", None)
-    remedy = Remedy(kind=RemedyKind(remedy_kind), amount=args.amount) if remedy_kind else None
-    return ManagerDecision(
-        kind=args.decision,
-        manager_id=args.manager,
-        level=int(args.level),
-        remedy=remedy,
-        reason=args.reason,
-    )
+def _signed(args: argparse.Namespace) -> SignedAssertion:
+    """The decision or resume, signed with the person's key: checked before connecting."""
+    if not args.staff_id:
+        raise Failure(USAGE, "usage", f"who are you? pass --as or set ${STAFF_ENV}")
+    if not args.key_file:
+        raise Failure(
+            USAGE, "usage", f"sign with which key? pass --key-file or set ${KEY_FILE_ENV}"
+        )
+    try:
+        key = load_key(Path(args.key_file).expanduser())
+    except (OSError, ValueError) as error:
+        raise Failure(USAGE, "usage", f"cannot read your key: {error}") from None
+    if args.command == "resume":
+        content = {"resume": StaffResume(note=args.note)}
+    else:
+        remedy_kind = getattr(args, "remedy", None)
+        remedy = Remedy(kind=RemedyKind(remedy_kind), amount=args.amount) if remedy_kind else None
+        decision = ManagerDecision(kind=args.decision, remedy=remedy, reason=args.reason)
+        content = {"decision": decision}
+    return sign(assertion(args.complaint_id, args.staff_id, **content), key)
 
 
 # ---------------------------------------------------------------------- output
@@ -175,7 +198,7 @@ def _emit(args: argparse.Namespace, text: str, data: Any) -> None:
 
 
 async def _run(
-    args: argparse.Namespace, complaints: ComplaintClient, decision: ManagerDecision | None
+    args: argparse.Namespace, complaints: ComplaintClient, signed: SignedAssertion | None
 ) -> None:
     if args.command == "inbox":
         if args.level is None:
@@ -202,20 +225,33 @@ async def _run(
             "events": redact([e.model_dump(mode="json") for e in events]),
         }
         _emit(args, "\n".join([head, "", *timeline(events)]), data)
+    elif args.command == "resume":
+        assert signed is not None
+        receipt = await complaints.resume(args.complaint_id, signed)
+        text = (
+            f"Recorded: resumed complaint {receipt.complaint_id} by {args.staff_id}. "
+            f"The complaint is now {receipt.status.replace('_', ' ')}."
+        )
+        _emit(args, text, receipt.model_dump(mode="json"))
     else:
-        assert decision is not None
-        receipt = await complaints.decide_escalation(args.complaint_id, decision)
+        assert signed is not None and signed.assertion.decision is not None
+        decision = signed.assertion.decision
+        receipt = await complaints.decide_escalation(args.complaint_id, signed)
         what = decision.kind.value + (f" {decision.remedy.label()}" if decision.remedy else "")
         text = (
-            f"Recorded: {what} on complaint {receipt.complaint_id} by {decision.manager_id} "
-            f"(level {decision.level}). The complaint is now {receipt.status.replace('_', ' ')}."
+            f"Recorded: {what} on complaint {receipt.complaint_id} by {args.staff_id}. "
+            f"The complaint is now {receipt.status.replace('_', ' ')}."
         )
-        data = {"decision": decision.model_dump(mode="json"), **receipt.model_dump(mode="json")}
+        data = {
+            "decision": decision.model_dump(mode="json"),
+            "decided_by": args.staff_id,
+            **receipt.model_dump(mode="json"),
+        }
         _emit(args, text, data)
 
 
 async def _main(args: argparse.Namespace) -> None:
-    decision = _decision(args) if "decision" in args else None  # bad input: fail before connecting
+    signed = _signed(args) if "staff_id" in args else None  # bad input: fail before connecting
     config = connect_config(args.address, args.namespace)
     try:
         client = await connect(config)
@@ -225,7 +261,7 @@ async def _main(args: argparse.Namespace) -> None:
         ) from None
     try:
         async with asyncio.timeout(ANSWER_TIMEOUT_S):
-            await _run(args, ComplaintClient(client), decision)
+            await _run(args, ComplaintClient(client), signed)
     except TimeoutError:
         raise Failure(
             UNEXPECTED,

@@ -23,12 +23,16 @@ from urllib.parse import quote
 from temporalio.client import Client
 
 from activities.policy_store import DEVELOPMENT
-from schemas.actions import DecisionKind, ManagerDecision
+from devtools.demo_staff import demo_directory, demo_key, key_file
+from domain.signatures import sign
+from schemas.actions import DecisionKind, ManagerDecision, StaffResume
 from schemas.complaint import TASK_QUEUE
 from schemas.intake import Category, Channel, ComplaintIntake, Contact, Language, Severity
 from schemas.remedies import Remedy, RemedyKind
+from schemas.staff import SignedAssertion
 from schemas.state import Status
 from sdk.client import ComplaintClient
+from sdk.signing import assertion
 from workers.config import Settings
 
 DEMO_POLICIES = Path(__file__).resolve().parent / "policies"
@@ -48,7 +52,7 @@ def worker_settings(settings: Settings) -> Settings:
     )
 
 
-Script = Callable[[ComplaintClient, str], Awaitable[None]]
+Script = Callable[[ComplaintClient, ComplaintIntake], Awaitable[None]]
 
 
 async def _until(complaints: ComplaintClient, cid: str, status: Status, timeout=90.0) -> None:
@@ -59,84 +63,106 @@ async def _until(complaints: ComplaintClient, cid: str, status: Status, timeout=
         await asyncio.sleep(0.3)
 
 
-async def _choose_then_confirm(complaints: ComplaintClient, cid: str, kind: RemedyKind) -> None:
+async def _choose_then_confirm(
+    complaints: ComplaintClient, c: ComplaintIntake, kind: RemedyKind
+) -> None:
+    cid, customer = c.complaint_id, c.customer_id
     await _until(complaints, cid, Status.AWAITING_CHOICE)
-    await complaints.choose_solution(cid, kind)
+    await complaints.choose_solution(cid, kind, customer_id=customer)
     await _until(complaints, cid, Status.AWAITING_CONFIRMATION)
-    await complaints.answer_follow_up(cid)
+    await complaints.answer_follow_up(cid, customer_id=customer)
 
 
-async def _kettle(complaints: ComplaintClient, cid: str) -> None:
-    await _choose_then_confirm(complaints, cid, RemedyKind.REPLACEMENT)
+def _signed(cid: str, by: str, **content) -> SignedAssertion:
+    """As the staff console would: the demo person's decision, signed with their demo key."""
+    return sign(assertion(cid, by, **content), demo_key(by))
 
 
-async def _no_receipt(complaints: ComplaintClient, cid: str) -> None:
+async def _kettle(complaints: ComplaintClient, c: ComplaintIntake) -> None:
+    await _choose_then_confirm(complaints, c, RemedyKind.REPLACEMENT)
+
+
+async def _no_receipt(complaints: ComplaintClient, c: ComplaintIntake) -> None:
     """The shift manager is silent: reminded, then the store manager overrides the rule."""
+    cid, customer = c.complaint_id, c.customer_id
     await _until(complaints, cid, Status.AWAITING_CHOICE)
-    await complaints.choose_solution(cid, RemedyKind.REFUND)
+    await complaints.choose_solution(cid, RemedyKind.REFUND, customer_id=customer)
     while (await complaints.state(cid)).escalation_level < 2:
         await asyncio.sleep(0.5)
     await complaints.decide_escalation(
         cid,
-        ManagerDecision(
-            kind=DecisionKind.OVERRIDE,
-            manager_id="store-manager-ieva",
-            level=2,
-            remedy=Remedy(kind=RemedyKind.REFUND, amount=Decimal("89.00")),
-            reason="Card statement shows the purchase; the claim is credible",
+        _signed(
+            cid,
+            "manager-2",
+            decision=ManagerDecision(
+                kind=DecisionKind.OVERRIDE,
+                remedy=Remedy(kind=RemedyKind.REFUND, amount=Decimal("89.00")),
+                reason="Card statement shows the purchase; the claim is credible",
+            ),
         ),
     )
     await _until(complaints, cid, Status.AWAITING_CONFIRMATION)
-    await complaints.answer_follow_up(cid)
+    await complaints.answer_follow_up(cid, customer_id=customer)
 
 
-async def _rude_employee(complaints: ComplaintClient, cid: str) -> None:
+async def _rude_employee(complaints: ComplaintClient, c: ComplaintIntake) -> None:
+    cid, customer = c.complaint_id, c.customer_id
     await _until(complaints, cid, Status.AWAITING_MANAGER)
     await complaints.decide_escalation(
         cid,
-        ManagerDecision(
-            kind=DecisionKind.APPROVE,
-            manager_id="shift-manager-ivan",
-            level=1,
-            remedy=Remedy(kind=RemedyKind.DISCOUNT, amount=Decimal("15.00")),
+        _signed(
+            cid,
+            "manager-1",
+            decision=ManagerDecision(
+                kind=DecisionKind.APPROVE,
+                remedy=Remedy(kind=RemedyKind.DISCOUNT, amount=Decimal("15.00")),
+            ),
         ),
     )
     await _until(complaints, cid, Status.AWAITING_CONFIRMATION)
-    await complaints.answer_follow_up(cid)
+    await complaints.answer_follow_up(cid, customer_id=customer)
 
 
-async def _abusive(complaints: ComplaintClient, cid: str) -> None:
+async def _abusive(complaints: ComplaintClient, c: ComplaintIntake) -> None:
+    cid = c.complaint_id
     await _until(complaints, cid, Status.PAUSED)
     await asyncio.sleep(2)
-    await complaints.resume(cid, staff_id="specialist-wei", note="Spoke by phone; calm now")
-    await _choose_then_confirm(complaints, cid, RemedyKind.DISCOUNT)
+    resume = StaffResume(note="Spoke by phone; calm now")
+    await complaints.resume(cid, _signed(cid, "specialist-1", resume=resume))
+    await _choose_then_confirm(complaints, c, RemedyKind.DISCOUNT)
 
 
-async def _late_big_refund(complaints: ComplaintClient, cid: str) -> None:
+async def _late_big_refund(complaints: ComplaintClient, c: ComplaintIntake) -> None:
     """Above agent authority and outside the return window: the manager overrides."""
+    cid, customer = c.complaint_id, c.customer_id
     await _until(complaints, cid, Status.AWAITING_CHOICE)
-    await complaints.choose_solution(cid, RemedyKind.REFUND)
+    await complaints.choose_solution(cid, RemedyKind.REFUND, customer_id=customer)
     await _until(complaints, cid, Status.AWAITING_MANAGER)
     await complaints.decide_escalation(
         cid,
-        ManagerDecision(
-            kind=DecisionKind.OVERRIDE,
-            manager_id="shift-manager-ana",
-            level=1,
-            remedy=Remedy(kind=RemedyKind.REFUND, amount=Decimal("449.00")),
-            reason="Loyal customer, fault is a known batch defect",
+        _signed(
+            cid,
+            "manager-1",
+            decision=ManagerDecision(
+                kind=DecisionKind.OVERRIDE,
+                remedy=Remedy(kind=RemedyKind.REFUND, amount=Decimal("449.00")),
+                reason="Loyal customer, fault is a known batch defect",
+            ),
         ),
     )
     await _until(complaints, cid, Status.AWAITING_CONFIRMATION)
-    await complaints.answer_follow_up(cid)
+    await complaints.answer_follow_up(cid, customer_id=customer)
 
 
-async def _reopened(complaints: ComplaintClient, cid: str) -> None:
+async def _reopened(complaints: ComplaintClient, c: ComplaintIntake) -> None:
+    cid, customer = c.complaint_id, c.customer_id
     await _until(complaints, cid, Status.AWAITING_CHOICE)
-    await complaints.choose_solution(cid, RemedyKind.REPAIR)
+    await complaints.choose_solution(cid, RemedyKind.REPAIR, customer_id=customer)
     await _until(complaints, cid, Status.AWAITING_CONFIRMATION)
-    await complaints.answer_follow_up(cid, fixed=False, comment="Still leaks after the repair")
-    await _choose_then_confirm(complaints, cid, RemedyKind.REPLACEMENT)
+    await complaints.answer_follow_up(
+        cid, fixed=False, comment="Still leaks after the repair", customer_id=customer
+    )
+    await _choose_then_confirm(complaints, c, RemedyKind.REPLACEMENT)
 
 
 def _cases(run: str) -> list[tuple[str, ComplaintIntake, Script]]:
@@ -252,7 +278,7 @@ async def _play(
     complaints: ComplaintClient, ui_url: str, title: str, intake: ComplaintIntake, script: Script
 ) -> str:
     filed = await complaints.file_complaint(intake, DEMO_VERSION)
-    await script(complaints, intake.complaint_id)
+    await script(complaints, intake)
     result = await complaints.result(intake.complaint_id)
     remedy = result.remedy.label() if result.remedy else "no remedy"
     link = f"{ui_url}/namespaces/{complaints.temporal.namespace}/workflows/{filed.workflow_id}"
@@ -282,11 +308,21 @@ def _for_a_manager(run: str) -> ComplaintIntake:
 
 async def _leave_for_a_manager(complaints: ComplaintClient, intake: ComplaintIntake) -> None:
     """Default (days-long) deadlines: it waits calmly in the inbox until someone decides."""
-    cid = intake.complaint_id
+    cid, customer = intake.complaint_id, intake.customer_id
     await complaints.file_complaint(intake)
     await _until(complaints, cid, Status.AWAITING_CHOICE)
-    await complaints.choose_solution(cid, RemedyKind.REFUND)
+    await complaints.choose_solution(cid, RemedyKind.REFUND, customer_id=customer)
     await _until(complaints, cid, Status.AWAITING_MANAGER)
+
+
+KEYS = Path("data/keys")
+"""Where the demo writes its staff's demo keys, for trying `complaints` by hand."""
+
+
+def _write_demo_keys() -> None:
+    KEYS.mkdir(parents=True, exist_ok=True)
+    for member in demo_directory().members:
+        (KEYS / f"{member.staff_id}.pem").write_bytes(key_file(member.staff_id))
 
 
 def _ui_query(ui_url: str, namespace: str, query: str) -> str:
@@ -297,7 +333,10 @@ def _try_this(complaints: ComplaintClient, ui_url: str, run: str, cid: str) -> s
     namespace = complaints.temporal.namespace
     address = complaints.temporal.service_client.config.target_host
     cli = ".venv/bin/complaints"
-    decide = f"{cli} approve {cid} --manager"
+
+    def decide(by: str) -> str:
+        return f"{cli} approve {cid} --as {by} --key-file {KEYS}/{by}.pem"
+
     why = shlex.quote("Leak confirmed on the video the customer sent")
     return "\n".join(
         [
@@ -305,10 +344,11 @@ def _try_this(complaints: ComplaintClient, ui_url: str, run: str, cid: str) -> s
             f"(it talks to {address}; add --json for scripts):",
             f"  {cli} inbox --level 2",
             f"  {cli} show {cid}",
-            f"  {decide} shift-ana --level 1        # refused: above a shift manager's limit",
-            f"  {decide} store-ieva --level 2       # the store manager may grant 799.00",
-            f"  {cli} counter {cid} --manager store-ieva --level 2 "
+            f"  {decide('manager-1')}   # refused: above a shift manager's limit",
+            f"  {decide('manager-2')}   # the store manager may grant 799.00",
+            f"  {cli} counter {cid} --as manager-2 --key-file {KEYS}/manager-2.pem "
             f"--remedy repair --amount 150 --reason {why}",
+            f"(demo keys in {KEYS}/, written by this demo: development only)",
             "",
             "In the Temporal UI:",
             "  this demo's complaints: "
@@ -321,6 +361,7 @@ def _try_this(complaints: ComplaintClient, ui_url: str, run: str, cid: str) -> s
 
 async def run_demo(client: Client, ui_url: str) -> None:
     complaints = ComplaintClient(client, TASK_QUEUE)
+    _write_demo_keys()
     run = time.strftime("%Y%m%d-%H%M%S")
     print(f"\nDemo {run}: filing six complaints (deadlines shortened to seconds)...\n")
     for_you = _for_a_manager(run)

@@ -9,24 +9,28 @@ same function, so they can never disagree.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from domain.decisions import granted
 from domain.errors import InvalidAction
+from domain.signatures import verifies
 from schemas import events as ev
 from schemas.actions import (
     Appeal,
+    CustomerAction,
     CustomerChoice,
     DecisionKind,
     FollowUpAnswer,
     ManagerDecision,
-    StaffResume,
     Withdrawal,
 )
+from schemas.effects import money
 from schemas.events import DomainEvent
 from schemas.intake import CustomerDetails
 from schemas.policy import CompanyPolicy
-from schemas.state import ComplaintState, Status
+from schemas.remedies import Remedy, RemedyKind
+from schemas.staff import SignedAssertion, StaffMember
+from schemas.state import ComplaintState, Escalation, Status
 
 WITHDRAWABLE = frozenset(
     {
@@ -40,10 +44,54 @@ WITHDRAWABLE = frozenset(
 """A customer may withdraw while we wait on someone, not once the remedy is under way."""
 
 
+ASSERTION_LIFETIME = timedelta(hours=1)
+"""The longest a signed assertion may be valid for: a stolen one is soon worthless."""
+IN_PLACE_OF_A_LISTED_REMEDY = frozenset({RemedyKind.STORE_CREDIT, RemedyKind.DISCOUNT})
+"""What a manager may grant although the category's catalogue does not list it."""
+_MONEY_KINDS = frozenset(RemedyKind) - {RemedyKind.EXPLANATION}
+
+
 def require(state: ComplaintState, allowed: set[Status] | frozenset[Status], action: str) -> None:
     if state.status not in allowed:
         wanted = " or ".join(sorted(s.value for s in allowed))
         raise InvalidAction(f"cannot {action}: the complaint is {state.status.value}, not {wanted}")
+
+
+def require_customer(state: ComplaintState, action: CustomerAction | CustomerDetails) -> None:
+    """Only the complaint's own customer may act on it (the id the backend authenticated)."""
+    if state.intake is None or action.customer_id != state.intake.customer_id:
+        raise InvalidAction("this complaint belongs to another customer")
+
+
+def verified(
+    state: ComplaintState,
+    signed: SignedAssertion,
+    action: str,
+    candidates: list[StaffMember],
+    who: str,
+    now: datetime,
+) -> StaffMember:
+    """The staff member who signed `signed` for this action on this complaint, if the
+    directory lists them among `candidates` and their key verifies the signature."""
+    claim = signed.assertion
+    if claim.action != action:
+        raise InvalidAction(f"this assertion authorises {claim.action}, not {action}")
+    if claim.complaint_id != state.complaint_id:
+        raise InvalidAction(f"this assertion was signed for complaint {claim.complaint_id!r}")
+    if claim.expires_at <= now:
+        raise InvalidAction(f"this assertion expired at {claim.expires_at.isoformat()}")
+    if claim.expires_at - now > ASSERTION_LIFETIME:
+        raise InvalidAction(
+            f"this assertion is valid for longer than {ASSERTION_LIFETIME}: sign a fresh one"
+        )
+    if claim.nonce in state.nonces:
+        raise InvalidAction("this signed assertion was already used: sign a new one")
+    member = next((m for m in candidates if m.staff_id == claim.staff_id), None)
+    if member is None:
+        raise InvalidAction(f"{claim.staff_id} is not among {who}, as the staff directory says")
+    if not verifies(signed, member.public_key):
+        raise InvalidAction(f"the signature is not {claim.staff_id}'s")
+    return member
 
 
 def provide_details(
@@ -51,6 +99,7 @@ def provide_details(
 ) -> list[DomainEvent]:
     """The customer answers our questions: only what we asked for may be filled in."""
     require(state, {Status.AWAITING_DETAILS}, "provide details")
+    require_customer(state, details)
     unasked = [name for name in details.given() if name not in state.missing_details]
     if unasked:
         asked = ", ".join(f.value for f in state.missing_details)
@@ -65,6 +114,7 @@ def choose_solution(
 ) -> list[DomainEvent]:
     """The customer takes one of the solutions, counter-offer or alternatives on offer."""
     require(state, {Status.AWAITING_CHOICE, Status.DECLINED}, "choose a solution")
+    require_customer(state, choice)
     on_offer = state.options if state.status is Status.AWAITING_CHOICE else state.alternatives
     remedy = next((r for r in on_offer if r.kind == choice.remedy), None)
     if remedy is None:
@@ -77,6 +127,7 @@ def appeal(
     state: ComplaintState, appeal: Appeal, policy: CompanyPolicy, now: datetime
 ) -> list[DomainEvent]:
     require(state, {Status.DECLINED}, "appeal")
+    require_customer(state, appeal)
     if not state.can_appeal:
         raise InvalidAction("this decision was already reviewed by a manager and is final")
     return [ev.Appealed(at=now, reason=appeal.reason)]
@@ -87,6 +138,7 @@ def answer_follow_up(
 ) -> list[DomainEvent]:
     """Did the fix work? 'Not fixed' reopens the complaint."""
     require(state, {Status.RESOLVED, Status.AWAITING_CONFIRMATION}, "answer the follow-up")
+    require_customer(state, answer)
     if state.outcome is not None:
         raise InvalidAction("the follow-up was already answered")
     if answer.fixed:
@@ -98,36 +150,52 @@ def withdraw(
     state: ComplaintState, withdrawal: Withdrawal, policy: CompanyPolicy, now: datetime
 ) -> list[DomainEvent]:
     require(state, WITHDRAWABLE, "withdraw")
+    require_customer(state, withdrawal)
     if state.outcome is not None:
         raise InvalidAction("the complaint was already withdrawn")
     return [ev.Withdrawn(at=now, reason=withdrawal.reason)]
 
 
 def resume(
-    state: ComplaintState, resume: StaffResume, policy: CompanyPolicy, now: datetime
+    state: ComplaintState, signed: SignedAssertion, policy: CompanyPolicy, now: datetime
 ) -> list[DomainEvent]:
-    """A specialist says the conversation can go on after an abusive episode."""
+    """A specialist the directory lists says the conversation can go on, signed by them."""
     require(state, {Status.PAUSED}, "resume")
-    return [ev.Resumed(at=now, staff_id=resume.staff_id, note=resume.note)]
+    who = "the specialists who may resume this conversation"
+    specialist = verified(state, signed, "resume", state.specialists, who, now)
+    resume = signed.assertion.resume
+    assert resume is not None
+    return [
+        ev.Resumed(
+            at=now, staff_id=specialist.staff_id, note=resume.note, nonce=signed.assertion.nonce
+        )
+    ]
 
 
 def decide_escalation(
-    state: ComplaintState, decision: ManagerDecision, policy: CompanyPolicy, now: datetime
+    state: ComplaintState, signed: SignedAssertion, policy: CompanyPolicy, now: datetime
 ) -> list[DomainEvent]:
-    """Only the escalation's level or above may act, and only within its authority limit."""
-    require(state, {Status.AWAITING_MANAGER}, f"{decision.kind.value} the escalation")
-    escalation = state.escalation
-    assert escalation is not None
-    if decision.level > policy.top_level:
-        raise InvalidAction(f"there is no manager level {decision.level}")
-    if decision.level < escalation.level:
-        title = policy.manager(escalation.level).title
+    """A manager the directory lists for this escalation decides, signed by them, within
+    their authority limit (everything granted on the complaint counted), the purchase and
+    the catalogue, never about themselves; a large grant needs a second manager."""
+    require(state, {Status.AWAITING_MANAGER}, "decide the escalation")
+    escalation, intake = state.escalation, state.intake
+    assert escalation is not None and intake is not None
+    who = f"the managers who may decide at level {escalation.level} or above"
+    manager = verified(state, signed, "decide_escalation", escalation.deciders, who, now)
+    decision = signed.assertion.decision
+    assert decision is not None
+    if manager.staff_id in (intake.employee_reference, intake.customer_id):
+        raise InvalidAction(f"{manager.staff_id} cannot decide a complaint about themselves")
+    if manager.level < escalation.level:
         raise InvalidAction(
-            f"the escalation is at level {escalation.level} ({title}); "
-            f"a level-{decision.level} manager cannot act on it"
+            f"the escalation is at level {escalation.level} "
+            f"({policy.manager(escalation.level).title}); {manager.staff_id} is level "
+            f"{manager.level}"
         )
-    remedy = granted(escalation, decision)
+    awaiting_second = False
     if decision.kind is not DecisionKind.DENY:
+        remedy = granted(escalation, decision)
         if remedy is None:
             raise InvalidAction("nothing was requested: name the remedy to approve")
         if decision.kind is DecisionKind.APPROVE and escalation.policy_exception:
@@ -135,10 +203,86 @@ def decide_escalation(
                 f"granting this needs a policy exception ({escalation.reason.value}): "
                 "use override with a reason"
             )
-        rung = policy.manager(decision.level)
-        if remedy.amount > rung.authority_limit:
+        _within_purchase_and_catalogue(state, remedy, decision, policy)
+        _within_authority(state, remedy, manager, policy)
+        awaiting_second = _needs_a_second_decider(escalation, remedy, decision, manager, policy)
+    return [
+        ev.ManagerDecided(
+            at=now,
+            decision=decision,
+            decider_id=manager.staff_id,
+            level=manager.level,
+            nonce=signed.assertion.nonce,
+            awaiting_second=awaiting_second,
+        )
+    ]
+
+
+def _within_purchase_and_catalogue(
+    state: ComplaintState, remedy: Remedy, decision: ManagerDecision, policy: CompanyPolicy
+) -> None:
+    """A remedy the category lists, or store credit or a discount in its place, up to what
+    the customer paid (everything granted on the complaint counted); beyond the purchase,
+    goodwill only up to the policy's limit and with a reason. Without a purchase amount on
+    file, everything granted is goodwill, up to the limit."""
+    intake = state.intake
+    assert intake is not None
+    if remedy.kind in _MONEY_KINDS and remedy.amount <= 0:
+        raise InvalidAction(f"a {remedy.kind.value} needs an amount above zero")
+    listed = remedy.kind in policy.remedy_catalogue[intake.category]
+    if not listed and remedy.kind not in IN_PLACE_OF_A_LISTED_REMEDY:
+        raise InvalidAction(
+            f"{remedy.kind.value} is not a remedy for {intake.category.value} complaints"
+        )
+    limit = money(policy.goodwill_limit)
+    total = state.granted_total + remedy.amount
+    if intake.amount is None:
+        if total > policy.goodwill_limit:
             raise InvalidAction(
-                f"{remedy.label()} is above your authority limit of {rung.authority_limit} "
-                f"as {rung.title}; it needs a higher level"
+                f"{remedy.label()} is above the goodwill limit of {limit} "
+                "(no purchase amount on file; everything granted counted)"
             )
-    return [ev.ManagerDecided(at=now, decision=decision)]
+        return
+    beyond = total - intake.amount
+    if beyond <= 0:
+        return
+    if beyond > policy.goodwill_limit:
+        raise InvalidAction(
+            f"{remedy.label()} goes {money(beyond)} beyond the purchase of "
+            f"{money(intake.amount)} (everything granted counted); goodwill is limited to {limit}"
+        )
+    if not decision.reason:
+        raise InvalidAction(f"{remedy.label()} is partly goodwill: give a reason")
+
+
+def _within_authority(
+    state: ComplaintState, remedy: Remedy, manager: StaffMember, policy: CompanyPolicy
+) -> None:
+    limit = min(manager.authority_limit, policy.manager(manager.level).authority_limit)
+    total = state.granted_total + remedy.amount
+    if total > limit:
+        already = f" ({money(state.granted_total)} already granted)" if state.granted_total else ""
+        raise InvalidAction(
+            f"{remedy.label()}{already} is above your authority limit of {money(limit)} "
+            f"as {manager.title}; it needs a higher level"
+        )
+
+
+def _needs_a_second_decider(
+    escalation: Escalation,
+    remedy: Remedy,
+    decision: ManagerDecision,
+    manager: StaffMember,
+    policy: CompanyPolicy,
+) -> bool:
+    """Four eyes above the threshold: True for the first of two deciders."""
+    if remedy.amount <= policy.four_eyes_above:
+        return False
+    if any(a.decider_id == manager.staff_id for a in escalation.approvals):
+        raise InvalidAction(
+            f"{manager.staff_id} already approved this; a second, different manager must confirm"
+        )
+    return not any(
+        granted(escalation, a.decision) == remedy and a.decision.kind is decision.kind
+        for a in escalation.approvals
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from domain.proposals import alternatives, options
 from schemas.actions import DecisionKind, ManagerDecision
@@ -63,9 +64,14 @@ def why_policy_exists(reason: EscalationReason) -> str:
 
 
 def assess(
-    intake: ComplaintIntake, remedy: Remedy, policy: CompanyPolicy, today: date
+    intake: ComplaintIntake,
+    remedy: Remedy,
+    policy: CompanyPolicy,
+    today: date,
+    already_granted: Decimal = Decimal(0),
 ) -> Assessment:
-    """What the agent may do with the remedy the customer chose."""
+    """What the agent may do with the remedy the customer chose; its authority limit counts
+    everything already granted on the complaint."""
     if remedy.kind in policy.receipt_required_for:
         if intake.purchase_date is not None:
             age = (today - intake.purchase_date).days
@@ -80,14 +86,16 @@ def assess(
             return Escalate(EscalationReason.NO_RECEIPT, policy_exception=True)
         if intake.order_reference is None or intake.amount is None or intake.purchase_date is None:
             return Escalate(EscalationReason.MISSING_DETAILS, policy_exception=True)
-    if remedy.amount > policy.agent_authority_limit:
+    if already_granted + remedy.amount > policy.agent_authority_limit:
         return Escalate(EscalationReason.BEYOND_AUTHORITY, policy_exception=False)
     return Resolve(remedy)
 
 
-def default_option(intake: ComplaintIntake, policy: CompanyPolicy, today: date) -> Remedy:
+def default_option(
+    intake: ComplaintIntake, policy: CompanyPolicy, today: date, offered: list[Remedy] | None = None
+) -> Remedy:
     """What we do if the customer does not choose: the first option we can grant at once."""
-    offered = options(intake, policy)
+    offered = offered if offered is not None else options(intake, policy)
     grantable = [r for r in offered if isinstance(assess(intake, r, policy, today), Resolve)]
     return (grantable or offered)[0]
 

@@ -12,7 +12,8 @@ from functools import reduce
 from schemas import events as ev
 from schemas.events import DomainEvent
 from schemas.messages import Outcome
-from schemas.state import ComplaintState, Escalation, Status
+from schemas.staff import StaffRole
+from schemas.state import Approval, ComplaintState, Escalation, Status
 
 
 def evolve(state: ComplaintState, event: DomainEvent) -> ComplaintState:
@@ -38,7 +39,7 @@ def _changes(state: ComplaintState, event: DomainEvent) -> dict:  # noqa: C901 -
             }
         case ev.DetailsProvided(details=details):
             assert state.intake is not None
-            given = details.model_dump(exclude_none=True, exclude={"note"})
+            given = {field.value: getattr(details, field.value) for field in details.given()}
             intake = state.intake.model_copy(update=given)
             return {
                 "intake": intake,
@@ -54,8 +55,18 @@ def _changes(state: ComplaintState, event: DomainEvent) -> dict:  # noqa: C901 -
             return {}
         case ev.SpecialistReminded(review_by=review_by):
             return {"review_by": review_by}
-        case ev.Resumed():
-            return {"paused_reason": None, "review_by": None, "status": Status.IN_PROGRESS}
+        case ev.Resumed(nonce=nonce):
+            return {
+                "paused_reason": None,
+                "review_by": None,
+                "nonces": [*state.nonces, nonce],
+                "status": Status.IN_PROGRESS,
+            }
+        case ev.StaffIdentified(role=StaffRole.SPECIALIST, members=members):
+            return {"specialists": members}
+        case ev.StaffIdentified(members=members):
+            assert state.escalation is not None
+            return {"escalation": state.escalation.model_copy(update={"deciders": members})}
         case ev.Apologised():
             return {"apologised": True}
         case ev.Thanked():
@@ -107,6 +118,7 @@ def _changes(state: ComplaintState, event: DomainEvent) -> dict:  # noqa: C901 -
                 "escalation": escalation,
                 "escalations": state.escalations + 1,
                 "decision": None,
+                "decided_by": None,
                 "status": Status.AWAITING_MANAGER,
             }
         case ev.ManagerNotified():
@@ -122,13 +134,29 @@ def _changes(state: ComplaintState, event: DomainEvent) -> dict:  # noqa: C901 -
             assert state.escalation is not None
             return {
                 "escalation": state.escalation.model_copy(
-                    update={"level": level, "respond_by": respond_by, "reminded": False}
+                    update={
+                        "level": level,
+                        "respond_by": respond_by,
+                        "reminded": False,
+                        "deciders": [],
+                    }
                 )
             }
-        case ev.ManagerDecided(decision=decision):
+        case ev.ManagerDecided(decision=decision, decider_id=decider, nonce=nonce) as e:
+            nonces = [*state.nonces, nonce]
+            if e.awaiting_second:
+                assert state.escalation is not None
+                approvals = [
+                    *state.escalation.approvals,
+                    Approval(decider_id=decider, decision=decision),
+                ]
+                escalation = state.escalation.model_copy(update={"approvals": approvals})
+                return {"escalation": escalation, "nonces": nonces}
             return {
                 "decision": decision,
-                "deciders": [*state.deciders, decision.manager_id],
+                "decided_by": decider,
+                "deciders": [*state.deciders, decider],
+                "nonces": nonces,
                 "status": Status.IN_PROGRESS,
             }
         case ev.CallbackPromised(due=due):
@@ -165,6 +193,7 @@ def _changes(state: ComplaintState, event: DomainEvent) -> dict:  # noqa: C901 -
                 "chosen": None,
                 "authorised_by": None,
                 "decision": None,
+                "decided_by": None,
                 "appealed": False,
                 "status": Status.IN_PROGRESS,
             }

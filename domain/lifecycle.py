@@ -26,6 +26,7 @@ from domain.plan import (
     Effect,
     EffectResult,
     ExecuteRemedy,
+    FindStaff,
     Page,
     Plan,
     RecordEmployeeFollowUp,
@@ -42,6 +43,7 @@ from schemas.intake import ComplaintIntake
 from schemas.messages import MessageKind, Outcome
 from schemas.policy import CompanyPolicy
 from schemas.remedies import DeclineReason, Remedy
+from schemas.staff import StaffRole
 from schemas.state import ComplaintState, Status, WaitingOn
 
 FOLLOW_UPS = 2
@@ -104,6 +106,7 @@ def pause_for_specialist(policy: CompanyPolicy, now: datetime) -> Plan:
             reason=ABUSIVE_CONVERSATION,
             review_by=now + policy.deadlines.specialist_review,
         ),
+        FindStaff(StaffRole.SPECIALIST),
         Tell(MessageKind.PAUSE),
         Page(PageKind.SPECIALIST, 1, policy.specialist_title, ABUSIVE_CONVERSATION),
     ]
@@ -154,16 +157,19 @@ def apologise_and_thank(now: datetime) -> Plan:
 
 def seek_remedy(state: ComplaintState, policy: CompanyPolicy, now: datetime) -> Plan:
     """The next attempt: an open escalation goes on; a fix that failed more often than the
-    agent may retry goes to a manager; otherwise the agent proposes."""
+    agent may retry, or with nothing left to try, goes to a manager; otherwise the agent
+    proposes what it has not carried out already (a reopen never repeats a remedy)."""
     if state.escalation is not None:
         return []
-    if state.reopen_count > policy.reopens_before_escalation:
-        last = state.remedies_executed[-1]
-        return escalate(state, EscalationReason.REOPENED_AGAIN, last, policy, now)
     intake = state.intake
     assert intake is not None
-    offered = options(intake, policy)
-    return propose(offered, default_option(intake, policy, now.date()), AGENT, policy, now)
+    done = {r.kind for r in state.remedies_executed}
+    offered = [r for r in options(intake, policy) if r.kind not in done]
+    if state.reopen_count > policy.reopens_before_escalation or not offered:
+        last = state.remedies_executed[-1] if state.remedies_executed else None
+        return escalate(state, EscalationReason.REOPENED_AGAIN, last, policy, now)
+    default = default_option(intake, policy, now.date(), offered)
+    return propose(offered, default, AGENT, policy, now)
 
 
 def propose(
@@ -194,7 +200,7 @@ def on_solution_chosen(state: ComplaintState, policy: CompanyPolicy, now: dateti
     assert chosen is not None and intake is not None
     if state.authorised_by is not None:
         return [ExecuteRemedy(chosen, state.authorised_by)]
-    match assess(intake, chosen, policy, now.date()):
+    match assess(intake, chosen, policy, now.date(), state.granted_total):
         case Resolve(remedy=remedy):
             return [ExecuteRemedy(remedy, AGENT)]
         case Escalate(reason=reason, policy_exception=exception):
@@ -267,6 +273,7 @@ def escalate(
             policy_exception=policy_exception,
             respond_by=respond_by,
         ),
+        FindStaff(StaffRole.MANAGER, 1),
         Page(PageKind.ESCALATION, 1, title, reason.value, requested, respond_by),
         *promise_callback(state, MessageKind.ESCALATION_NOTICE, policy, now, level=1),
     ]
@@ -289,29 +296,38 @@ def on_manager_silent(state: ComplaintState, policy: CompanyPolicy, now: datetim
         respond_by = now + policy.deadlines.manager_after_reminder
         moved = ev.ManagerReminded(at=now, level=level, respond_by=respond_by)
     title = policy.manager(level).title
-    return [moved, Page(kind, level, title, esc.reason.value, esc.requested, respond_by)]
+    page = Page(kind, level, title, esc.reason.value, esc.requested, respond_by)
+    if kind is PageKind.ESCALATION:
+        return [moved, FindStaff(StaffRole.MANAGER, level), page]
+    return [moved, page]
 
 
 def on_decision(state: ComplaintState, policy: CompanyPolicy, now: datetime) -> Plan:
     """A manager's decision: approve or override is carried out, a counter-offer proposed to
     the customer, a denial declined with reasons and alternatives (final, no appeal)."""
-    decision, esc, intake = state.decision, state.escalation, state.intake
+    decision, esc, intake, decided_by = (
+        state.decision,
+        state.escalation,
+        state.intake,
+        state.decided_by,
+    )
     assert decision is not None and esc is not None and intake is not None
+    assert decided_by is not None
     remedy = granted(esc, decision)
     match decision.kind:
         case DecisionKind.APPROVE | DecisionKind.OVERRIDE:
             assert remedy is not None
-            return [ExecuteRemedy(remedy, decision.manager_id)]
+            return [ExecuteRemedy(remedy, decided_by)]
         case DecisionKind.COUNTER:
             assert remedy is not None
-            return propose([remedy], remedy, decision.manager_id, policy, now)
+            return propose([remedy], remedy, decided_by, policy, now)
         case DecisionKind.DENY:
             assert decision.reason is not None
             return decline(
                 esc.requested,
                 [manager_denial(decision.reason, esc.reason)],
                 alternatives(intake, policy, esc.requested),
-                decision.manager_id,
+                decided_by,
                 False,
                 policy,
                 now,
@@ -427,6 +443,8 @@ def after(
 ) -> Plan:
     """What an effect's result adds to the record (and what follows from it)."""
     match effect, result:
+        case FindStaff(role=role, min_level=level), list(members):
+            return [ev.StaffIdentified(at=now, role=role, level=level, members=members)]
         case Page(kind=PageKind.SPECIALIST), str(page_id):
             return [ev.SpecialistAssigned(at=now, page_id=page_id)]
         case Page(kind=PageKind.ESCALATION, level=level), str(page_id):

@@ -15,6 +15,7 @@ from schemas.effects import EmployeeFollowUpReceipt, PageKind, RemedyReceipt
 from schemas.events import DomainEvent
 from schemas.messages import MessageKind
 from schemas.remedies import Remedy
+from schemas.staff import StaffMember, StaffRole
 
 
 class Effect:
@@ -42,6 +43,15 @@ class Page(Effect):
 
 
 @dataclass(frozen=True)
+class FindStaff(Effect):
+    """Ask the staff directory who may act now: managers at `min_level` or above, or the
+    specialists, covering the complaint's store."""
+
+    role: StaffRole
+    min_level: int = 0
+
+
+@dataclass(frozen=True)
 class ExecuteRemedy(Effect):
     """Carry out the remedy that `authorised_by` granted: the one effect that moves money."""
 
@@ -65,6 +75,6 @@ class Refused:
 
 Step = DomainEvent | Effect
 Plan = list[Step]
-EffectResult = None | str | RemedyReceipt | Refused | EmployeeFollowUpReceipt
-"""What running an effect returns: nothing (a message), a page id, a remedy's receipt or
-refusal, the employee follow-up's receipt."""
+EffectResult = None | str | list[StaffMember] | RemedyReceipt | Refused | EmployeeFollowUpReceipt
+"""What running an effect returns: nothing (a message), a page id, the staff found, a
+remedy's receipt or refusal, the employee follow-up's receipt."""

@@ -17,43 +17,47 @@ from schemas.remedies import Remedy, RemedyKind
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
 
 
-class CustomerChoice(BaseModel):
-    """The customer takes part in choosing the solution."""
+class CustomerAction(BaseModel):
+    """An action only the complaint's own customer may take.
+
+    `customer_id` comes from the backend's authenticated session with the customer; the
+    complaint refuses an action whose customer is not its own.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    customer_id: NonEmpty
+
+
+class CustomerChoice(CustomerAction):
+    """The customer takes part in choosing the solution."""
 
     remedy: RemedyKind
 
 
-class Appeal(BaseModel):
+class Appeal(CustomerAction):
     """The customer does not accept a refusal and asks for someone with more authority."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     reason: Reason
 
 
-class FollowUpAnswer(BaseModel):
+class FollowUpAnswer(CustomerAction):
     """Did the fix work? 'Not fixed' reopens the complaint."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     fixed: bool
     comment: str | None = Field(default=None, max_length=2000)
 
 
-class Withdrawal(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class Withdrawal(CustomerAction):
     reason: str | None = Field(default=None, max_length=2000)
 
 
 class StaffResume(BaseModel):
-    """A specialist says the conversation can go on after an abusive episode."""
+    """A specialist says the conversation can go on after an abusive episode (signed by them,
+    see `schemas.staff.StaffAssertion`)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    staff_id: NonEmpty
     note: Reason
 
 
@@ -68,13 +72,12 @@ class DecisionKind(StrEnum):
 
 
 class ManagerDecision(BaseModel):
-    """A manager acting on an escalation, as an identified person at a level."""
+    """What a manager decides on an escalation. Who decided, and at which level, comes from
+    the signed assertion that carries it and the staff directory, never from here."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     kind: DecisionKind
-    manager_id: NonEmpty
-    level: int = Field(ge=1, le=10)
     remedy: Remedy | None = None
     reason: Reason | None = None
 

@@ -16,6 +16,7 @@ from schemas.actions import ManagerDecision
 from schemas.intake import ComplaintIntake, CustomerDetails, DetailField
 from schemas.messages import Outcome
 from schemas.remedies import DeclineReason, Remedy
+from schemas.staff import StaffMember, StaffRole
 
 AGENT = "agent"
 """Who decided, proposed or authorised when no person did: the engine, within policy."""
@@ -88,6 +89,8 @@ class Resumed(_Event):
     type: Literal["Resumed"] = "Resumed"
     staff_id: str
     note: str
+    nonce: str
+    """Of the signed assertion that carried it: never accepted twice."""
 
 
 class Apologised(_Event):
@@ -156,9 +159,25 @@ class EscalatedToNextLevel(_Event):
     respond_by: datetime
 
 
+class StaffIdentified(_Event):
+    """Who may act now, as the staff directory says: their ids, levels, limits and keys."""
+
+    type: Literal["StaffIdentified"] = "StaffIdentified"
+    role: StaffRole
+    level: int
+    members: list[StaffMember]
+
+
 class ManagerDecided(_Event):
     type: Literal["ManagerDecided"] = "ManagerDecided"
     decision: ManagerDecision
+    decider_id: str
+    level: int
+    """The decider's level in the staff directory."""
+    nonce: str
+    awaiting_second: bool = False
+    """A grant above the four-eyes threshold: it takes effect when a second, different
+    manager decides the same."""
 
 
 class CallbackPromised(_Event):
@@ -242,6 +261,7 @@ DomainEvent = Annotated[
     | ManagerNotified
     | ManagerReminded
     | EscalatedToNextLevel
+    | StaffIdentified
     | ManagerDecided
     | CallbackPromised
     | CallbackMade

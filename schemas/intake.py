@@ -99,14 +99,20 @@ class ComplaintIntake(BaseModel):
     severity: Severity = Severity.MEDIUM
     abusive: bool = False
     employee_reference: NonEmpty | None = None
-    """Who the customer complains about, for rude-employee complaints."""
+    """Who the customer complains about, for rude-employee complaints (their staff id)."""
+    store: (
+        Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")] | None
+    ) = None
+    """The store or region the complaint is about: it decides which managers may act."""
 
 
 class CustomerDetails(BaseModel):
-    """The customer's answer to our questions: only what was missing is filled in."""
+    """The customer's answer to our questions: only what was asked for may be filled in."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    customer_id: NonEmpty
+    """From the backend's authenticated session: only the complaint's own customer may answer."""
     order_reference: NonEmpty | None = None
     amount: Decimal | None = Field(default=None, ge=0, le=1_000_000, decimal_places=2)
     receipt_present: bool | None = None
@@ -120,6 +126,6 @@ class CustomerDetails(BaseModel):
 
     @model_validator(mode="after")
     def _says_something(self) -> CustomerDetails:
-        if not self.model_dump(exclude_none=True):
+        if not self.model_dump(exclude_none=True, exclude={"customer_id"}):
             raise ValueError("the reply must provide at least one detail")
         return self

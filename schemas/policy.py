@@ -113,6 +113,11 @@ class CompanyPolicy(BaseModel):
     discount_ratio: Decimal = Field(default=Decimal("0.20"), ge=0, le=1)
     goodwill_amount: Decimal = Field(default=Decimal("20"), ge=0)
     """What a discount or store credit is worth when there is no purchase amount."""
+    goodwill_limit: Decimal = Field(default=Decimal("100"), ge=0)
+    """How far a manager may go beyond the purchase amount, or outside the category's
+    catalogue, as goodwill (always with a reason)."""
+    four_eyes_above: Decimal = Field(default=Decimal("1000"), ge=0)
+    """A grant above this needs two different managers who both decide it."""
     reopens_before_escalation: int = Field(default=1, ge=0)
     """A fix that failed once is retried by the agent; failing again goes to a manager."""
     deadlines: Deadlines = Field(default_factory=Deadlines)

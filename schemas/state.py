@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -12,6 +13,7 @@ from schemas.events import EscalationReason
 from schemas.intake import ComplaintIntake, DetailField
 from schemas.messages import Outcome
 from schemas.remedies import DeclineReason, Remedy
+from schemas.staff import StaffMember
 
 
 class Status(StrEnum):
@@ -41,6 +43,15 @@ class WaitingOn(StrEnum):
     FOLLOW_UP_ANSWER = "the customer's answer to the follow-up"
 
 
+class Approval(BaseModel):
+    """A first approval above the four-eyes threshold, waiting for a second decider."""
+
+    model_config = ConfigDict(frozen=True)
+
+    decider_id: str
+    decision: ManagerDecision
+
+
 class Escalation(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -50,6 +61,9 @@ class Escalation(BaseModel):
     policy_exception: bool
     respond_by: datetime
     reminded: bool = False
+    deciders: list[StaffMember] = Field(default_factory=list)
+    """Who may decide at this level, as the staff directory said when it was reached."""
+    approvals: list[Approval] = Field(default_factory=list)
 
 
 class ComplaintState(BaseModel):
@@ -66,6 +80,8 @@ class ComplaintState(BaseModel):
     missing_details: list[DetailField] = Field(default_factory=list)
     reply_by: datetime | None = None
     paused_reason: str | None = None
+    specialists: list[StaffMember] = Field(default_factory=list)
+    """Who may resume the paused conversation, as the staff directory said."""
     review_by: datetime | None = None
     """When the specialist is reminded, while the conversation is paused."""
     options: list[Remedy] = Field(default_factory=list)
@@ -83,6 +99,10 @@ class ComplaintState(BaseModel):
     escalation: Escalation | None = None
     escalations: int = 0
     decision: ManagerDecision | None = None
+    decided_by: str | None = None
+    """Who made the decision in effect (the second decider, under four-eyes)."""
+    nonces: list[str] = Field(default_factory=list)
+    """Of every signed assertion accepted: a replayed one is refused."""
     deciders: list[str] = Field(default_factory=list)
     """Every manager who decided on the complaint, in order."""
     callback_due: datetime | None = None
@@ -103,6 +123,11 @@ class ComplaintState(BaseModel):
     @property
     def closed(self) -> bool:
         return self.status is Status.CLOSED
+
+    @property
+    def granted_total(self) -> Decimal:
+        """Everything carried out on the complaint so far, in money."""
+        return sum((r.amount for r in self.remedies_executed), Decimal(0))
 
     @property
     def escalation_level(self) -> int:

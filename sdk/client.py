@@ -33,8 +33,6 @@ from schemas.actions import (
     Appeal,
     CustomerChoice,
     FollowUpAnswer,
-    ManagerDecision,
-    StaffResume,
     Withdrawal,
 )
 from schemas.complaint import (
@@ -49,6 +47,7 @@ from schemas.failures import POLICY_FAILURES, REFUSALS
 from schemas.intake import ComplaintIntake, CustomerDetails
 from schemas.policy import CURRENT
 from schemas.remedies import RemedyKind
+from schemas.staff import SignedAssertion
 from schemas.state import ComplaintState, Status
 from sdk.errors import ComplaintClosed, InvalidAction, PolicyNotAvailable, UnknownComplaint
 from wire.connection import connect
@@ -213,39 +212,49 @@ class ComplaintClient:
         return await self.find(inbox_query(level))
 
     # ------------------------------------------------------------------ customers
+    # Each names the customer acting, from the backend's authenticated session with them:
+    # the complaint refuses an action by anyone but its own customer.
 
     async def provide_details(self, complaint_id: str, details: CustomerDetails) -> ActionReceipt:
         return await self._act(complaint_id, ComplaintWorkflow.provide_details, details)
 
-    async def choose_solution(self, complaint_id: str, remedy: RemedyKind | str) -> ActionReceipt:
-        choice = CustomerChoice(remedy=remedy)
+    async def choose_solution(
+        self, complaint_id: str, remedy: RemedyKind | str, *, customer_id: str
+    ) -> ActionReceipt:
+        choice = CustomerChoice(customer_id=customer_id, remedy=remedy)
         return await self._act(complaint_id, ComplaintWorkflow.choose_solution, choice)
 
-    async def appeal(self, complaint_id: str, reason: str) -> ActionReceipt:
-        return await self._act(complaint_id, ComplaintWorkflow.appeal, Appeal(reason=reason))
+    async def appeal(self, complaint_id: str, reason: str, *, customer_id: str) -> ActionReceipt:
+        appeal = Appeal(customer_id=customer_id, reason=reason)
+        return await self._act(complaint_id, ComplaintWorkflow.appeal, appeal)
 
     async def answer_follow_up(
-        self, complaint_id: str, fixed: bool = True, comment: str | None = None
+        self,
+        complaint_id: str,
+        fixed: bool = True,
+        comment: str | None = None,
+        *,
+        customer_id: str,
     ) -> ActionReceipt:
         """The customer's answer to the follow-up; ``fixed=False`` reopens the complaint."""
-        answer = FollowUpAnswer(fixed=fixed, comment=comment)
+        answer = FollowUpAnswer(customer_id=customer_id, fixed=fixed, comment=comment)
         return await self._act(complaint_id, ComplaintWorkflow.answer_follow_up, answer)
 
-    async def withdraw(self, complaint_id: str, reason: str | None = None) -> ActionReceipt:
-        withdrawal = Withdrawal(reason=reason)
+    async def withdraw(
+        self, complaint_id: str, reason: str | None = None, *, customer_id: str
+    ) -> ActionReceipt:
+        withdrawal = Withdrawal(customer_id=customer_id, reason=reason)
         return await self._act(complaint_id, ComplaintWorkflow.withdraw, withdrawal)
 
     # ------------------------------------------------------------------ staff
+    # Signed where the person was authenticated (`sdk.signing`); the complaint verifies the
+    # signature and takes who they are, their level and limit from the staff directory.
 
-    async def resume(self, complaint_id: str, staff_id: str, note: str) -> ActionReceipt:
-        resume = StaffResume(staff_id=staff_id, note=note)
-        return await self._act(complaint_id, ComplaintWorkflow.resume, resume)
+    async def resume(self, complaint_id: str, signed: SignedAssertion) -> ActionReceipt:
+        return await self._act(complaint_id, ComplaintWorkflow.resume, signed)
 
-    async def decide_escalation(
-        self, complaint_id: str, decision: ManagerDecision
-    ) -> ActionReceipt:
-        """A manager's decision; the workflow checks their level and authority limit."""
-        return await self._act(complaint_id, ComplaintWorkflow.decide_escalation, decision)
+    async def decide_escalation(self, complaint_id: str, signed: SignedAssertion) -> ActionReceipt:
+        return await self._act(complaint_id, ComplaintWorkflow.decide_escalation, signed)
 
     # ------------------------------------------------------------------ plumbing
 

@@ -36,7 +36,7 @@ def describe(event: DomainEvent) -> str:  # noqa: C901 - one case per event
         case ev.DetailsRequested(missing=missing, reply_by=by):
             return f"asked the customer for {', '.join(map(words, missing))} (by {when(by)})"
         case ev.DetailsProvided(details=d):
-            given = d.model_dump(exclude_none=True, exclude={"note"})
+            given = [field.value for field in d.given()]
             return f"customer provided {', '.join(map(words, given)) or 'a note'}"
         case ev.DetailsDeadlinePassed(still_missing=missing):
             return f"no reply in time; going on without {', '.join(map(words, missing))}"
@@ -81,9 +81,14 @@ def describe(event: DomainEvent) -> str:  # noqa: C901 - one case per event
             return f"level {level} manager reminded (respond by {when(by)})"
         case ev.EscalatedToNextLevel(from_level=low, to_level=high):
             return f"no answer from level {low}: moved up to level {high}"
-        case ev.ManagerDecided(decision=d):
+        case ev.StaffIdentified(role=role, level=level, members=members):
+            at = f" at level {level} or above" if level else ""
+            found = ", ".join(m.staff_id for m in members) or "nobody"
+            return f"{role.value}s who may act{at}: {found}"
+        case ev.ManagerDecided(decision=d, decider_id=who, level=level) as e:
             granted = f" {d.remedy.label()}" if d.remedy else ""
-            return f"{d.manager_id} (level {d.level}): {d.kind.value}{granted}{_text(d.reason)}"
+            second = " (first of two: a second manager must confirm)" if e.awaiting_second else ""
+            return f"{who} (level {level}): {d.kind.value}{granted}{second}{_text(d.reason)}"
         case ev.CallbackPromised(due=due):
             return f"callback promised by {when(due)}"
         case ev.CallbackMade():

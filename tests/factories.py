@@ -8,12 +8,15 @@ from decimal import Decimal
 
 from schemas.intake import Category, ComplaintIntake, Contact
 
+CUSTOMER = "cust-1"
+"""The customer every factory complaint belongs to (customer actions must name them)."""
+
 
 def make_intake(today: date | None = None, **overrides) -> ComplaintIntake:
     """A defective kettle bought a week ago, with receipt: the case the agent can solve alone."""
     fields = dict(
         complaint_id=f"c-{uuid.uuid4().hex[:12]}",
-        customer_id="cust-1",
+        customer_id=CUSTOMER,
         customer_name="Mari Tamm",
         contact=Contact(email="mari@example.ee"),
         category=Category.DEFECTIVE_PRODUCT,

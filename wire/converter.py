@@ -31,13 +31,12 @@ from schemas.actions import (
     Appeal,
     CustomerChoice,
     FollowUpAnswer,
-    ManagerDecision,
-    StaffResume,
     Withdrawal,
 )
 from schemas.complaint import ComplaintInput
 from schemas.failures import FailureType
 from schemas.intake import CustomerDetails
+from schemas.staff import SignedAssertion
 from wire.codec import EncryptionCodec, keys_from_env
 
 EXTERNAL_INPUTS: tuple[type, ...] = (
@@ -47,8 +46,7 @@ EXTERNAL_INPUTS: tuple[type, ...] = (
     Appeal,
     FollowUpAnswer,
     Withdrawal,
-    StaffResume,
-    ManagerDecision,
+    SignedAssertion,
 )
 """What callers send to `ComplaintWorkflow` (its start and update arguments)."""
 

@@ -70,6 +70,10 @@ class Settings(BaseModel):
     data_dir: Path = Path("data")
     backend: str = "local"
     http: HttpBackendConfig | None = None
+    staff_directory_file: Path | None = None
+    """A staff directory document (`COMPLAINTS_STAFF_DIRECTORY_FILE`); by default the
+    embedded demo directory, unless `COMPLAINTS_STAFF_DIRECTORY_URL` names a service."""
+    staff_directory_url: str | None = None
     """Set when `backend` is "http"."""
     policy_dirs: tuple[Path, ...] = (Path("policies"),)
     policy_http: HttpPolicyConfig | None = None
@@ -91,5 +95,7 @@ class Settings(BaseModel):
             data_dir=Path(env.get("COMPLAINTS_DATA_DIR", "data")),
             backend=env.get("COMPLAINTS_BACKEND", "local"),
             http=http_config_from_env(env) if env.get("COMPLAINTS_BACKEND") == "http" else None,
+            staff_directory_file=env.get("COMPLAINTS_STAFF_DIRECTORY_FILE") or None,
+            staff_directory_url=env.get("COMPLAINTS_STAFF_DIRECTORY_URL") or None,
             **policy_settings_from_env(env),
         )

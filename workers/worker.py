@@ -13,10 +13,16 @@ from activities.complaint_activities import ComplaintActivities, PolicyActivitie
 from activities.http_backend import HttpBackend
 from activities.local_backend import LocalBackend
 from activities.policy_store import BOUNDS, FilePolicyStore, HttpPolicyStore, PolicyStore
+from activities.staff_directory import (
+    FileStaffDirectory,
+    HttpStaffDirectory,
+    StaffDirectorySource,
+)
 from wire.connection import connect, connect_config
 from workers.config import Settings
 from workers.logging import configure_logging
 from workflows.complaint import ComplaintWorkflow
+from workflows.sandbox import WORKFLOW_RUNNER
 
 
 def load_settings() -> Settings:
@@ -47,30 +53,51 @@ def build_worker(
     task_queue: str,
     backend: ComplaintBackend,
     *,
+    staff: StaffDirectorySource | None = None,
     policies: PolicyStore | None = None,
 ) -> Worker:
-    """The complaint worker; `policies` defaults to the store the environment configures
-    (`make_policy_store`). The caller closes the backend and a store it passes."""
+    """`staff`: the staff directory (default: the embedded demo directory). `policies`:
+    the policy store (default: the one the environment configures, `make_policy_store`).
+    The caller closes the backend and what it passes."""
     policies = policies or make_policy_store(load_settings())
     return Worker(
         client,
         task_queue=task_queue,
         workflows=[ComplaintWorkflow],
-        activities=[*ComplaintActivities(backend).as_list(), *PolicyActivities(policies).as_list()],
+        workflow_runner=WORKFLOW_RUNNER,
+        activities=[
+            *ComplaintActivities(backend, staff).as_list(),
+            *PolicyActivities(policies).as_list(),
+        ],
     )
+
+
+def make_staff_directory(settings: Settings) -> StaffDirectorySource:
+    """The company's directory service, a directory document, or the embedded demo one."""
+    if settings.staff_directory_url:
+        token = settings.http.token if settings.http else ""
+        return HttpStaffDirectory(settings.staff_directory_url, token)
+    if settings.staff_directory_file:
+        return FileStaffDirectory(settings.staff_directory_file)
+    return FileStaffDirectory()
 
 
 async def run_worker(client: Client, settings: Settings, stop: asyncio.Event) -> None:
     """Run until `stop` is set, then shut down gracefully and release the backend and the
     policy store."""
     backend = make_backend(settings)
+    staff = make_staff_directory(settings)
     policies = make_policy_store(settings)
     try:
-        async with build_worker(client, settings.task_queue, backend, policies=policies):
+        async with build_worker(
+            client, settings.task_queue, backend, staff=staff, policies=policies
+        ):
             await stop.wait()
     finally:
         await backend.aclose()
         await policies.aclose()
+        if isinstance(staff, HttpStaffDirectory):
+            await staff.aclose()
 
 
 async def _main() -> None:

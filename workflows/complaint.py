@@ -24,8 +24,6 @@ with workflow.unsafe.imports_passed_through():
         Appeal,
         CustomerChoice,
         FollowUpAnswer,
-        ManagerDecision,
-        StaffResume,
         Withdrawal,
     )
     from schemas.complaint import ComplaintInput, ComplaintResult
@@ -34,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.intake import Category, CustomerDetails
     from schemas.messages import MessageKind, Outcome
     from schemas.policy import CompanyPolicy
+    from schemas.staff import SignedAssertion
     from schemas.state import ComplaintState, Status, WaitingOn
     from workflows import effects, search_attributes
     from workflows.narrative import current_details
@@ -255,17 +254,17 @@ class ComplaintWorkflow:
         self._validate(commands.withdraw, withdrawal)
 
     @workflow.update
-    def resume(self, resume: StaffResume) -> ActionReceipt:
-        return self._accept(commands.resume, resume)
+    def resume(self, signed: SignedAssertion) -> ActionReceipt:
+        return self._accept(commands.resume, signed)
 
     @resume.validator
-    def _check_resume(self, resume: StaffResume) -> None:
-        self._validate(commands.resume, resume)
+    def _check_resume(self, signed: SignedAssertion) -> None:
+        self._validate(commands.resume, signed)
 
     @workflow.update
-    def decide_escalation(self, decision: ManagerDecision) -> ActionReceipt:
-        return self._accept(commands.decide_escalation, decision)
+    def decide_escalation(self, signed: SignedAssertion) -> ActionReceipt:
+        return self._accept(commands.decide_escalation, signed)
 
     @decide_escalation.validator
-    def _check_decision(self, decision: ManagerDecision) -> None:
-        self._validate(commands.decide_escalation, decision)
+    def _check_decision(self, signed: SignedAssertion) -> None:
+        self._validate(commands.decide_escalation, signed)

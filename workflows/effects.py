@@ -4,9 +4,10 @@ a complaint runs under, loaded once at its start.
 Messages, pages and the employee follow-up are local activities, run in the workflow
 task that asks for them. The remedy, the one effect that moves money or goods, is a
 regular activity: scheduled by the workflow task that records the decision, it runs only
-once that decision is in history. Each call carries an idempotency key that is the same
-in every attempt and every replay (`workflows.record.Record.key`), so a retried effect
-is recognised by the backend and never happens twice. A business refusal of a remedy is
+once that decision is in history. Each effect with an outside consequence carries an
+idempotency key that is the same in every attempt and every replay
+(`workflows.record.Record.key`), so a retried effect is recognised by the backend and
+never happens twice; the staff lookup only reads. A business refusal of a remedy is
 returned as a value; every other failure is retried until it passes.
 
 The policy is loaded by a local activity from the operator's store; its result, the whole
@@ -29,6 +30,7 @@ with workflow.unsafe.imports_passed_through():
         Effect,
         EffectResult,
         ExecuteRemedy,
+        FindStaff,
         Page,
         RecordEmployeeFollowUp,
         Refused,
@@ -38,6 +40,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.failures import POLICY_FAILURES, FailureType
     from schemas.messages import CustomerMessage, MessageContext
     from schemas.policy import CURRENT, CompanyPolicy
+    from schemas.staff import StaffQuery
     from schemas.state import ComplaintState
 
 _RETRY = RetryPolicy(
@@ -60,16 +63,31 @@ async def run(effect: Effect, state: ComplaintState, key: Key) -> EffectResult:
     """Carry out one effect of a plan and return its result."""
     match effect:
         case Tell():
-            await _local(ComplaintActivities.send_customer_message, _message(effect, state, key))
+            message = _message(effect, state, key)
+            await _local(
+                ComplaintActivities.send_customer_message, message, message.idempotency_key
+            )
             return None
         case Page():
             page = _page(effect, state, key)
-            return (await _local(ComplaintActivities.notify_manager, page)).page_id
+            return (
+                await _local(ComplaintActivities.notify_manager, page, page.idempotency_key)
+            ).page_id
+        case FindStaff():
+            assert state.intake is not None
+            query = StaffQuery(
+                complaint_id=state.complaint_id,
+                role=effect.role,
+                min_level=effect.min_level,
+                store=state.intake.store,
+            )
+            return await _local(ComplaintActivities.find_staff, query, key("staff"))
         case ExecuteRemedy():
             return await _execute_remedy(effect, state, key)
         case RecordEmployeeFollowUp():
+            note = _employee_note(effect, state, key)
             return await _local(
-                ComplaintActivities.record_employee_follow_up, _employee_note(effect, state, key)
+                ComplaintActivities.record_employee_follow_up, note, note.idempotency_key
             )
     raise TypeError(f"unknown effect {effect!r}")
 
@@ -173,11 +191,13 @@ async def _execute_remedy(order: ExecuteRemedy, state: ComplaintState, key: Key)
         raise
 
 
-async def _local(activity: Callable, arg: CustomerMessage | ManagerPage | EmployeeFollowUp):
+async def _local(
+    activity: Callable, arg: CustomerMessage | ManagerPage | StaffQuery | EmployeeFollowUp, key: str
+):
     return await workflow.execute_local_activity_method(
         activity,
         arg,
-        activity_id=_activity_id(arg.idempotency_key),
+        activity_id=_activity_id(key),
         summary=_summary(arg),
         start_to_close_timeout=_TIMEOUT,
         retry_policy=_RETRY,
@@ -185,12 +205,14 @@ async def _local(activity: Callable, arg: CustomerMessage | ManagerPage | Employ
     )
 
 
-def _summary(arg: CustomerMessage | ManagerPage | EmployeeFollowUp) -> str:
+def _summary(arg: CustomerMessage | ManagerPage | StaffQuery | EmployeeFollowUp) -> str:
     match arg:
         case CustomerMessage(kind=kind):
             return f"tell customer: {kind.value}"
         case ManagerPage(title=title, kind=kind):
             return f"page {title}: {kind.value}"
+        case StaffQuery(role=role, min_level=level):
+            return f"find {role.value}s" + (f" at level {level} or above" if level else "")
     return "record employee follow-up"
 
 

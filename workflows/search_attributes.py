@@ -61,7 +61,7 @@ def search_attributes_for(state: ComplaintState) -> Values:
         SEVERITY: intake.severity.value if intake else None,
         ESCALATION_LEVEL: state.escalation_level,
         CUSTOMER_ID: intake.customer_id if intake else None,
-        ASSIGNED_MANAGER: state.decision.manager_id if state.decision else None,
+        ASSIGNED_MANAGER: state.decided_by,
         REOPEN_COUNT: state.reopen_count,
     }
 

@@ -38,6 +38,7 @@ from schemas.messages import (
 )
 from schemas.policy import CURRENT, CompanyPolicy
 from schemas.remedies import Remedy, RemedyKind
+from schemas.staff import StaffQuery, StaffRole
 
 EMAIL = "ann.tamm@example.com"
 PHONE = "+372 5555 1234"
@@ -121,7 +122,16 @@ def test_activity_names_are_the_method_names(acts: ComplaintActivities) -> None:
         "execute_remedy",
         "notify_manager",
         "record_employee_follow_up",
+        "find_staff",
     ]
+
+
+async def test_find_staff_answers_from_the_directory(acts: ComplaintActivities, env) -> None:
+    query = StaffQuery(complaint_id="c-1", role=StaffRole.MANAGER, min_level=2)
+    found = await env.run(acts.find_staff, query)
+    assert [m.staff_id for m in found] == ["manager-2", "manager-2b", "manager-3", "manager-3b"]
+    specialists = StaffQuery(complaint_id="c-1", role=StaffRole.SPECIALIST)
+    assert [m.staff_id for m in await env.run(acts.find_staff, specialists)] == ["specialist-1"]
 
 
 async def test_message_is_rendered_and_stored_in_the_customer_language(

@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pytest
 
+from devtools.demo_staff import key_file
 from schemas.intake import ComplaintIntake
 from schemas.messages import Outcome
 from schemas.remedies import RemedyKind
 from schemas.state import Status
 from sdk import ComplaintClient
 from tests.conftest import DevWorker
-from tests.factories import make_intake
+from tests.factories import CUSTOMER, make_intake
 from tests.polling import until_found, until_status
 
 REPO = Path(__file__).resolve().parents[2]
@@ -33,6 +34,18 @@ class Run:
 
     def json(self):
         return json.loads(self.out)
+
+
+@pytest.fixture
+def key(tmp_path: Path):
+    """A demo staff member's key file, as `complaints --key-file` reads it."""
+
+    def write(staff_id: str) -> str:
+        path = tmp_path / f"{staff_id}.pem"
+        path.write_bytes(key_file(staff_id))
+        return str(path)
+
+    return write
 
 
 @pytest.fixture
@@ -64,12 +77,14 @@ async def escalated(complaints: ComplaintClient, **overrides) -> ComplaintIntake
     intake = make_intake(**overrides)
     await complaints.file_complaint(intake)
     await until_status(complaints, intake.complaint_id, Status.AWAITING_CHOICE)
-    await complaints.choose_solution(intake.complaint_id, RemedyKind.REFUND)
+    await complaints.choose_solution(
+        intake.complaint_id, RemedyKind.REFUND, customer_id=intake.customer_id
+    )
     await until_status(complaints, intake.complaint_id, Status.AWAITING_MANAGER)
     return intake
 
 
-async def test_inbox_show_override_resolves_the_complaint(complaints: ComplaintClient, cli):
+async def test_inbox_show_override_resolves_the_complaint(complaints: ComplaintClient, cli, key):
     # Bought 45 days ago: outside the return window, so only an override may grant it.
     intake = await escalated(
         complaints,
@@ -95,61 +110,68 @@ async def test_inbox_show_override_resolves_the_complaint(complaints: ComplaintC
     for output in (show.out, shown_json.out):
         assert "olga@example.ru" not in output and "900 000" not in output
 
-    approve = await cli("approve", cid, "--manager", "shift-ana", "--level", "1")
+    approve = await cli("approve", cid, "--as", "manager-1", "--key-file", key("manager-1"))
     assert approve.code == 3
     assert "refused: granting this needs a policy exception" in approve.err
 
     override = await cli(
         "override", cid, "--remedy", "refund", "--amount", "449.00",
         "--reason", "Known batch defect", "--json",
-        COMPLAINTS_MANAGER_ID="shift-ana", COMPLAINTS_MANAGER_LEVEL="1",
+        COMPLAINTS_STAFF_ID="manager-1", COMPLAINTS_STAFF_KEY_FILE=key("manager-1"),
     )  # fmt: skip
     assert override.code == 0, override.err
-    assert override.json()["decision"]["manager_id"] == "shift-ana"
+    assert override.json()["decided_by"] == "manager-1"
 
     await until_status(complaints, cid, Status.RESOLVED)
-    await complaints.answer_follow_up(cid)
+    await complaints.answer_follow_up(cid, customer_id=CUSTOMER)
     assert (await complaints.result(cid)).outcome is Outcome.RESOLVED_CONFIRMED
     closed = await cli("show", cid)
     assert (
         "closed (resolved confirmed)" in closed.out
-        and "shift-ana (level 1): override" in closed.out
+        and "manager-1 (level 1): override" in closed.out
     )
 
 
 async def test_a_manager_over_their_authority_limit_gets_a_clear_refusal(
-    complaints: ComplaintClient, cli
+    complaints: ComplaintClient, cli, key
 ):
     intake = await escalated(complaints, amount=Decimal("800.00"))
     before = await complaints.events(intake.complaint_id)
 
     run = await cli(
-        "approve", intake.complaint_id, "--manager", "shift-ana", "--level", "1", "--json"
+        "approve",
+        intake.complaint_id,
+        "--as",
+        "manager-1",
+        "--key-file",
+        key("manager-1"),
+        "--json",
     )
     assert run.code == 3
     assert json.loads(run.err) == {
         "error": "refused",
-        "message": "refused: refund 800.00 is above your authority limit of 500 as Shift "
+        "message": "refused: refund 800.00 is above your authority limit of 500.00 as Shift "
         "manager; it needs a higher level",
     }
     assert await complaints.events(intake.complaint_id) == before
-    await complaints.withdraw(intake.complaint_id)
+    await complaints.withdraw(intake.complaint_id, customer_id=intake.customer_id)
 
 
-async def test_mistakes_get_exit_codes_a_script_can_tell_apart(cli):
-    unknown = await cli(
-        "deny", "never-filed", "--manager", "m", "--level", "1", "--reason", "no way"
-    )
+async def test_mistakes_get_exit_codes_a_script_can_tell_apart(cli, key):
+    signer = ("--as", "manager-1", "--key-file", key("manager-1"))
+    unknown = await cli("deny", "never-filed", *signer, "--reason", "no way")
     assert (unknown.code, unknown.err) == (4, "complaints: no complaint 'never-filed' was filed\n")
 
-    no_reason = await cli("deny", "c-1", "--manager", "m", "--level", "1")
+    no_reason = await cli("deny", "c-1", *signer)
     assert no_reason.code == 2 and "--reason" in no_reason.err
 
-    nobody = await cli("approve", "c-1", "--level", "1")
-    assert nobody.code == 2 and "COMPLAINTS_MANAGER_ID" in nobody.err
+    nobody = await cli("approve", "c-1")
+    assert nobody.code == 2 and "COMPLAINTS_STAFF_ID" in nobody.err
+    keyless = await cli("approve", "c-1", "--as", "manager-1")
+    assert keyless.code == 2 and "COMPLAINTS_STAFF_KEY_FILE" in keyless.err
 
     negative = await cli(
-        "counter", "c-1", "--manager", "m", "--level", "1",
+        "counter", "c-1", *signer,
         "--remedy", "discount", "--amount", "-5", "--reason", "half off",
     )  # fmt: skip
     assert negative.code == 2 and "amount" in negative.err

@@ -35,7 +35,9 @@ def test_details_fill_the_intake_and_shrink_what_is_missing():
         [
             ev.Received(at=at(0), intake=INTAKE, policy_version="v1"),
             ev.DetailsRequested(at=at(1), missing=["order_reference", "amount"], reply_by=at(60)),
-            ev.DetailsProvided(at=at(5), details=CustomerDetails(order_reference="ORD-9")),
+            ev.DetailsProvided(
+                at=at(5), details=CustomerDetails(customer_id="cust-1", order_reference="ORD-9")
+            ),
         ]
     )
     assert state.intake.order_reference == "ORD-9"
@@ -64,9 +66,13 @@ def test_escalation_reminder_and_next_level():
         state, ev.EscalatedToNextLevel(at=at(90), from_level=1, to_level=2, respond_by=at(150))
     )
     assert state.escalation_level == 2 and not state.escalation.reminded
-    decision = ManagerDecision(kind=DecisionKind.APPROVE, manager_id="m-2", level=2)
-    state = evolve(state, ev.ManagerDecided(at=at(100), decision=decision))
+    decision = ManagerDecision(kind=DecisionKind.APPROVE)
+    decided = ev.ManagerDecided(
+        at=at(100), decision=decision, decider_id="m-2", level=2, nonce="n" * 16
+    )
+    state = evolve(state, decided)
     assert state.decision == decision and state.status is Status.IN_PROGRESS
+    assert (state.decided_by, state.deciders, state.nonces) == ("m-2", ["m-2"], ["n" * 16])
 
 
 def test_answers_fulfil_promised_callbacks():

@@ -9,7 +9,15 @@ import pytest
 
 from domain import lifecycle
 from domain.evolve import evolve, fold
-from domain.plan import ExecuteRemedy, Page, Plan, RecordEmployeeFollowUp, Refused, Tell
+from domain.plan import (
+    ExecuteRemedy,
+    FindStaff,
+    Page,
+    Plan,
+    RecordEmployeeFollowUp,
+    Refused,
+    Tell,
+)
 from schemas import events as ev
 from schemas.actions import DecisionKind, ManagerDecision
 from schemas.effects import EmployeeFollowUpReceipt, PageKind, RemedyReceipt
@@ -18,8 +26,10 @@ from schemas.intake import Category, DetailField
 from schemas.messages import MessageKind, Outcome
 from schemas.policy import CompanyPolicy
 from schemas.remedies import DeclineCode, Remedy, RemedyKind
+from schemas.staff import StaffRole
 from schemas.state import ComplaintState, Status, WaitingOn
 from tests.factories import make_intake
+from tests.signing import identified
 
 T = datetime(2026, 11, 25, 9, tzinfo=UTC)
 POLICY = CompanyPolicy()
@@ -67,8 +77,8 @@ def proposed(by: str = AGENT, options=(REFUND, CREDIT)) -> list[ev.DomainEvent]:
 
 
 def decided(kind: DecisionKind, remedy: Remedy | None = None, reason: str | None = None):
-    decision = ManagerDecision(kind=kind, manager_id="m-2", level=2, remedy=remedy, reason=reason)
-    return ev.ManagerDecided(at=T, decision=decision)
+    decision = ManagerDecision(kind=kind, remedy=remedy, reason=reason)
+    return ev.ManagerDecided(at=T, decision=decision, decider_id="m-2", level=2, nonce="n" * 16)
 
 
 # ---------------------------------------------------------------- listening
@@ -88,6 +98,7 @@ def test_an_abusive_conversation_pauses_and_pages_the_specialist():
         at=T, reason="abusive conversation", review_by=T + D.specialist_review
     )
     assert plan[1:] == [
+        FindStaff(StaffRole.SPECIALIST),
         Tell(MessageKind.PAUSE),
         Page(PageKind.SPECIALIST, 1, POLICY.specialist_title, "abusive conversation"),
     ]
@@ -174,6 +185,27 @@ def test_a_fix_that_fails_more_often_than_the_agent_may_retry_goes_to_a_manager(
         assert types(plan) == ["SolutionsProposed", "Tell"]
 
 
+def test_a_reopen_never_offers_again_what_was_already_carried_out():
+    executed = ev.RemedyExecuted(at=T, remedy=REFUND, reference="R-1", authorised_by=AGENT)
+    again = state(executed, ev.Resolved(at=T, remedy=REFUND, follow_up_at=T), ev.Reopened(at=T))
+    [offer, _] = lifecycle.seek_remedy(again, POLICY, T)
+    assert RemedyKind.REFUND not in [r.kind for r in offer.options]
+    assert offer.default.kind is not RemedyKind.REFUND
+    catalogue = {**POLICY.remedy_catalogue, Category.DEFECTIVE_PRODUCT: [RemedyKind.REFUND]}
+    only_refunds = POLICY.model_copy(update={"remedy_catalogue": catalogue})
+    escalation = lifecycle.seek_remedy(again, only_refunds, T)[0]
+    assert isinstance(escalation, ev.Escalated)
+    assert (escalation.reason, escalation.requested) == (EscalationReason.REOPENED_AGAIN, REFUND)
+
+
+def test_the_agents_limit_counts_what_was_already_granted():
+    credit = Remedy(kind=RemedyKind.STORE_CREDIT, amount=Decimal("60"))
+    executed = ev.RemedyExecuted(at=T, remedy=credit, reference="S-1", authorised_by=AGENT)
+    chosen = state(executed, *proposed(), ev.SolutionChosen(at=T, remedy=REFUND, by="customer"))
+    assert types(lifecycle.on_solution_chosen(chosen, POLICY, T))[0] == "Escalated"
+    assert types(lifecycle.on_solution_chosen(_chosen(REFUND), POLICY, T)) == ["ExecuteRemedy"]
+
+
 def test_the_default_applies_when_the_customer_does_not_choose():
     assert lifecycle.on_choice_deadline(state(*proposed()), T) == [
         ev.SolutionChosen(at=T, remedy=REFUND, by="default")
@@ -203,7 +235,7 @@ def _chosen(remedy: Remedy, intake=INTAKE, by: str = AGENT) -> ComplaintState:
         (
             "no receipt: a manager must make an exception",
             _chosen(REFUND, intake=INTAKE.model_copy(update={"receipt_present": False})),
-            ["Escalated", "Page", "CallbackPromised", "Tell"],
+            ["Escalated", "FindStaff", "Page", "CallbackPromised", "Tell"],
         ),
         (
             "beyond the agent's authority",
@@ -211,7 +243,7 @@ def _chosen(remedy: Remedy, intake=INTAKE, by: str = AGENT) -> ComplaintState:
                 Remedy(kind=RemedyKind.REFUND, amount=Decimal("450.00")),
                 intake=INTAKE.model_copy(update={"amount": Decimal("450.00")}),
             ),
-            ["Escalated", "Page", "CallbackPromised", "Tell"],
+            ["Escalated", "FindStaff", "Page", "CallbackPromised", "Tell"],
         ),
         (
             "far outside the return window: declined with alternatives",
@@ -242,6 +274,7 @@ def test_an_escalation_pages_level_one_and_promises_a_callback():
             policy_exception=False,
             respond_by=respond_by,
         ),
+        FindStaff(StaffRole.MANAGER, 1),
         Page(PageKind.ESCALATION, 1, title, "beyond_authority", REFUND, respond_by),
         ev.CallbackPromised(at=T, due=callback_by),
         Tell(MessageKind.ESCALATION_NOTICE, {"callback_by": callback_by, "manager_title": title}),
@@ -308,8 +341,10 @@ def test_a_chosen_alternative_is_carried_out_on_the_authority_of_who_declined(de
 def test_a_silent_manager_is_reminded_once_then_the_escalation_moves_up(
     level, reminded, moved, paged_level, page_kind, respond_in
 ):
-    [event, page] = lifecycle.on_manager_silent(escalated(level, reminded), POLICY, T)
+    [event, *looked_up, page] = lifecycle.on_manager_silent(escalated(level, reminded), POLICY, T)
     assert event.type == moved and event.respond_by == T + respond_in
+    moved_up = page_kind is PageKind.ESCALATION
+    assert looked_up == ([FindStaff(StaffRole.MANAGER, paged_level)] if moved_up else [])
     assert (page.kind, page.level, page.title) == (
         page_kind,
         paged_level,
@@ -400,7 +435,15 @@ def test_a_refused_remedy_is_recorded_and_goes_to_a_manager():
     )
     assert plan[0] == ev.RemedyFailed(at=T, remedy=REFUND, error="order not found")
     assert isinstance(plan[1], ev.Escalated) and plan[1].reason is EscalationReason.REMEDY_FAILED
-    assert types(plan[2:]) == ["Page", "CallbackPromised", "Tell"]
+    assert types(plan[2:]) == ["FindStaff", "Page", "CallbackPromised", "Tell"]
+
+
+def test_the_staff_the_directory_names_are_recorded_as_who_may_act():
+    members = identified(StaffRole.MANAGER, 2).members
+    plan = lifecycle.after(FindStaff(StaffRole.MANAGER, 2), members, escalated(), POLICY, T)
+    assert plan == [ev.StaffIdentified(at=T, role=StaffRole.MANAGER, level=2, members=members)]
+    after = evolve(escalated(), plan[0])
+    assert [m.staff_id for m in after.escalation.deciders] == [m.staff_id for m in members]
 
 
 @pytest.mark.parametrize(

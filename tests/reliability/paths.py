@@ -32,8 +32,6 @@ from schemas.actions import (
     CustomerChoice,
     DecisionKind,
     FollowUpAnswer,
-    ManagerDecision,
-    StaffResume,
     Withdrawal,
 )
 from schemas.intake import Category, ComplaintIntake, Contact, CustomerDetails
@@ -41,7 +39,8 @@ from schemas.messages import Outcome
 from schemas.policy import CompanyPolicy, Deadlines, ManagerLevel, as_json
 from schemas.remedies import Remedy, RemedyKind
 from schemas.state import Status
-from tests.factories import make_intake
+from tests.factories import CUSTOMER, make_intake
+from tests.signing import Unsigned, manager, specialist
 
 ANSWERED = timedelta(minutes=10)
 """A wait someone answers: far longer than any crash or restart can delay the answer."""
@@ -69,7 +68,8 @@ class Step:
     """Where the complaint must stand when the person acts (checked before acting)."""
     update: str
     """The `ComplaintWorkflow` update the person sends."""
-    arg: BaseModel
+    arg: BaseModel | Unsigned
+    """Staff actions are signed when they are sent (`tests.reliability.runner.act`)."""
     escalation_level: int | None = None
 
     @property
@@ -141,7 +141,7 @@ def page(kind: str, nth: int = 1, level: int | None = None) -> Cue:
 
 
 def choose(cue: Cue, kind: RemedyKind, status: Status = Status.AWAITING_CHOICE) -> Step:
-    return Step(cue, status, "choose_solution", CustomerChoice(remedy=kind))
+    return Step(cue, status, "choose_solution", CustomerChoice(customer_id=CUSTOMER, remedy=kind))
 
 
 def answer(nth: int, fixed: bool) -> Step:
@@ -150,7 +150,7 @@ def answer(nth: int, fixed: bool) -> Step:
         msg("resolution", nth),
         Status.RESOLVED,
         "answer_follow_up",
-        FollowUpAnswer(fixed=fixed, comment=comment),
+        FollowUpAnswer(customer_id=CUSTOMER, fixed=fixed, comment=comment),
     )
 
 
@@ -161,14 +161,14 @@ def decide(
     remedy: Remedy | None = None,
     reason: str | None = None,
 ) -> Step:
-    decision = ManagerDecision(
-        kind=kind, manager_id=f"manager-l{level}", level=level, remedy=remedy, reason=reason
-    )
+    decision = manager(kind, level, remedy, reason)
     return Step(cue, Status.AWAITING_MANAGER, "decide_escalation", decision, escalation_level=level)
 
 
 def withdraw(cue: Cue, status: Status) -> Step:
-    return Step(cue, status, "withdraw", Withdrawal(reason="Sorted it out myself"))
+    return Step(
+        cue, status, "withdraw", Withdrawal(customer_id=CUSTOMER, reason="Sorted it out myself")
+    )
 
 
 _FOLLOW_UP_LAPSES = frozenset({"follow_up_delay", "follow_up_reply", "follow_up_after_reminder"})
@@ -208,7 +208,9 @@ PATHS: tuple[LifecyclePath, ...] = (
                 msg("details_request"),
                 Status.AWAITING_DETAILS,
                 "provide_details",
-                CustomerDetails(order_reference="ORD-77", amount=Decimal("80")),
+                CustomerDetails(
+                    customer_id=CUSTOMER, order_reference="ORD-77", amount=Decimal("80")
+                ),
             ),
             choose(msg("proposals"), _R.REFUND),
             answer(1, fixed=True),
@@ -242,7 +244,12 @@ PATHS: tuple[LifecyclePath, ...] = (
         {},
         (
             choose(msg("proposals"), _R.REFUND),
-            Step(msg("decline"), Status.DECLINED, "appeal", Appeal(reason="I was abroad")),
+            Step(
+                msg("decline"),
+                Status.DECLINED,
+                "appeal",
+                Appeal(customer_id=CUSTOMER, reason="I was abroad"),
+            ),
             decide(page("escalation"), DecisionKind.DENY, reason="Heavy wear, not a defect"),
             withdraw(msg("decline", 2), Status.DECLINED),
         ),
@@ -329,7 +336,7 @@ PATHS: tuple[LifecyclePath, ...] = (
                 page("specialist"),
                 Status.PAUSED,
                 "resume",
-                StaffResume(staff_id="specialist-1", note="Calm now, spoke by phone"),
+                specialist("Calm now, spoke by phone"),
             ),
             choose(msg("proposals"), _R.REPLACEMENT),
             answer(1, fixed=True),

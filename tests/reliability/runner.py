@@ -14,7 +14,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -28,9 +28,10 @@ from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError
 
 from schemas.actions import ActionReceipt
-from schemas.complaint import ComplaintInput, ComplaintResult, workflow_id_for
+from schemas.complaint import WORKFLOW_ID_PREFIX, ComplaintInput, ComplaintResult, workflow_id_for
 from schemas.state import ComplaintState
 from tests.reliability.paths import Cue, LifecyclePath, Step
+from tests.signing import Unsigned
 from workflows.complaint import ComplaintWorkflow
 
 T = TypeVar("T")
@@ -172,11 +173,14 @@ async def until_ready(handle: WorkflowHandle, step: Step, tally: Tally) -> None:
 async def act(handle: WorkflowHandle, index: int, step: Step, tally: Tally) -> ActionReceipt:
     """Send one action once: its id makes every retry the same action to Temporal."""
     update_id = f"{handle.id}/step-{index}/{step.update}"
+    arg = step.arg
+    if isinstance(arg, Unsigned):  # signed once: every retry carries the same assertion
+        arg = arg.signed(handle.id.removeprefix(WORKFLOW_ID_PREFIX), datetime.now(UTC))
 
     async def send() -> ActionReceipt:
         return await handle.execute_update(
             step.update,
-            step.arg,
+            arg,
             id=update_id,
             result_type=ActionReceipt,
             rpc_timeout=_RPC_TIMEOUT,

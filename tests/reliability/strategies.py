@@ -11,8 +11,10 @@ from datetime import UTC, datetime
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
+from devtools.demo_staff import demo_key
 from domain import commands
 from domain.proposals import options
+from domain.signatures import sign
 from schemas import events as ev
 from schemas.actions import (
     Appeal,
@@ -28,8 +30,11 @@ from schemas.intake import Category, ComplaintIntake, CustomerDetails
 from schemas.messages import Outcome
 from schemas.policy import CompanyPolicy
 from schemas.remedies import Remedy, RemedyKind
+from schemas.staff import SignedAssertion, StaffQuery, StaffRole
 from schemas.state import ComplaintState, Escalation, Status
-from tests.factories import make_intake
+from sdk.signing import assertion
+from tests.factories import CUSTOMER, make_intake
+from tests.signing import DIRECTORY
 
 POLICY = CompanyPolicy()
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
@@ -94,6 +99,9 @@ def states(draw: st.DrawFn) -> ComplaintState:
             requested=draw(st.none() | st.sampled_from(offered)),
             policy_exception=draw(st.booleans()),
             respond_by=NOW,
+            deciders=DIRECTORY.find(
+                StaffQuery(complaint_id="c-guard", role=StaffRole.MANAGER, min_level=1)
+            ),
         )
     outcome = draw(st.sampled_from(Outcome) if status is Status.CLOSED else st.none())
     return ComplaintState(
@@ -103,6 +111,7 @@ def states(draw: st.DrawFn) -> ComplaintState:
         alternatives=draw(subset),
         can_appeal=draw(st.booleans()),
         escalation=escalation,
+        specialists=DIRECTORY.find(StaffQuery(complaint_id="c-guard", role=StaffRole.SPECIALIST)),
         outcome=outcome,
     )
 
@@ -116,25 +125,39 @@ remedies = st.builds(
 
 @st.composite
 def decisions(draw: st.DrawFn) -> ManagerDecision:
-    """Complete decisions (the schema refuses incomplete ones) by any manager at any level."""
+    """Complete decisions (the schema refuses incomplete ones)."""
     kind = draw(st.sampled_from(DecisionKind))
     needs_remedy = kind in (DecisionKind.OVERRIDE, DecisionKind.COUNTER)
     return ManagerDecision(
         kind=kind,
-        manager_id=draw(st.sampled_from(["m-1", "store-manager", "director"])),
-        level=draw(st.integers(min_value=1, max_value=10)),
         remedy=draw(remedies if needs_remedy else st.none() | remedies),
         reason=None if kind is DecisionKind.APPROVE else "Reviewed the case",
     )
 
 
+@st.composite
+def staff_actions(draw: st.DrawFn) -> SignedAssertion:
+    """A decision or a resume, signed by anyone in the demo directory (or a stranger)."""
+    by = draw(st.sampled_from([m.staff_id for m in DIRECTORY.members]))
+    if draw(st.booleans()):
+        claim = assertion("c-guard", by, decision=draw(decisions()), now=NOW)
+    else:
+        claim = assertion("c-guard", by, resume=StaffResume(note="Calm now"), now=NOW)
+    return sign(claim, demo_key(by))
+
+
 actions = st.one_of(
-    st.builds(CustomerChoice, remedy=st.sampled_from(RemedyKind)),
-    st.builds(Appeal, reason=st.just("I was abroad")),
-    st.builds(FollowUpAnswer, fixed=st.booleans()),
-    st.builds(Withdrawal),
-    st.builds(CustomerDetails, order_reference=st.just("ORD-9"), amount=st.none()),
-    st.builds(StaffResume, staff_id=st.just("s-1"), note=st.just("Calm now")),
+    st.builds(CustomerChoice, customer_id=st.just(CUSTOMER), remedy=st.sampled_from(RemedyKind)),
+    st.builds(Appeal, customer_id=st.just(CUSTOMER), reason=st.just("I was abroad")),
+    st.builds(FollowUpAnswer, customer_id=st.just(CUSTOMER), fixed=st.booleans()),
+    st.builds(Withdrawal, customer_id=st.just(CUSTOMER)),
+    st.builds(
+        CustomerDetails,
+        customer_id=st.just(CUSTOMER),
+        order_reference=st.just("ORD-9"),
+        amount=st.none(),
+    ),
+    staff_actions(),
 )
 
 
@@ -144,12 +167,13 @@ COMMANDS = {
     Appeal: commands.appeal,
     FollowUpAnswer: commands.answer_follow_up,
     Withdrawal: commands.withdraw,
-    StaffResume: commands.resume,
-    ManagerDecision: commands.decide_escalation,
 }
+STAFF_COMMANDS = {"resume": commands.resume, "decide_escalation": commands.decide_escalation}
 
 
 def command(state: ComplaintState, action: BaseModel) -> list[ev.DomainEvent]:
     """What the workflow's update records for `action`, as its validator and handler run it
     (raises `InvalidAction` where the update is refused)."""
+    if isinstance(action, SignedAssertion):
+        return STAFF_COMMANDS[action.assertion.action](state, action, POLICY, NOW)
     return COMMANDS[type(action)](state, action, POLICY, NOW)

@@ -1,10 +1,11 @@
 """Authority and identity: who may grant what.
 
-A manager acts only at the escalation's level or above, and only within the
-authority limit of the level they act at; a policy exception needs an override.
+A manager acts only if the staff directory lists them for the escalation's level or above,
+with a valid signature, and only within their authority limit; a policy exception needs an
+override.
 A customer's action can never approve a remedy: the customer updates cannot carry
 a decision, they only pick from what is on offer, at its price, and a customer
-cannot act while a manager decides. Checked on the pure guard for every
+cannot act while a manager decides. Checked on the pure command for every
 combination hypothesis finds, and on the live workflow.
 """
 
@@ -16,32 +17,38 @@ from functools import reduce
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 
+from devtools.demo_staff import demo_key
 from domain import commands
 from domain.errors import InvalidAction
-from domain.evolve import evolve
+from domain.evolve import evolve, fold
+from domain.signatures import sign
+from schemas import events as ev
 from schemas.actions import (
     Appeal,
     CustomerChoice,
     DecisionKind,
     FollowUpAnswer,
     ManagerDecision,
-    StaffResume,
     Withdrawal,
 )
 from schemas.events import EscalationReason
 from schemas.intake import CustomerDetails
 from schemas.policy import CompanyPolicy
 from schemas.remedies import Remedy, RemedyKind
-from schemas.state import ComplaintState, Escalation, Status
-from tests.factories import make_intake
+from schemas.staff import SignedAssertion, StaffRole
+from schemas.state import ComplaintState, Status
+from sdk.signing import assertion
+from tests.factories import CUSTOMER, make_intake
 from tests.reliability.paths import msg
 from tests.reliability.strategies import actions, command, decisions, remedies, states
 from tests.reliability.summary import SUMMARY
+from tests.signing import DIRECTORY, Unsigned, identified, manager
 from workflows.complaint import ComplaintWorkflow
 
 POLICY = CompanyPolicy()
@@ -49,17 +56,34 @@ NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
 CUSTOMER_ACTIONS = (CustomerChoice, Appeal, FollowUpAnswer, Withdrawal, CustomerDetails)
 
 
+PURCHASE = Decimal("20000.00")
+"""Large enough that the purchase rarely caps a grant: this test is about authority."""
+STAFF = [m.staff_id for m in DIRECTORY.members] + ["nobody"]
+
+
 def _escalated(level: int, requested: Remedy | None, policy_exception: bool) -> ComplaintState:
-    return ComplaintState(
-        status=Status.AWAITING_MANAGER,
-        intake=make_intake(complaint_id="c-authority"),
-        escalation=Escalation(
-            level=level,
-            reason=EscalationReason.BEYOND_AUTHORITY,
-            requested=requested,
-            policy_exception=policy_exception,
-            respond_by=NOW,
-        ),
+    return fold(
+        [
+            ev.Received(
+                at=NOW,
+                intake=make_intake(complaint_id="c-authority", amount=PURCHASE),
+                policy_version=POLICY.version,
+            ),
+            ev.Escalated(
+                at=NOW,
+                level=1,
+                reason=EscalationReason.BEYOND_AUTHORITY,
+                requested=requested,
+                policy_exception=policy_exception,
+                respond_by=NOW,
+            ),
+            *(
+                [ev.EscalatedToNextLevel(at=NOW, from_level=1, to_level=level, respond_by=NOW)]
+                if level > 1
+                else []
+            ),
+            identified(StaffRole.MANAGER, level, NOW),
+        ]
     )
 
 
@@ -69,42 +93,53 @@ def _escalated(level: int, requested: Remedy | None, policy_exception: bool) -> 
     requested=st.none() | remedies,
     policy_exception=st.booleans(),
     decision=decisions(),
+    by=st.sampled_from(STAFF),
 )
 def test_a_manager_acts_at_their_level_within_their_limit(
-    level: int, requested: Remedy | None, policy_exception: bool, decision: ManagerDecision
+    level: int,
+    requested: Remedy | None,
+    policy_exception: bool,
+    decision: ManagerDecision,
+    by: str,
 ) -> None:
+    """Who the directory says you are decides what you may do, whatever the payload holds."""
     state = _escalated(level, requested, policy_exception)
+    key = demo_key(by) if by != "nobody" else Ed25519PrivateKey.generate()
+    signed = sign(assertion("c-authority", by, decision=decision, now=NOW), key)
     counts = SUMMARY.refusals("manager decisions (authority)")
     counts.tried += 1
     try:
-        commands.decide_escalation(state, decision, POLICY, NOW)
+        commands.decide_escalation(state, signed, POLICY, NOW)
         accepted = True
     except InvalidAction as refusal:
         counts.refused += 1
         assert str(refusal).strip()
         accepted = False
 
+    member = DIRECTORY.member(by)
     granted = None if decision.kind is DecisionKind.DENY else (decision.remedy or requested)
-    rung = POLICY.managers[decision.level - 1] if decision.level <= POLICY.top_level else None
+    is_manager = member is not None and member.role is StaffRole.MANAGER
     may = (
-        rung is not None
-        and decision.level >= level
+        is_manager
+        and member.level >= level
         and (
             decision.kind is DecisionKind.DENY
             or (
                 granted is not None
                 and not (decision.kind is DecisionKind.APPROVE and policy_exception)
-                and granted.amount <= rung.authority_limit
+                and (granted.kind is RemedyKind.EXPLANATION or granted.amount > 0)
+                and granted.amount
+                <= min(member.authority_limit, POLICY.manager(member.level).authority_limit)
             )
         )
     )
-    assert accepted == may, (level, requested, policy_exception, decision)
+    assert accepted == may, (level, requested, policy_exception, decision, by)
 
 
 @settings(max_examples=1000, deadline=None)
 @given(state=states(), action=actions)
 def test_no_customer_action_can_decide_or_price_a_remedy(state: ComplaintState, action: Any):
-    if isinstance(action, StaffResume):
+    if isinstance(action, SignedAssertion):
         return  # staff, not a customer
     try:
         events = command(state, action)
@@ -120,11 +155,11 @@ def test_no_customer_action_can_decide_or_price_a_remedy(state: ComplaintState, 
 
 
 VALID_CUSTOMER_PAYLOADS = {
-    CustomerChoice: {"remedy": "refund"},
-    Appeal: {"reason": "I was abroad"},
-    FollowUpAnswer: {"fixed": True},
-    Withdrawal: {},
-    CustomerDetails: {"order_reference": "ORD-1"},
+    CustomerChoice: {"customer_id": "cust-1", "remedy": "refund"},
+    Appeal: {"customer_id": "cust-1", "reason": "I was abroad"},
+    FollowUpAnswer: {"customer_id": "cust-1", "fixed": True},
+    Withdrawal: {"customer_id": "cust-1"},
+    CustomerDetails: {"customer_id": "cust-1", "order_reference": "ORD-1"},
 }
 DECISION_FIELDS = [
     {"kind": "approve"},
@@ -151,10 +186,11 @@ def test_a_customer_action_cannot_carry_a_decision(model: type, smuggled: dict) 
         model.model_validate(VALID_CUSTOMER_PAYLOADS[model] | smuggled)
 
 
-def test_a_decision_names_the_manager_and_a_real_level() -> None:
-    for bad in ({"manager_id": "  "}, {"level": 0}, {"manager_id": None}):
-        with pytest.raises(ValidationError):
-            ManagerDecision.model_validate({"kind": "deny", "reason": "No", "level": 1} | bad)
+def test_a_decision_cannot_name_its_own_manager_or_level() -> None:
+    """Who decides and at which level comes from the signature and the directory only."""
+    for smuggled in ({"manager_id": "manager-3"}, {"level": 3}):
+        with pytest.raises(ValidationError, match="Extra inputs are not permitted"):
+            ManagerDecision.model_validate({"kind": "deny", "reason": "No"} | smuggled)
 
 
 # ---------------------------------------------------------------- the live workflow
@@ -169,10 +205,18 @@ async def _refused(handle: WorkflowHandle, update: str, arg: Any) -> str:
     return failure.value.cause.message
 
 
-def _decision(kind: DecisionKind, level: int, remedy: Remedy | None = None, reason=None):
-    return ManagerDecision(
-        kind=kind, manager_id=f"manager-l{level}", level=level, remedy=remedy, reason=reason
-    )
+def _decision(
+    handle: WorkflowHandle,
+    kind: DecisionKind,
+    level: int,
+    remedy: Remedy | None = None,
+    reason=None,
+    by: str | None = None,
+):
+    unsigned = manager(kind, level, remedy, reason)
+    if by is not None:
+        unsigned = Unsigned(by, decision=unsigned.decision)
+    return unsigned.signed(handle.id.removeprefix("complaint-"), datetime.now(UTC))
 
 
 async def _event_types(handle: WorkflowHandle) -> list[str]:
@@ -183,21 +227,25 @@ async def test_a_manager_over_their_limit_is_refused_and_a_higher_level_may_gran
     # 900.00 refund: beyond the agent (100), beyond a shift manager (500).
     handle = await live.park("beyond_authority_manager_counters", 1)
     refund = Remedy(kind=RemedyKind.REFUND, amount=Decimal("900"))
-    message = await _refused(handle, "decide_escalation", _decision(DecisionKind.APPROVE, 1))
+    message = await _refused(
+        handle, "decide_escalation", _decision(handle, DecisionKind.APPROVE, 1)
+    )
     assert "above your authority limit of 500" in message
     message = await _refused(
-        handle, "decide_escalation", _decision(DecisionKind.OVERRIDE, 1, refund, "Loyal customer")
+        handle,
+        "decide_escalation",
+        _decision(handle, DecisionKind.OVERRIDE, 1, refund, "Loyal customer"),
     )
     assert "above your authority limit of 500" in message
     assert "ManagerDecided" not in await _event_types(handle)
 
-    await handle.execute_update("decide_escalation", _decision(DecisionKind.APPROVE, 2))
+    await handle.execute_update("decide_escalation", _decision(handle, DecisionKind.APPROVE, 2))
     await live.watch.seen(handle.id.removeprefix("complaint-"), msg("resolution"))
     [ledger] = live.backend.remedies(handle.id.removeprefix("complaint-"))
     assert (ledger.kind, ledger.amount, ledger.authorised_by) == (
         RemedyKind.REFUND,
         Decimal("900.00"),
-        "manager-l2",
+        "manager-2",
     )
     await handle.terminate(reason="test finished")
 
@@ -210,12 +258,16 @@ async def test_a_manager_below_the_escalation_level_cannot_act(live):
         (DecisionKind.DENY, None, "Not a defect"),
         (DecisionKind.COUNTER, Remedy(kind=RemedyKind.STORE_CREDIT, amount=Decimal("10")), "Less"),
     ):
-        message = await _refused(handle, "decide_escalation", _decision(kind, 1, remedy, reason))
-        assert "the escalation is at level 2" in message, message
-    message = await _refused(handle, "decide_escalation", _decision(DecisionKind.APPROVE, 5))
-    assert "no manager level 5" in message
+        message = await _refused(
+            handle, "decide_escalation", _decision(handle, kind, 1, remedy, reason)
+        )
+        assert "not among the managers who may decide at level 2" in message, message
+    message = await _refused(
+        handle, "decide_escalation", _decision(handle, DecisionKind.APPROVE, 1, by="nobody")
+    )
+    assert "nobody is not among the managers" in message
     assert "ManagerDecided" not in await _event_types(handle)
-    await handle.execute_update("decide_escalation", _decision(DecisionKind.APPROVE, 2))
+    await handle.execute_update("decide_escalation", _decision(handle, DecisionKind.APPROVE, 2))
     assert (await _event_types(handle)).count("ManagerDecided") == 1
     await handle.terminate(reason="test finished")
 
@@ -226,12 +278,12 @@ async def test_a_customer_cannot_approve_while_a_manager_decides(live):
     complaint_id = handle.id.removeprefix("complaint-")
     before = await _event_types(handle)
     attempts: list[tuple[str, Any]] = [
-        ("choose_solution", CustomerChoice(remedy=RemedyKind.REFUND)),
-        ("choose_solution", {"remedy": "refund", "kind": "approve", "level": 3}),
-        ("answer_follow_up", FollowUpAnswer(fixed=True)),
+        ("choose_solution", CustomerChoice(customer_id=CUSTOMER, remedy=RemedyKind.REFUND)),
+        ("choose_solution", {"customer_id": CUSTOMER, "remedy": "refund", "kind": "approve"}),
+        ("answer_follow_up", FollowUpAnswer(customer_id=CUSTOMER, fixed=True)),
         ("answer_follow_up", {"fixed": True, "decision": {"kind": "approve"}}),
-        ("appeal", Appeal(reason="Just approve it")),
-        ("provide_details", {"receipt_present": True, "manager_id": "me"}),
+        ("appeal", Appeal(customer_id=CUSTOMER, reason="Just approve it")),
+        ("provide_details", {"customer_id": CUSTOMER, "receipt_present": True, "level": 3}),
     ]
     for update, arg in attempts:
         await _refused(handle, update, arg)
@@ -240,10 +292,10 @@ async def test_a_customer_cannot_approve_while_a_manager_decides(live):
 
     refund = Remedy(kind=RemedyKind.REFUND, amount=Decimal("49.90"))
     await handle.execute_update(
-        "decide_escalation", _decision(DecisionKind.OVERRIDE, 1, refund, "Card statement")
+        "decide_escalation", _decision(handle, DecisionKind.OVERRIDE, 1, refund, "Card statement")
     )
     await live.watch.seen(complaint_id, msg("resolution"))
     [ledger] = live.backend.remedies(complaint_id)
-    assert ledger.authorised_by == "manager-l1"
+    assert ledger.authorised_by == "manager-1"
     assert (await _event_types(handle)).count("ManagerDecided") == 1
     await handle.terminate(reason="test finished")

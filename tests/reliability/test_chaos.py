@@ -46,6 +46,7 @@ from tests.reliability.summary import SUMMARY
 from wire.codec import KEY_ENV
 from wire.converter import data_converter
 from workflows.complaint import ComplaintWorkflow
+from workflows.sandbox import WORKFLOW_RUNNER
 from workflows.search_attributes import SEARCH_ATTRIBUTE_TYPES
 
 PER_PATH = int(os.environ.get("CHAOS_COMPLAINTS_PER_PATH", "13"))
@@ -306,7 +307,11 @@ async def _replay(histories: list[WorkflowHistory], key: bytes, keep: Path) -> d
         for history in histories:
             yield history
 
-    replayer = Replayer(workflows=[ComplaintWorkflow], data_converter=data_converter(key))
+    replayer = Replayer(
+        workflows=[ComplaintWorkflow],
+        data_converter=data_converter(key),
+        workflow_runner=WORKFLOW_RUNNER,
+    )
     results = await replayer.replay_workflows(each(), raise_on_replay_failure=False)
     failed: dict[str, str] = {}
     for history in histories:

@@ -22,6 +22,7 @@ from tests.replay import drifted
 from tests.replay.record import HISTORIES, complaint_id_for
 from wire.converter import data_converter
 from workflows.complaint import ComplaintWorkflow
+from workflows.sandbox import WORKFLOW_RUNNER
 
 NAMES = [p.name for p in PATHS]
 RECORDED = sorted(
@@ -40,7 +41,9 @@ def load(name: str) -> WorkflowHistory:
 
 
 def replayer(workflow: type) -> Replayer:
-    return Replayer(workflows=[workflow], data_converter=data_converter())
+    return Replayer(
+        workflows=[workflow], data_converter=data_converter(), workflow_runner=WORKFLOW_RUNNER
+    )
 
 
 @pytest.mark.parametrize("name", RECORDED)

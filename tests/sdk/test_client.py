@@ -11,6 +11,8 @@ from pydantic import ValidationError
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.sdk.v1 import WorkflowMetadata
 
+from devtools.demo_staff import demo_key
+from domain.signatures import sign
 from schemas.actions import DecisionKind, ManagerDecision
 from schemas.intake import Category, Severity
 from schemas.messages import Outcome
@@ -18,8 +20,9 @@ from schemas.policy import CompanyPolicy
 from schemas.remedies import RemedyKind
 from schemas.state import Status, WaitingOn
 from sdk import ComplaintClient, ComplaintClosed, InvalidAction, UnknownComplaint
+from sdk.signing import assertion
 from tests.conftest import DevWorker
-from tests.factories import make_intake
+from tests.factories import CUSTOMER, make_intake
 from tests.polling import until_found, until_status
 
 UPSERT = EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES
@@ -32,19 +35,23 @@ async def test_filing_is_idempotent_even_after_the_complaint_closed(complaints: 
     assert await complaints.file_complaint(intake) == first  # a retried call
 
     await until_status(complaints, intake.complaint_id, Status.AWAITING_CHOICE)
-    await complaints.withdraw(intake.complaint_id, "bought a new one elsewhere")
+    await complaints.withdraw(
+        intake.complaint_id, "bought a new one elsewhere", customer_id=CUSTOMER
+    )
     assert (await complaints.result(intake.complaint_id)).outcome is Outcome.WITHDRAWN
 
     assert await complaints.file_complaint(intake) == first  # no second run
     with pytest.raises(ComplaintClosed, match="is closed"):
-        await complaints.choose_solution(intake.complaint_id, RemedyKind.REFUND)
+        await complaints.choose_solution(
+            intake.complaint_id, RemedyKind.REFUND, customer_id=CUSTOMER
+        )
 
 
 async def test_an_unknown_complaint_is_named_as_such(complaints: ComplaintClient):
     with pytest.raises(UnknownComplaint, match="no complaint 'never-filed'"):
         await complaints.state("never-filed")
     with pytest.raises(UnknownComplaint):
-        await complaints.answer_follow_up("never-filed")
+        await complaints.answer_follow_up("never-filed", customer_id=CUSTOMER)
 
 
 async def test_a_refused_action_carries_the_reason_and_leaves_history_alone(
@@ -56,15 +63,17 @@ async def test_a_refused_action_carries_the_reason_and_leaves_history_alone(
     before = await complaints.events(intake.complaint_id)
 
     with pytest.raises(InvalidAction, match="cannot answer the follow-up") as refused:
-        await complaints.answer_follow_up(intake.complaint_id)
+        await complaints.answer_follow_up(intake.complaint_id, customer_id=CUSTOMER)
     assert refused.value.complaint_id == intake.complaint_id
     with pytest.raises(InvalidAction, match="store_credit is not on offer"):
-        await complaints.choose_solution(intake.complaint_id, RemedyKind.STORE_CREDIT)
+        await complaints.choose_solution(
+            intake.complaint_id, RemedyKind.STORE_CREDIT, customer_id=CUSTOMER
+        )
     with pytest.raises(ValidationError):  # bad input never leaves the process
-        await complaints.appeal(intake.complaint_id, "no")
+        await complaints.appeal(intake.complaint_id, "no", customer_id=CUSTOMER)
 
     assert await complaints.events(intake.complaint_id) == before
-    await complaints.withdraw(intake.complaint_id)
+    await complaints.withdraw(intake.complaint_id, customer_id=CUSTOMER)
 
 
 async def test_a_manager_over_their_authority_limit_is_refused_and_a_higher_one_decides(
@@ -73,23 +82,28 @@ async def test_a_manager_over_their_authority_limit_is_refused_and_a_higher_one_
     intake = make_intake(amount=Decimal("800.00"))
     await complaints.file_complaint(intake)
     await until_status(complaints, intake.complaint_id, Status.AWAITING_CHOICE)
-    await complaints.choose_solution(intake.complaint_id, RemedyKind.REFUND)
+    await complaints.choose_solution(intake.complaint_id, RemedyKind.REFUND, customer_id=CUSTOMER)
     await until_status(complaints, intake.complaint_id, Status.AWAITING_MANAGER)
     before = await complaints.events(intake.complaint_id)
 
-    shift = ManagerDecision(kind=DecisionKind.APPROVE, manager_id="shift-ana", level=1)
+    approve = ManagerDecision(kind=DecisionKind.APPROVE)
+    shift = sign(
+        assertion(intake.complaint_id, "manager-1", decision=approve), demo_key("manager-1")
+    )
     with pytest.raises(InvalidAction, match="above your authority limit of 500"):
         await complaints.decide_escalation(intake.complaint_id, shift)
     assert await complaints.events(intake.complaint_id) == before
 
-    store = ManagerDecision(kind=DecisionKind.APPROVE, manager_id="store-ieva", level=2)
+    store = sign(
+        assertion(intake.complaint_id, "manager-2", decision=approve), demo_key("manager-2")
+    )
     receipt = await complaints.decide_escalation(intake.complaint_id, store)
     assert receipt.event_count == len(before) + 1
     state = await until_status(complaints, intake.complaint_id, Status.RESOLVED)
     assert state.resolved_with is not None and state.resolved_with.amount == Decimal("800.00")
     found = await until_found(
         complaints,
-        f"AssignedManager = 'store-ieva' AND ComplaintStatus = '{Status.RESOLVED.value}'",
+        f"AssignedManager = 'manager-2' AND ComplaintStatus = '{Status.RESOLVED.value}'",
         {intake.complaint_id},
         {intake.complaint_id},
     )
@@ -114,9 +128,13 @@ async def test_happy_path_reads_well_in_the_ui_and_upserts_once_per_status(
     assert "**Status** awaiting choice" in metadata.current_details
     assert f"**Waiting for** {WaitingOn.CHOICE.value}" in metadata.current_details
 
-    await complaints.choose_solution(intake.complaint_id, RemedyKind.REPLACEMENT)
+    await complaints.choose_solution(
+        intake.complaint_id, RemedyKind.REPLACEMENT, customer_id=CUSTOMER
+    )
     await until_status(complaints, intake.complaint_id, Status.RESOLVED)
-    await complaints.answer_follow_up(intake.complaint_id, comment="works again")
+    await complaints.answer_follow_up(
+        intake.complaint_id, comment="works again", customer_id=CUSTOMER
+    )
     assert (await complaints.result(intake.complaint_id)).outcome is Outcome.RESOLVED_CONFIRMED
 
     history = await handle.fetch_history()
@@ -185,7 +203,7 @@ async def test_visibility_finds_complaints_by_their_search_attributes(
 
     await until_status(complaints, billing_high.complaint_id, Status.AWAITING_CHOICE)
     for intake in (billing_high, rude_first, rude_second):
-        await complaints.withdraw(intake.complaint_id)
+        await complaints.withdraw(intake.complaint_id, customer_id=intake.customer_id)
 
 
 async def test_a_complaint_runs_under_the_policy_version_it_names(
@@ -195,10 +213,11 @@ async def test_a_complaint_runs_under_the_policy_version_it_names(
         CompanyPolicy(version="sdk-strict", agent_authority_limit=Decimal("10"))
     )
     intake = make_intake()
+    cid, customer = intake.complaint_id, intake.customer_id
     await complaints.file_complaint(intake, policy_version=version)
-    state = await until_status(complaints, intake.complaint_id, Status.AWAITING_CHOICE)
+    state = await until_status(complaints, cid, Status.AWAITING_CHOICE)
     assert state.policy_version == "sdk-strict"
-    await complaints.choose_solution(intake.complaint_id, RemedyKind.REFUND)  # 49.90 > 10
-    state = await until_status(complaints, intake.complaint_id, Status.AWAITING_MANAGER)
+    await complaints.choose_solution(cid, RemedyKind.REFUND, customer_id=customer)  # 49.90 > 10
+    state = await until_status(complaints, cid, Status.AWAITING_MANAGER)
     assert state.escalation is not None and state.escalation.reason.value == "beyond_authority"
-    await complaints.withdraw(intake.complaint_id)
+    await complaints.withdraw(cid, customer_id=customer)

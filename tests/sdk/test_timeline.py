@@ -42,11 +42,12 @@ def test_an_escalation_decided_by_a_manager_reads_as_a_story():
                 at=T0 + timedelta(minutes=2),
                 decision=ManagerDecision(
                     kind=DecisionKind.OVERRIDE,
-                    manager_id="ana",
-                    level=1,
                     remedy=REFUND,
                     reason="Known batch defect; call her at +7 900 000 0000",
                 ),
+                decider_id="ana",
+                level=1,
+                nonce="n" * 16,
             ),
         ]
     )

@@ -29,7 +29,7 @@ from schemas.policy import CompanyPolicy
 from schemas.state import WaitingOn
 from sdk import ComplaintClient, PolicyNotAvailable, UnknownComplaint
 from tests.conftest import DevWorker
-from tests.factories import make_intake
+from tests.factories import CUSTOMER, make_intake
 from tests.polling import eventually
 
 BIG = Decimal("999999")
@@ -67,7 +67,7 @@ async def after_asking_for_the_refund(
     )
     if status is not WorkflowExecutionStatus.RUNNING:
         return status
-    await handle.execute_update("choose_solution", {"remedy": "refund"})
+    await handle.execute_update("choose_solution", {"customer_id": CUSTOMER, "remedy": "refund"})
 
     async def acted() -> tuple[WorkflowExecutionStatus, str | None]:
         status = (await handle.describe()).status
@@ -140,7 +140,7 @@ async def test_under_the_operators_policy_the_agent_cannot_grant_it(
     state = await complaints.state(intake.complaint_id)
     assert (state.policy_version, state.escalation_level) == ("2026-11-default", 1)
     assert dev_worker.backend.remedies(intake.complaint_id) == []
-    await complaints.withdraw(intake.complaint_id)
+    await complaints.withdraw(intake.complaint_id, customer_id=CUSTOMER)
 
 
 async def test_the_sdk_cannot_send_policy_content(complaints: ComplaintClient):

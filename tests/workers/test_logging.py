@@ -14,11 +14,12 @@ from temporalio.worker import Replayer
 from schemas.intake import Contact
 from schemas.state import Status
 from sdk import ComplaintClient
-from tests.factories import make_intake
+from tests.factories import CUSTOMER, make_intake
 from tests.polling import until_status
 from wire.connection import data_converter
 from workers.logging import configure_logging
 from workflows.complaint import ComplaintWorkflow
+from workflows.sandbox import WORKFLOW_RUNNER
 
 EMAIL, PHONE = "olga.petrova@example.ru", "+7 900 123 4567"
 Lines = Callable[[], list[dict]]
@@ -70,7 +71,9 @@ async def test_a_complaint_logs_each_step_once_with_its_context_and_never_on_rep
     )
     filed = await complaints.file_complaint(intake)
     await until_status(complaints, intake.complaint_id, Status.AWAITING_CHOICE)
-    await complaints.withdraw(intake.complaint_id, f"reach me at {EMAIL} instead")
+    await complaints.withdraw(
+        intake.complaint_id, f"reach me at {EMAIL} instead", customer_id=CUSTOMER
+    )
     await complaints.result(intake.complaint_id)
     events = await complaints.events(intake.complaint_id)
 
@@ -88,6 +91,10 @@ async def test_a_complaint_logs_each_step_once_with_its_context_and_never_on_rep
 
     history = await complaints.temporal.get_workflow_handle(filed.workflow_id).fetch_history()
     before = len(lines())
-    replayer = Replayer(workflows=[ComplaintWorkflow], data_converter=data_converter())
+    replayer = Replayer(
+        workflows=[ComplaintWorkflow],
+        data_converter=data_converter(),
+        workflow_runner=WORKFLOW_RUNNER,
+    )
     await replayer.replay_workflow(history)  # also proves the upserts are deterministic
     assert lines()[before:] == []

@@ -20,6 +20,7 @@ from schemas.complaint import ComplaintInput, ComplaintResult, workflow_id_for
 from schemas.events import DomainEvent
 from schemas.intake import ComplaintIntake
 from schemas.state import ComplaintState, Status
+from tests.signing import Unsigned
 from workflows.complaint import ComplaintWorkflow
 
 
@@ -101,13 +102,19 @@ class Complaint:
         return [m.kind for m in self.backend.messages(self.complaint_id)]
 
     async def act(self, update: Any, arg: Any) -> Any:
-        return await self.handle.execute_update(update, arg)
+        return await self.handle.execute_update(update, await self._signed(arg))
+
+    async def _signed(self, arg: Any) -> Any:
+        """Staff actions are signed as they are sent, with the server's clock."""
+        if isinstance(arg, Unsigned):
+            return arg.signed(self.complaint_id, await self.env.get_current_time())
+        return arg
 
     async def refused(self, update: Any, arg: Any) -> str:
         """Send an invalid action; assert it was rejected and left history as it was."""
         before = await self.event_types()
         try:
-            await self.handle.execute_update(update, arg)
+            await self.handle.execute_update(update, await self._signed(arg))
         except WorkflowUpdateFailedError as failure:
             cause = failure.cause
             assert isinstance(cause, ApplicationError), cause

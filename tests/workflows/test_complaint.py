@@ -18,8 +18,6 @@ from schemas.actions import (
     CustomerChoice,
     DecisionKind,
     FollowUpAnswer,
-    ManagerDecision,
-    StaffResume,
     Withdrawal,
 )
 from schemas.events import EscalationReason
@@ -29,11 +27,13 @@ from schemas.policy import CompanyPolicy
 from schemas.remedies import Remedy, RemedyKind
 from schemas.state import Status
 from tests.factories import make_intake
+from tests.signing import manager, specialist
 from tests.workflows.driver import Complaint
 from workers.worker import build_worker
 from workflows.complaint import ComplaintWorkflow as W
 
 POLICY = CompanyPolicy()
+CUSTOMER = make_intake().customer_id
 DAYS = POLICY.deadlines
 OPENING = ["Received", "Acknowledged", "Apologised", "Thanked", "SolutionsProposed"]
 OPENING_MESSAGES = ["acknowledgement", "apology", "thanks", "proposals"]
@@ -62,13 +62,7 @@ async def file(env, backend, task_queue, worker):
 
 
 def choose(kind: RemedyKind) -> CustomerChoice:
-    return CustomerChoice(remedy=kind)
-
-
-def manager(kind: DecisionKind, level: int = 1, remedy: Remedy | None = None, reason=None):
-    return ManagerDecision(
-        kind=kind, manager_id=f"manager-{level}", level=level, remedy=remedy, reason=reason
-    )
+    return CustomerChoice(customer_id=CUSTOMER, remedy=kind)
 
 
 async def test_resolve_within_authority_then_fix_confirmed(file):
@@ -80,7 +74,9 @@ async def test_resolve_within_authority_then_fix_confirmed(file):
     await complaint.until(Status.RESOLVED)
     await complaint.skip(DAYS.follow_up_delay)
     await complaint.until(Status.AWAITING_CONFIRMATION)
-    await complaint.act(W.answer_follow_up, FollowUpAnswer(fixed=True, comment="works now"))
+    await complaint.act(
+        W.answer_follow_up, FollowUpAnswer(customer_id=CUSTOMER, fixed=True, comment="works now")
+    )
     result = await complaint.result()
 
     assert result.outcome is Outcome.RESOLVED_CONFIRMED
@@ -149,7 +145,9 @@ async def test_decline_appeal_escalates_and_manager_denies(file):
     await complaint.act(W.choose_solution, choose(RemedyKind.REFUND))
     await complaint.until(Status.DECLINED)
 
-    await complaint.act(W.appeal, Appeal(reason="I was abroad for three months"))
+    await complaint.act(
+        W.appeal, Appeal(customer_id=CUSTOMER, reason="I was abroad for three months")
+    )
     state = await complaint.until(Status.AWAITING_MANAGER)
     assert state.escalation.reason is EscalationReason.APPEAL
     assert state.escalation.policy_exception
@@ -162,7 +160,9 @@ async def test_decline_appeal_escalates_and_manager_denies(file):
     )
     state = await complaint.until(Status.DECLINED)
     assert not state.can_appeal
-    assert "final" in await complaint.refused(W.appeal, Appeal(reason="please reconsider"))
+    assert "final" in await complaint.refused(
+        W.appeal, Appeal(customer_id=CUSTOMER, reason="please reconsider")
+    )
     result = await complaint.result()
 
     assert result.outcome is Outcome.DECLINED
@@ -172,6 +172,7 @@ async def test_decline_appeal_escalates_and_manager_denies(file):
         "Declined",
         "Appealed",
         "Escalated",
+        "StaffIdentified",
         "ManagerNotified",
         "CallbackPromised",
         "ManagerDecided",
@@ -207,6 +208,7 @@ async def test_no_receipt_escalates_and_manager_overrides_policy(file):
         *OPENING,
         "SolutionChosen",
         "Escalated",
+        "StaffIdentified",
         "ManagerNotified",
         "CallbackPromised",
         "ManagerDecided",
@@ -265,17 +267,21 @@ async def test_silent_manager_is_reminded_then_next_level_and_callbacks_are_kept
     )
     await complaint.until_event("CallbackMade")
 
-    assert "level 2" in await complaint.refused(W.decide_escalation, manager(DecisionKind.APPROVE))
+    assert "level 2 or above" in await complaint.refused(
+        W.decide_escalation, manager(DecisionKind.APPROVE)
+    )
     await complaint.act(W.decide_escalation, manager(DecisionKind.APPROVE, level=2))
     await complaint.until(Status.RESOLVED)
 
     assert (await complaint.event_types())[len(OPENING) :] == [
         "SolutionChosen",
         "Escalated",
+        "StaffIdentified",
         "ManagerNotified",
         "CallbackPromised",
         "ManagerReminded",
         "EscalatedToNextLevel",
+        "StaffIdentified",
         "ManagerNotified",
         "CallbackMade",
         "CallbackPromised",
@@ -299,7 +305,9 @@ async def test_not_fixed_reopens_and_a_second_failure_goes_to_a_manager(file):
     await complaint.until(Status.AWAITING_CHOICE)
     await complaint.act(W.choose_solution, choose(RemedyKind.REPAIR))
     await complaint.until(Status.RESOLVED)
-    await complaint.act(W.answer_follow_up, FollowUpAnswer(fixed=False, comment="still cold"))
+    await complaint.act(
+        W.answer_follow_up, FollowUpAnswer(customer_id=CUSTOMER, fixed=False, comment="still cold")
+    )
 
     state = await complaint.until(Status.AWAITING_CHOICE)
     assert state.reopen_count == 1
@@ -307,7 +315,7 @@ async def test_not_fixed_reopens_and_a_second_failure_goes_to_a_manager(file):
     await complaint.until(Status.RESOLVED)
     await complaint.skip(DAYS.follow_up_delay)
     await complaint.until(Status.AWAITING_CONFIRMATION)
-    await complaint.act(W.answer_follow_up, FollowUpAnswer(fixed=False))
+    await complaint.act(W.answer_follow_up, FollowUpAnswer(customer_id=CUSTOMER, fixed=False))
 
     state = await complaint.until(Status.AWAITING_MANAGER)
     assert state.escalation.reason is EscalationReason.REOPENED_AGAIN
@@ -320,7 +328,7 @@ async def test_not_fixed_reopens_and_a_second_failure_goes_to_a_manager(file):
     await complaint.until(Status.AWAITING_CHOICE)
     await complaint.act(W.choose_solution, choose(RemedyKind.REFUND))
     await complaint.until(Status.RESOLVED)
-    await complaint.act(W.answer_follow_up, FollowUpAnswer(fixed=True))
+    await complaint.act(W.answer_follow_up, FollowUpAnswer(customer_id=CUSTOMER, fixed=True))
     result = await complaint.result()
 
     assert result.outcome is Outcome.RESOLVED_CONFIRMED and result.reopen_count == 2
@@ -384,7 +392,8 @@ async def test_details_given_in_time_complete_the_complaint(file):
     await complaint.until(Status.AWAITING_DETAILS)
     assert "cannot choose" in await complaint.refused(W.choose_solution, choose(RemedyKind.REFUND))
     await complaint.act(
-        W.provide_details, CustomerDetails(order_reference="ORD-77", amount=Decimal("80"))
+        W.provide_details,
+        CustomerDetails(customer_id=CUSTOMER, order_reference="ORD-77", amount=Decimal("80")),
     )
     state = await complaint.until(Status.AWAITING_CHOICE)
     assert state.intake.order_reference == "ORD-77" and state.missing_details == []
@@ -401,13 +410,14 @@ async def test_abusive_customer_is_paused_for_a_specialist_and_resumed(file):
 
     await complaint.skip(2 * DAYS.specialist_review + timedelta(minutes=1))
     await complaint.until_event("SpecialistReminded", count=2)
-    await complaint.act(W.resume, StaffResume(staff_id="spec-4", note="Calm now, spoke by phone"))
+    await complaint.act(W.resume, specialist("Calm now, spoke by phone"))
     await complaint.until(Status.AWAITING_CHOICE)
 
     assert await complaint.event_types() == [
         "Received",
         "Acknowledged",
         "Paused",
+        "StaffIdentified",
         "SpecialistAssigned",
         "SpecialistReminded",
         "SpecialistReminded",
@@ -421,9 +431,7 @@ async def test_abusive_customer_is_paused_for_a_specialist_and_resumed(file):
         "reminder",
         "reminder",
     ]
-    assert "cannot resume" in await complaint.refused(
-        W.resume, StaffResume(staff_id="spec-4", note="again")
-    )
+    assert "cannot resume" in await complaint.refused(W.resume, specialist("again"))
 
 
 async def test_rude_employee_goes_to_a_manager_at_once_and_the_employee_is_followed_up(file):
@@ -443,7 +451,7 @@ async def test_rude_employee_goes_to_a_manager_at_once_and_the_employee_is_follo
     discount = Remedy(kind=RemedyKind.DISCOUNT, amount=Decimal("25"))
     await complaint.act(W.decide_escalation, manager(DecisionKind.APPROVE, remedy=discount))
     await complaint.until(Status.RESOLVED)
-    await complaint.act(W.answer_follow_up, FollowUpAnswer(fixed=True))
+    await complaint.act(W.answer_follow_up, FollowUpAnswer(customer_id=CUSTOMER, fixed=True))
     result = await complaint.result()
 
     assert result.outcome is Outcome.RESOLVED_CONFIRMED
@@ -451,6 +459,7 @@ async def test_rude_employee_goes_to_a_manager_at_once_and_the_employee_is_follo
         "Received",
         "Acknowledged",
         "Escalated",
+        "StaffIdentified",
         "ManagerNotified",
         "CallbackPromised",
         "Apologised",
@@ -541,7 +550,10 @@ async def test_customer_may_withdraw_while_waiting_for_a_manager(file):
     await complaint.until(Status.AWAITING_CHOICE)
     await complaint.act(W.choose_solution, choose(RemedyKind.REFUND))
     await complaint.until(Status.AWAITING_MANAGER)
-    await complaint.act(W.withdraw, Withdrawal(reason="Found the receipt, will return in store"))
+    await complaint.act(
+        W.withdraw,
+        Withdrawal(customer_id=CUSTOMER, reason="Found the receipt, will return in store"),
+    )
     result = await complaint.result()
 
     assert result.outcome is Outcome.WITHDRAWN
@@ -565,12 +577,14 @@ async def test_invalid_actions_are_refused_with_a_clear_message(file):
     complaint = await file()
     await complaint.until(Status.AWAITING_CHOICE)
     assert "cannot answer the follow-up" in await complaint.refused(
-        W.answer_follow_up, FollowUpAnswer(fixed=True)
+        W.answer_follow_up, FollowUpAnswer(customer_id=CUSTOMER, fixed=True)
     )
-    assert "cannot appeal" in await complaint.refused(W.appeal, Appeal(reason="why not"))
-    assert "cannot approve" in await complaint.refused(
+    assert "cannot appeal" in await complaint.refused(
+        W.appeal, Appeal(customer_id=CUSTOMER, reason="why not")
+    )
+    assert "cannot decide the escalation" in await complaint.refused(
         W.decide_escalation, manager(DecisionKind.APPROVE)
     )
     assert "cannot provide details" in await complaint.refused(
-        W.provide_details, CustomerDetails(order_reference="X")
+        W.provide_details, CustomerDetails(customer_id=CUSTOMER, order_reference="X")
     )

@@ -19,8 +19,8 @@ from temporalio.client import WorkflowExecutionStatus, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
 from activities.http_backend import HttpBackend
-from schemas.actions import CustomerChoice, DecisionKind, ManagerDecision
-from schemas.complaint import ComplaintInput, workflow_id_for
+from schemas.actions import CustomerChoice, DecisionKind
+from schemas.complaint import WORKFLOW_ID_PREFIX, ComplaintInput, workflow_id_for
 from schemas.events import EscalationReason
 from schemas.intake import Category, ComplaintIntake
 from schemas.messages import MessageKind, Outcome
@@ -29,6 +29,7 @@ from schemas.remedies import Remedy, RemedyKind
 from schemas.state import Status
 from tests.factories import make_intake
 from tests.fakes.http_services import Faults, HttpServices
+from tests.signing import manager
 from tests.workflows.driver import Complaint
 from workflows.complaint import ComplaintWorkflow as W
 
@@ -91,7 +92,9 @@ def kinds(services: HttpServices, complaint_id: str) -> list[MessageKind]:
     return [d.message.kind for d in services.messages(complaint_id)]
 
 
-async def approve_when_escalated(handle: WorkflowHandle, remedy: Remedy) -> None:
+async def approve_when_escalated(
+    env: WorkflowEnvironment, handle: WorkflowHandle, remedy: Remedy
+) -> None:
     """Once the complaint waits on a manager, the top level approves `remedy`.
 
     The top level may act whatever level the reminders have reached by then.
@@ -99,12 +102,10 @@ async def approve_when_escalated(handle: WorkflowHandle, remedy: Remedy) -> None
     while (await handle.query(W.state)).status is not Status.AWAITING_MANAGER:
         await asyncio.sleep(0.05)
     top = CompanyPolicy().top_level
-    await handle.execute_update(
-        W.decide_escalation,
-        ManagerDecision(
-            kind=DecisionKind.APPROVE, manager_id=f"manager-{top}", level=top, remedy=remedy
-        ),
-    )
+    complaint_id = handle.id.removeprefix(WORKFLOW_ID_PREFIX)
+    now = await env.get_current_time()
+    signed = manager(DecisionKind.APPROVE, top, remedy).signed(complaint_id, now)
+    await handle.execute_update(W.decide_escalation, signed)
 
 
 async def test_every_complaint_ends_with_exactly_one_remedy_under_faults(
@@ -143,7 +144,7 @@ async def test_every_complaint_ends_with_exactly_one_remedy_under_faults(
 
     async with asyncio.timeout(HANG_GUARD_S):
         managers = [
-            asyncio.create_task(approve_when_escalated(handle, grant))
+            asyncio.create_task(approve_when_escalated(env, handle, grant))
             for handle, grant in zip(handles[KETTLES:], grants, strict=True)
         ]
         # One result at a time: each await lets the test server's global clock skip (timers
@@ -204,7 +205,9 @@ async def test_a_refused_remedy_goes_to_a_manager_and_the_customer_is_told(
     handle = await start(intake)
     complaint = Complaint(env, handle, services, intake.complaint_id)  # type: ignore[arg-type]
     await complaint.until(Status.AWAITING_CHOICE)
-    await complaint.act(W.choose_solution, CustomerChoice(remedy=RemedyKind.REFUND))
+    await complaint.act(
+        W.choose_solution, CustomerChoice(customer_id="cust-1", remedy=RemedyKind.REFUND)
+    )
 
     state = await complaint.until(Status.AWAITING_MANAGER)
 
@@ -229,13 +232,15 @@ async def test_after_already_refunded_the_manager_may_grant_something_else(
     intake = make_intake(today, order_reference="ORD-77")
     complaint = Complaint(env, await start(intake), services, intake.complaint_id)  # type: ignore[arg-type]
     await complaint.until(Status.AWAITING_CHOICE)
-    await complaint.act(W.choose_solution, CustomerChoice(remedy=RemedyKind.REFUND))
+    await complaint.act(
+        W.choose_solution, CustomerChoice(customer_id="cust-1", remedy=RemedyKind.REFUND)
+    )
     await complaint.until(Status.AWAITING_MANAGER)
 
     credit = Remedy(kind=RemedyKind.STORE_CREDIT, amount=Decimal("49.90"))
     await complaint.act(
         W.decide_escalation,
-        ManagerDecision(kind=DecisionKind.APPROVE, manager_id="manager-1", level=1, remedy=credit),
+        manager(DecisionKind.APPROVE, 1, credit),
     )
     await complaint.until(Status.RESOLVED)
 

@@ -17,7 +17,7 @@ from schemas.failures import FailureType
 from schemas.policy import CompanyPolicy, ManagerLevel
 from schemas.remedies import RemedyKind
 from schemas.state import Status
-from tests.factories import make_intake
+from tests.factories import CUSTOMER, make_intake
 from tests.workflows.driver import Complaint
 from workflows.complaint import ComplaintWorkflow as W
 
@@ -26,6 +26,7 @@ STRICT = CompanyPolicy(
     agent_authority_limit=Decimal("10"),
     managers=[ManagerLevel(level=1, title="Duty manager", authority_limit=Decimal("300"))],
 )
+REFUND = CustomerChoice(customer_id=CUSTOMER, remedy=RemedyKind.REFUND)
 
 
 async def filed(env, backend, task_queue, version: str | None = None) -> Complaint:
@@ -41,7 +42,7 @@ async def test_the_named_version_decides_and_is_recorded(
     complaint = await filed(env, backend, task_queue, STRICT.version)
     await complaint.until(Status.AWAITING_CHOICE)
     # A 49.90 refund is within the default agent's 100, not within this policy's 10.
-    await complaint.act(W.choose_solution, CustomerChoice(remedy=RemedyKind.REFUND))
+    await complaint.act(W.choose_solution, REFUND)
     state = await complaint.until(Status.AWAITING_MANAGER)
     await complaint.terminate_if_open()
 
@@ -68,7 +69,7 @@ async def test_the_history_holds_the_content_it_ran_under(
     complaint = await filed(env, backend, task_queue, STRICT.version)
     await complaint.until(Status.AWAITING_CHOICE)
     policies.documents[STRICT.version] = CompanyPolicy(version=STRICT.version).model_dump_json()
-    await complaint.act(W.choose_solution, CustomerChoice(remedy=RemedyKind.REFUND))
+    await complaint.act(W.choose_solution, REFUND)
     await complaint.until(Status.AWAITING_MANAGER)
     history = await complaint.handle.fetch_history()
     await complaint.terminate_if_open()

@@ -13,20 +13,19 @@ from decimal import Decimal
 from temporalio.api.enums.v1 import EventType
 
 from activities.local_backend import LocalBackend
-from schemas.actions import DecisionKind, ManagerDecision
+from schemas.actions import DecisionKind
 from schemas.intake import Category
 from schemas.policy import CompanyPolicy, Deadlines
 from schemas.remedies import Remedy, RemedyKind
 from schemas.state import Status
 from tests.factories import make_intake
+from tests.signing import manager
 from tests.workflows.driver import Complaint
 from workers.worker import build_worker
 from workflows.complaint import ComplaintWorkflow as W
 
 DISCOUNT = Remedy(kind=RemedyKind.DISCOUNT, amount=Decimal("25"))
-APPROVE = ManagerDecision(
-    kind=DecisionKind.APPROVE, manager_id="manager-1", level=1, remedy=DISCOUNT
-)
+APPROVE = manager(DecisionKind.APPROVE, 1, DISCOUNT)
 
 
 def rude_employee_intake():

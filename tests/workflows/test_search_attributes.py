@@ -43,7 +43,10 @@ DECIDED = [
     *ESCALATED,
     ev.ManagerDecided(
         at=T0,
-        decision=ManagerDecision(kind=DecisionKind.APPROVE, manager_id="ieva", level=2),
+        decision=ManagerDecision(kind=DecisionKind.APPROVE),
+        decider_id="ieva",
+        level=2,
+        nonce="n" * 16,
     ),
 ]
 
