@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from pydantic.json_schema import models_json_schema
 
 from schemas.effects import (
@@ -27,6 +27,8 @@ from schemas.effects import (
 from schemas.messages import CustomerMessage, DeliveryReceipt, RenderedMessage
 from schemas.policy import CURRENT, CompanyPolicy, PolicyVersion
 
+USER_AGENT = "complaint-engine/0.1"
+"""Sent by every client of the contract."""
 IDEMPOTENCY_KEY = "Idempotency-Key"
 """Request header: one effect per key, whatever the number of attempts."""
 
@@ -62,6 +64,14 @@ class Problem(BaseModel):
     """For a refusal of POST /v1/remedies: a `RemedyRefused` value."""
     message: str | None = None
     """Said to people: it is recorded on the complaint (RemedyFailed.error)."""
+
+    @classmethod
+    def parse(cls, content: bytes) -> Problem | None:
+        """The error body, or None when it is not one (a proxy's HTML page, say)."""
+        try:
+            return cls.model_validate_json(content)
+        except ValidationError:
+            return None
 
     def text(self) -> str | None:
         """The human-readable reason, also from RFC 9457's `detail`/`title`."""

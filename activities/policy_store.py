@@ -26,12 +26,11 @@ from pydantic import (
     ValidationError,
 )
 
-from activities.http_contract import POLICY_NOT_FOUND, POLICY_PATH, Problem
+from activities.http_contract import POLICY_NOT_FOUND, POLICY_PATH, USER_AGENT, Problem
 from schemas.policy import CURRENT, CompanyPolicy, Deadlines, PolicyVersion
 
 CURRENT_FILE = "current"
 """In a policy folder: the file whose one line is the current version id."""
-USER_AGENT = "complaint-engine/0.1"
 
 _VERSION = TypeAdapter(PolicyVersion)
 
@@ -255,7 +254,8 @@ class HttpPolicyStore:
             raise PolicyStoreUnavailable(version, f"policy service: {reason}") from lost
         if response.status_code == 200:
             return read_policy(response.content, version, self.bounds)
-        if response.status_code == 404 and _code(response) == POLICY_NOT_FOUND:
+        problem = Problem.parse(response.content)
+        if response.status_code == 404 and problem and problem.code == POLICY_NOT_FOUND:
             raise UnknownPolicyVersion(version, f"no policy version {version!r} at {self._base}")
         raise PolicyStoreUnavailable(
             version, f"policy service answered {response.status_code} for {version!r}"
@@ -263,10 +263,3 @@ class HttpPolicyStore:
 
     async def aclose(self) -> None:
         await self._client.aclose()
-
-
-def _code(response: httpx.Response) -> str | None:
-    try:
-        return Problem.model_validate_json(response.content).code
-    except ValidationError:
-        return None
