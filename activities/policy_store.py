@@ -27,7 +27,7 @@ from pydantic import (
 )
 
 from activities.http_contract import POLICY_NOT_FOUND, POLICY_PATH, USER_AGENT, Problem
-from schemas.policy import CURRENT, CompanyPolicy, Deadlines, PolicyVersion
+from schemas.policy import CURRENT, CompanyPolicy, Deadlines, PolicyVersion, as_json
 
 CURRENT_FILE = "current"
 """In a policy folder: the file whose one line is the current version id."""
@@ -174,6 +174,16 @@ class FilePolicyStore:
         if found is None:
             raise UnknownPolicyVersion(version, f"no policy version {version!r}: {self._where()}")
         return read_policy(found.read_bytes(), version, self.bounds)
+
+    def add(self, policy: CompanyPolicy) -> str:
+        """Publish `policy` as `<version>.json` in the first folder (written whole, then
+        renamed into place, so a load never reads half a document); returns its version."""
+        folder = self.folders[0]
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = folder / f".{policy.version}.json.partial"
+        partial.write_text(as_json(policy.model_dump(mode="json")))
+        partial.replace(folder / f"{policy.version}.json")
+        return policy.version
 
     async def aclose(self) -> None:
         pass

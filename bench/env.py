@@ -20,6 +20,7 @@ from types import TracebackType
 
 from temporalio.client import Client
 
+from activities.policy_store import FilePolicyStore
 from devtools.dev_server import DevServer, free_ports, terminate
 from schemas.policy import CompanyPolicy
 from wire.converter import data_converter_from_env
@@ -132,11 +133,9 @@ class WorkerProcess:
         return self
 
     def add_policy(self, policy: CompanyPolicy) -> str:
-        """Write `policy` into the worker's folder (once per version); returns its version."""
-        document = self.policy_dir / f"{policy.version}.json"
-        if not document.exists():
-            self.policy_dir.mkdir(parents=True, exist_ok=True)
-            document.write_text(policy.model_dump_json())
+        """Publish `policy` in the worker's folder (once per version); returns its version."""
+        if not (self.policy_dir / f"{policy.version}.json").exists():
+            FilePolicyStore(self.policy_dir).add(policy)
         return policy.version
 
     def stop(self) -> None:

@@ -24,7 +24,7 @@ from activities.policy_store import (
     UnknownPolicyVersion,
     read_policy,
 )
-from schemas.policy import CURRENT, CompanyPolicy, Deadlines
+from schemas.policy import CURRENT, CompanyPolicy, Deadlines, as_json
 from tests.fakes.http_services import HttpServices
 
 DEFAULT = CompanyPolicy()
@@ -97,8 +97,7 @@ def test_production_bounds_refuse_seconds_that_development_bounds_allow():
 
 
 def write(folder: Path, policy: CompanyPolicy) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{policy.version}.json").write_text(policy.model_dump_json())
+    FilePolicyStore(folder).add(policy)
 
 
 async def test_a_folder_store_loads_by_version_and_current(tmp_path: Path):
@@ -111,6 +110,14 @@ async def test_a_folder_store_loads_by_version_and_current(tmp_path: Path):
     assert isinstance(store, PolicyStore)
     assert await store.load("2026-11-default") == DEFAULT
     assert await store.load(CURRENT) == strict
+
+
+async def test_a_folder_store_publishes_a_document_as_an_operator_would(tmp_path: Path):
+    store = FilePolicyStore([tmp_path / "new", tmp_path / "other"])
+    assert store.add(DEFAULT) == DEFAULT.version
+    assert sorted(p.name for p in (tmp_path / "new").iterdir()) == ["2026-11-default.json"]
+    assert (tmp_path / "new" / "2026-11-default.json").read_text() == as_json(document())
+    assert await store.load(DEFAULT.version) == DEFAULT
 
 
 async def test_folders_are_searched_in_turn(tmp_path: Path):

@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from activities.policy_store import InMemoryPolicyStore
+from activities.policy_store import FilePolicyStore, InMemoryPolicyStore
 from schemas.actions import (
     Appeal,
     CustomerChoice,
@@ -36,7 +36,7 @@ from schemas.actions import (
 )
 from schemas.intake import Category, ComplaintIntake, Contact, CustomerDetails
 from schemas.messages import Outcome
-from schemas.policy import CompanyPolicy, Deadlines, ManagerLevel, as_json
+from schemas.policy import CompanyPolicy, Deadlines, ManagerLevel
 from schemas.remedies import Remedy, RemedyKind
 from schemas.state import Status
 from tests.factories import CUSTOMER, make_intake
@@ -405,8 +405,7 @@ def policy_store() -> InMemoryPolicyStore:
 
 def write_policies(folder: Path) -> Path:
     """Every path's policy as a document in `folder`, for a worker in another process."""
-    folder.mkdir(parents=True, exist_ok=True)
+    store = FilePolicyStore(folder)
     for path in PATHS:
-        policy = path.policy()
-        (folder / f"{policy.version}.json").write_text(as_json(policy.model_dump(mode="json")))
+        store.add(path.policy())
     return folder
