@@ -123,7 +123,9 @@ class CompanyPolicy(BaseModel):
     deadlines: Deadlines = Field(default_factory=Deadlines)
 
     @model_validator(mode="after")
-    def _ladder_is_ordered(self) -> CompanyPolicy:
+    def _is_consistent(self) -> CompanyPolicy:
+        """A version id that is not `current`; levels 1, 2, 3, ...; authority rising from the
+        agent through each level."""
         if self.version == CURRENT:
             raise ValueError(f"version {CURRENT!r} is reserved: it names the current version")
         levels = [m.level for m in self.managers]
