@@ -1,10 +1,17 @@
 """The Python SDK backend services use to file complaints and act on them (docs/sdk.md)."""
 
 from sdk.client import ComplaintClient, ComplaintSummary, FiledComplaint
-from sdk.errors import ComplaintClosed, ComplaintError, InvalidAction, UnknownComplaint
+from sdk.errors import (
+    ComplaintBusy,
+    ComplaintClosed,
+    ComplaintError,
+    InvalidAction,
+    UnknownComplaint,
+)
 from wire.connection import connect, connect_config, data_converter
 
 __all__ = [
+    "ComplaintBusy",
     "ComplaintClient",
     "ComplaintClosed",
     "ComplaintError",
