@@ -2,6 +2,7 @@
 
 from sdk.client import ComplaintClient, ComplaintSummary, FiledComplaint
 from sdk.errors import (
+    ComplaintBusy,
     ComplaintClosed,
     ComplaintError,
     InvalidAction,
@@ -11,6 +12,7 @@ from sdk.errors import (
 from wire.connection import connect, connect_config, data_converter
 
 __all__ = [
+    "ComplaintBusy",
     "ComplaintClient",
     "ComplaintClosed",
     "ComplaintError",

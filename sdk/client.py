@@ -7,7 +7,9 @@ with the workflow's reason), queries for where it stands, and visibility for lis
 
 from __future__ import annotations
 
+import asyncio
 import os
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -20,6 +22,7 @@ from temporalio.client import (
     WorkflowFailureError,
     WorkflowHandle,
     WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
 )
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.envconfig import ClientConnectConfig
@@ -49,13 +52,34 @@ from schemas.policy import CURRENT
 from schemas.remedies import RemedyKind
 from schemas.staff import SignedAssertion
 from schemas.state import ComplaintState, Status
-from sdk.errors import ComplaintClosed, InvalidAction, PolicyNotAvailable, UnknownComplaint
+from sdk.errors import (
+    ComplaintBusy,
+    ComplaintClosed,
+    ComplaintError,
+    InvalidAction,
+    PolicyNotAvailable,
+    UnknownComplaint,
+)
 from wire.connection import connect
 from workflows import search_attributes as sa
 from workflows.complaint import ComplaintWorkflow
 from workflows.narrative import start_details, start_summary
 
 _OURS = f"WorkflowType = '{ComplaintWorkflow.__name__}'"
+
+
+RETRYABLE = frozenset(
+    {
+        RPCStatusCode.RESOURCE_EXHAUSTED,  # e.g. too many updates in flight on one complaint
+        RPCStatusCode.UNAVAILABLE,
+        RPCStatusCode.ABORTED,  # e.g. the update was aborted by a workflow task retry
+        RPCStatusCode.DEADLINE_EXCEEDED,
+        RPCStatusCode.CANCELLED,
+    }
+)
+RETRY_ATTEMPTS = 10
+RETRY_FIRST_DELAY_S = 0.1
+RETRY_MAX_DELAY_S = 2.0
 
 
 class FiledComplaint(BaseModel):
@@ -215,18 +239,27 @@ class ComplaintClient:
     # Each names the customer acting, from the backend's authenticated session with them:
     # the complaint refuses an action by anyone but its own customer.
 
-    async def provide_details(self, complaint_id: str, details: CustomerDetails) -> ActionReceipt:
-        return await self._act(complaint_id, ComplaintWorkflow.provide_details, details)
+    async def provide_details(
+        self, complaint_id: str, details: CustomerDetails, *, request_id: str | None = None
+    ) -> ActionReceipt:
+        return await self._act(complaint_id, ComplaintWorkflow.provide_details, details, request_id)
 
     async def choose_solution(
-        self, complaint_id: str, remedy: RemedyKind | str, *, customer_id: str
+        self,
+        complaint_id: str,
+        remedy: RemedyKind | str,
+        *,
+        customer_id: str,
+        request_id: str | None = None,
     ) -> ActionReceipt:
         choice = CustomerChoice(customer_id=customer_id, remedy=remedy)
-        return await self._act(complaint_id, ComplaintWorkflow.choose_solution, choice)
+        return await self._act(complaint_id, ComplaintWorkflow.choose_solution, choice, request_id)
 
-    async def appeal(self, complaint_id: str, reason: str, *, customer_id: str) -> ActionReceipt:
+    async def appeal(
+        self, complaint_id: str, reason: str, *, customer_id: str, request_id: str | None = None
+    ) -> ActionReceipt:
         appeal = Appeal(customer_id=customer_id, reason=reason)
-        return await self._act(complaint_id, ComplaintWorkflow.appeal, appeal)
+        return await self._act(complaint_id, ComplaintWorkflow.appeal, appeal, request_id)
 
     async def answer_follow_up(
         self,
@@ -235,26 +268,38 @@ class ComplaintClient:
         comment: str | None = None,
         *,
         customer_id: str,
+        request_id: str | None = None,
     ) -> ActionReceipt:
         """The customer's answer to the follow-up; ``fixed=False`` reopens the complaint."""
         answer = FollowUpAnswer(customer_id=customer_id, fixed=fixed, comment=comment)
-        return await self._act(complaint_id, ComplaintWorkflow.answer_follow_up, answer)
+        return await self._act(complaint_id, ComplaintWorkflow.answer_follow_up, answer, request_id)
 
     async def withdraw(
-        self, complaint_id: str, reason: str | None = None, *, customer_id: str
+        self,
+        complaint_id: str,
+        reason: str | None = None,
+        *,
+        customer_id: str,
+        request_id: str | None = None,
     ) -> ActionReceipt:
         withdrawal = Withdrawal(customer_id=customer_id, reason=reason)
-        return await self._act(complaint_id, ComplaintWorkflow.withdraw, withdrawal)
+        return await self._act(complaint_id, ComplaintWorkflow.withdraw, withdrawal, request_id)
 
     # ------------------------------------------------------------------ staff
     # Signed where the person was authenticated (`sdk.signing`); the complaint verifies the
     # signature and takes who they are, their level and limit from the staff directory.
 
-    async def resume(self, complaint_id: str, signed: SignedAssertion) -> ActionReceipt:
-        return await self._act(complaint_id, ComplaintWorkflow.resume, signed)
+    async def resume(
+        self, complaint_id: str, signed: SignedAssertion, *, request_id: str | None = None
+    ) -> ActionReceipt:
+        return await self._act(complaint_id, ComplaintWorkflow.resume, signed, request_id)
 
-    async def decide_escalation(self, complaint_id: str, signed: SignedAssertion) -> ActionReceipt:
-        return await self._act(complaint_id, ComplaintWorkflow.decide_escalation, signed)
+    async def decide_escalation(
+        self, complaint_id: str, signed: SignedAssertion, *, request_id: str | None = None
+    ) -> ActionReceipt:
+        return await self._act(
+            complaint_id, ComplaintWorkflow.decide_escalation, signed, request_id
+        )
 
     # ------------------------------------------------------------------ plumbing
 
@@ -269,23 +314,52 @@ class ComplaintClient:
         except RPCError as error:
             raise self._unknown_if_missing(complaint_id, error) from None
 
-    async def _act(self, complaint_id: str, update: Callable[..., Any], arg: Any) -> ActionReceipt:
-        try:
-            return await self._handle(complaint_id).execute_update(update, arg)
-        except WorkflowUpdateFailedError as failure:
-            cause = failure.cause
-            if isinstance(cause, ApplicationError) and cause.type in REFUSALS:
-                raise InvalidAction(complaint_id, cause.message) from None
-            raise
-        except RPCError as error:
-            if error.status is not RPCStatusCode.NOT_FOUND:
-                raise
-            # The server says NOT_FOUND both for no such complaint and for a closed one.
+    async def _act(
+        self,
+        complaint_id: str,
+        update: Callable[..., Any],
+        arg: Any,
+        request_id: str | None,
+    ) -> ActionReceipt:
+        """Send one action, as one update whatever the retries: its id comes from the
+        caller's `request_id` (or is made once here), so the server answers a retry with
+        the first attempt's outcome. Overload, aborts and outages are retried with backoff."""
+        update_id = f"{update.__name__}/{request_id or uuid.uuid4().hex}"
+        delay, last = RETRY_FIRST_DELAY_S, ""
+        for _ in range(RETRY_ATTEMPTS):
             try:
-                await self._handle(complaint_id).describe()
-            except RPCError as missing:
-                raise self._unknown_if_missing(complaint_id, missing) from None
-            raise ComplaintClosed(complaint_id) from None
+                return await self._handle(complaint_id).execute_update(update, arg, id=update_id)
+            except WorkflowUpdateFailedError as failure:
+                cause = failure.cause
+                if isinstance(cause, ApplicationError) and cause.type in REFUSALS:
+                    raise InvalidAction(complaint_id, cause.message) from None
+                raise ComplaintError(complaint_id, f"the action failed: {cause}") from None
+            except WorkflowUpdateRPCTimeoutOrCancelledError:
+                last = "no answer in time"
+            except RPCError as error:
+                if error.status is RPCStatusCode.NOT_FOUND:
+                    raise await self._missing_or_closed(complaint_id) from None
+                if error.status not in RETRYABLE:
+                    raise ComplaintError(
+                        complaint_id, f"Temporal refused the request: {error.message}"
+                    ) from None
+                last = error.message
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, RETRY_MAX_DELAY_S)
+        raise ComplaintBusy(complaint_id, update_id, last)
+
+    async def _missing_or_closed(self, complaint_id: str) -> ComplaintError:
+        """The server says NOT_FOUND both for no such complaint and for a closed one."""
+        try:
+            await self._handle(complaint_id).describe()
+        except RPCError as missing:
+            found = self._unknown_if_missing(complaint_id, missing)
+            return (
+                found
+                if isinstance(found, ComplaintError)
+                else ComplaintError(complaint_id, str(found))
+            )
+        return ComplaintClosed(complaint_id)
 
     @staticmethod
     def _unknown_if_missing(complaint_id: str, error: RPCError) -> Exception:

@@ -41,6 +41,19 @@ class ComplaintClosed(InvalidAction):
         super().__init__(complaint_id, f"complaint {complaint_id!r} is closed")
 
 
+class ComplaintBusy(ComplaintError):
+    """The complaint could not take the action now (overload, an abort, an outage), after
+    retries with one update id: sending it again with the same `request_id` is safe."""
+
+    def __init__(self, complaint_id: str, update_id: str, reason: str) -> None:
+        super().__init__(
+            complaint_id,
+            f"complaint {complaint_id!r} did not take the action in time ({reason}); "
+            "nothing happened twice: retry with the same request_id",
+        )
+        self.update_id = update_id
+
+
 class PolicyNotAvailable(ComplaintError):
     """The complaint could not start under the policy it named: the workers' store has no
     such version, or refuses its document. `message` is the store's reason; nothing was
