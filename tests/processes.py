@@ -4,10 +4,13 @@ Every process a test session starts inherits `RUN_ENV` (set in tests/conftest.py
 whatever its session or process group, and keeps it after its parent died. So
 `carrying` finds what a run left behind, and `stop_like_ctrl_c` makes SIGTERM and
 SIGHUP end a run the way Ctrl-C does: through fixture teardown, which stops the servers.
+A test that runs a command waits for it with `communicate`, which kills it if the test
+is cancelled.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import time
@@ -127,3 +130,14 @@ def _as_ctrl_c(signum: int, frame: FrameType | None) -> None:
         handler(signal.SIGINT, frame)
     else:  # SIGINT ignored, as for a background job: interrupt anyway
         raise KeyboardInterrupt
+
+
+async def communicate(proc: asyncio.subprocess.Process) -> tuple[bytes, bytes]:
+    """`proc.communicate()`, and if the test is cancelled meanwhile (Ctrl-C), kill `proc`."""
+    try:
+        return await proc.communicate()
+    except BaseException:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+        raise

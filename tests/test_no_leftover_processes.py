@@ -10,6 +10,7 @@ in the case where the probe leaks a process on purpose.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -115,3 +116,20 @@ def test_a_process_that_outlives_the_session_is_killed_and_fails_the_run(
     assert run.left == []
     assert run.code == pytest.ExitCode.TESTS_FAILED, run.output
     assert SWEPT in run.output and "sleep 3600" in run.output, run.output
+
+
+async def test_a_command_a_cancelled_test_waited_for_is_killed() -> None:
+    proc = await asyncio.create_subprocess_exec(
+        "sleep", "3600", stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    try:
+        waiting = asyncio.ensure_future(processes.communicate(proc))
+        await asyncio.sleep(0)  # let it start waiting
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        assert proc.returncode is not None
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
