@@ -144,8 +144,12 @@ class ComplaintActivities:
         log = _log(page.complaint_id, page.idempotency_key, page.kind.value)
         with _backend_errors(log):
             receipt = await self._backend.page_manager(page)
+        # Not `level`: structlog's own key (the log level) would overwrite it.
         log.info(
-            "manager.paged", level=page.level, page_id=receipt.page_id, duplicate=receipt.duplicate
+            "manager.paged",
+            manager_level=page.level,
+            page_id=receipt.page_id,
+            duplicate=receipt.duplicate,
         )
         return receipt
 

@@ -15,6 +15,7 @@ an attribute that already exists with the same type).
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import socket
@@ -58,15 +59,70 @@ def free_ports(n: int) -> list[int]:
 
 
 def terminate(proc: subprocess.Popen | None, timeout: float = STOP_TIMEOUT_S) -> None:
-    """Stop a child process gracefully (SIGTERM), and for sure (SIGKILL) if it hangs."""
-    if proc is None or proc.poll() is not None:
+    """Stop a child gracefully (SIGTERM), for sure (SIGKILL) if it hangs, and reap it.
+
+    A child started with ``start_new_session=True`` leads a process group of its own:
+    then the signals go to the whole group, and whatever of the group outlives the
+    leader (a process the Temporal CLI started, say) is killed while the leader is not
+    yet reaped, so the group's id cannot have been reused by then.
+    """
+    if proc is None or proc.returncode is not None:
         return
-    proc.send_signal(signal.SIGTERM)
+    group = _own_group(proc)
+    _signal(proc, group, signal.SIGTERM)
+    if not _exited(proc, timeout):
+        _signal(proc, group, signal.SIGKILL)
+        _exited(proc, None)
+    if group is not None:
+        _signal(proc, group, signal.SIGKILL)
+    proc.wait()
+
+
+def kill(proc: subprocess.Popen | None) -> None:
+    """SIGKILL a child (its whole group, if it leads one) and reap it."""
+    if proc is None or proc.returncode is not None:
+        return
+    _signal(proc, _own_group(proc), signal.SIGKILL)
+    proc.wait()
+
+
+def _own_group(proc: subprocess.Popen) -> int | None:
+    """The child's process group id, if the child leads that group (not yet reaped)."""
     try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+        group = os.getpgid(proc.pid)
+    except ProcessLookupError:
+        return None
+    return group if group == proc.pid else None
+
+
+def _signal(proc: subprocess.Popen, group: int | None, sig: signal.Signals) -> None:
+    try:
+        if group is None:
+            proc.send_signal(sig)
+        else:
+            os.killpg(group, sig)
+    except ProcessLookupError:
+        pass
+
+
+def _exited(proc: subprocess.Popen, timeout: float | None) -> bool:
+    """Wait until the child has exited, without reaping it (so its pid stays taken)."""
+    if not hasattr(os, "waitid"):  # macOS: reap, the group's id is then free again
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return False
+        return True
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while True:
+        try:
+            if os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT):
+                return True
+        except ChildProcessError:  # reaped already
+            return True
+        if deadline is not None and time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
 
 
 def port_is_open(host: str, port: int, timeout: float = 0.5) -> bool:
@@ -226,15 +282,13 @@ class DevServer:
                 )
 
     def stop(self) -> None:
-        """SIGTERM, then SIGKILL after 15 s. No-op for a reused server."""
+        """SIGTERM to the server's process group, SIGKILL after 15 s. No-op for a reused server."""
         proc = self.process
         try:
             terminate(proc)
         except BaseException:
             # e.g. a second Ctrl-C during shutdown: never leave an orphan behind.
-            if proc is not None and proc.poll() is None:
-                proc.kill()
-                proc.wait()
+            kill(proc)
             raise
         finally:
             if self._log is not None:

@@ -2,12 +2,19 @@
 
 The time-skipping server (tests/workflows) cannot answer visibility queries;
 the SDK, the CLI and logging are tested against the real thing.
+
+A run leaves no process behind: SIGTERM and SIGHUP stop it as Ctrl-C does (fixture
+teardown stops the servers), and whatever the run started that still runs after
+teardown is killed and fails the run (`tests.processes`).
 """
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Generator
 from dataclasses import dataclass
 
 import pytest
@@ -18,10 +25,62 @@ from activities.local_backend import LocalBackend
 from activities.policy_store import InMemoryPolicyStore
 from devtools.dev_server import find_temporal_cli
 from sdk.client import ComplaintClient
+from tests import processes
 from tests.fakes.http_services import HttpServices
 from wire.connection import data_converter
 from workers.worker import build_worker
 from workflows.search_attributes import KEYS
+
+_STOPS = (signal.SIGTERM, signal.SIGHUP)
+_replaced_handlers: dict[signal.Signals, object] = {}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.environ[processes.RUN_ENV] = uuid.uuid4().hex  # inherited by all this run starts
+    _replaced_handlers.update(processes.stop_like_ctrl_c(*_STOPS))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for sig, handler in _replaced_handlers.items():
+        signal.signal(sig, handler)
+    _replaced_handlers.clear()
+
+
+@pytest.hookimpl(wrapper=True, trylast=True)
+def pytest_sessionfinish(session: pytest.Session) -> Generator[None]:
+    """After the session's fixtures are torn down (even if that was interrupted): kill
+    what the run started and still runs, and fail the run for it."""
+    try:
+        return (yield)
+    finally:
+        _no_process_left(session)
+
+
+def _no_process_left(session: pytest.Session) -> None:
+    # Another Ctrl-C must not cut the sweep short: it is ignored while the sweep runs.
+    handlers = {
+        sig: signal.signal(sig, signal.SIG_IGN)
+        for sig in (signal.SIGINT, *_STOPS)
+        if signal.getsignal(sig) is not None  # None: not Python's to put back
+    }
+    try:
+        left = processes.carrying(processes.RUN_ENV, os.environ[processes.RUN_ENV])
+        processes.kill(left)
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+    if not left:
+        return
+    lines = [f"  {p}" for p in left]
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_sep("!", "processes outlived the test session; killed", red=True)
+        for line in lines:
+            reporter.write_line(line)
+    else:
+        print("processes outlived the test session; killed", *lines, sep="\n", file=sys.stderr)
+    if session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from schemas.messages import Outcome
 from schemas.remedies import RemedyKind
 from schemas.state import Status
 from sdk import ComplaintClient
+from tests import processes
 from tests.conftest import DevWorker
 from tests.factories import CUSTOMER, make_intake
 from tests.polling import until_found, until_status
@@ -65,7 +66,7 @@ def cli(dev_worker: DevWorker):
             cwd=REPO, env=clean | env,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
-        out, err = await proc.communicate()
+        out, err = await processes.communicate(proc)
         assert proc.returncode is not None
         return Run(proc.returncode, out.decode(), err.decode())
 

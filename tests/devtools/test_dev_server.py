@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
+import time
 from pathlib import Path
 
+import pytest
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
 from temporalio.client import Client
 
-from devtools.dev_server import DevServer, free_ports, port_is_open
+from devtools.dev_server import DevServer, free_ports, port_is_open, terminate
+from tests import processes
 
 
 async def _custom_search_attributes(address: str) -> dict[str, int]:
@@ -61,3 +65,22 @@ async def test_restart_reuses_db_adds_new_search_attribute_and_reuses_running_se
         assert first.process is not None and first.process.poll() is None
         assert await _custom_search_attributes(first.address)
     assert not port_is_open("127.0.0.1", port)
+
+
+@pytest.mark.skipif(not processes.PROC.is_dir(), reason="reads /proc (Linux)")
+def test_terminate_stops_the_whole_process_group_even_what_ignores_sigterm() -> None:
+    # The leader exits on SIGTERM; its child ignores SIGTERM and outlives it.
+    proc = subprocess.Popen(
+        ["sh", "-c", "(trap '' TERM; exec sleep 3600) & exec sleep 3600"],
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while len(members := processes.in_group(proc.pid)) < 2:
+            assert time.monotonic() < deadline, "the child never started"
+            time.sleep(0.05)
+        terminate(proc, timeout=30)
+        assert proc.returncode is not None
+        assert processes.until_gone([p.pid for p in members]) == []
+    finally:
+        processes.kill(processes.in_group(proc.pid))

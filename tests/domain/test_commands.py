@@ -23,13 +23,13 @@ from schemas.actions import (
     ManagerDecision,
     Withdrawal,
 )
-from schemas.events import EscalationReason
 from schemas.intake import Category, ComplaintIntake, Contact, CustomerDetails, DetailField
 from schemas.policy import CompanyPolicy
 from schemas.remedies import Remedy, RemedyKind
 from schemas.staff import StaffRole
 from schemas.state import ComplaintState, Status
 from sdk.signing import assertion
+from tests import builders
 from tests import signing as signing_
 from tests.signing import identified
 
@@ -50,24 +50,9 @@ RECEIVED = [ev.Received(at=T, intake=INTAKE, policy_version="v1")]
 def escalated(
     requested: Remedy | None, exception: bool, level: int = 1, intake: ComplaintIntake = INTAKE
 ) -> ComplaintState:
-    events: list[ev.DomainEvent] = [
-        ev.Received(at=T, intake=intake, policy_version="v1"),
-        ev.Escalated(
-            at=T,
-            level=1,
-            reason=EscalationReason.NO_RECEIPT if exception else EscalationReason.BEYOND_AUTHORITY,
-            requested=requested,
-            policy_exception=exception,
-            respond_by=T,
-        ),
-        identified(StaffRole.MANAGER, 1, T),
-    ]
-    if level > 1:
-        events += [
-            ev.EscalatedToNextLevel(at=T, from_level=1, to_level=level, respond_by=T),
-            identified(StaffRole.MANAGER, level, T),
-        ]
-    return fold(events)
+    return builders.escalated(
+        intake, T, level=level, requested=requested, policy_exception=exception
+    )
 
 
 def decision(

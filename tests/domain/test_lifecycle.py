@@ -28,6 +28,7 @@ from schemas.policy import CompanyPolicy
 from schemas.remedies import DeclineCode, Remedy, RemedyKind
 from schemas.staff import StaffRole
 from schemas.state import ComplaintState, Status, WaitingOn
+from tests import builders
 from tests.factories import make_intake
 from tests.signing import identified
 
@@ -51,21 +52,9 @@ def types(plan: Plan) -> list[str]:
 def escalated(
     level: int = 1, reminded: bool = False, requested: Remedy | None = REFUND, intake=INTAKE
 ) -> ComplaintState:
-    events: list[ev.DomainEvent] = [
-        ev.Escalated(
-            at=T,
-            level=1,
-            reason=EscalationReason.NO_RECEIPT,
-            requested=requested,
-            policy_exception=True,
-            respond_by=T,
-        )
-    ]
-    if level > 1:
-        events.append(ev.EscalatedToNextLevel(at=T, from_level=1, to_level=level, respond_by=T))
-    if reminded:
-        events.append(ev.ManagerReminded(at=T, level=level, respond_by=T))
-    return state(*events, intake=intake)
+    return builders.escalated(
+        intake, T, level=level, requested=requested, policy_exception=True, reminded=reminded
+    )
 
 
 def proposed(by: str = AGENT, options=(REFUND, CREDIT)) -> list[ev.DomainEvent]:

@@ -60,15 +60,15 @@ class WorkerProcess:
         )
 
     def kill(self) -> int:
-        """SIGKILL: the process gets no chance to finish or report anything."""
+        """SIGKILL to its process group: the worker gets no chance to finish or report."""
         assert self.process is not None
         pid = self.process.pid
-        os.kill(pid, signal.SIGKILL)
+        os.killpg(pid, signal.SIGKILL)  # start_new_session: it leads its group
         self.process.wait()
         return pid
 
     def stop(self) -> None:
-        """Graceful stop at the end of the test (SIGTERM), SIGKILL if it hangs."""
+        """Graceful stop at the end of the test (SIGTERM to its group), SIGKILL if it hangs."""
         terminate(self.process, STOP_TIMEOUT_S)
         self._close_log()
 

@@ -26,9 +26,8 @@ from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from devtools.demo_staff import demo_key
 from domain import commands
 from domain.errors import InvalidAction
-from domain.evolve import evolve, fold
+from domain.evolve import evolve
 from domain.signatures import sign
-from schemas import events as ev
 from schemas.actions import (
     Appeal,
     CustomerChoice,
@@ -37,18 +36,18 @@ from schemas.actions import (
     ManagerDecision,
     Withdrawal,
 )
-from schemas.events import EscalationReason
 from schemas.intake import CustomerDetails
 from schemas.policy import CompanyPolicy
 from schemas.remedies import Remedy, RemedyKind
 from schemas.staff import SignedAssertion, StaffRole
 from schemas.state import ComplaintState, Status
 from sdk.signing import assertion
+from tests import builders
 from tests.factories import CUSTOMER, make_intake
 from tests.reliability.paths import msg
 from tests.reliability.strategies import actions, command, decisions, remedies, states
 from tests.reliability.summary import SUMMARY
-from tests.signing import DIRECTORY, Unsigned, identified, manager
+from tests.signing import DIRECTORY, Unsigned, manager
 from workflows.complaint import ComplaintWorkflow
 
 POLICY = CompanyPolicy()
@@ -62,28 +61,9 @@ STAFF = [m.staff_id for m in DIRECTORY.members] + ["nobody"]
 
 
 def _escalated(level: int, requested: Remedy | None, policy_exception: bool) -> ComplaintState:
-    return fold(
-        [
-            ev.Received(
-                at=NOW,
-                intake=make_intake(complaint_id="c-authority", amount=PURCHASE),
-                policy_version=POLICY.version,
-            ),
-            ev.Escalated(
-                at=NOW,
-                level=1,
-                reason=EscalationReason.BEYOND_AUTHORITY,
-                requested=requested,
-                policy_exception=policy_exception,
-                respond_by=NOW,
-            ),
-            *(
-                [ev.EscalatedToNextLevel(at=NOW, from_level=1, to_level=level, respond_by=NOW)]
-                if level > 1
-                else []
-            ),
-            identified(StaffRole.MANAGER, level, NOW),
-        ]
+    intake = make_intake(complaint_id="c-authority", amount=PURCHASE)
+    return builders.escalated(
+        intake, NOW, level=level, requested=requested, policy_exception=policy_exception
     )
 
 

@@ -17,6 +17,7 @@ customers are made up.
 from __future__ import annotations
 
 import asyncio
+import signal
 import sys
 import tempfile
 import uuid
@@ -28,6 +29,7 @@ from temporalio.testing import WorkflowEnvironment
 from activities.local_backend import LocalBackend
 from devtools.dev_server import find_temporal_cli
 from schemas.complaint import workflow_id_for
+from tests.processes import stop_like_ctrl_c
 from tests.reliability.paths import PATHS, policy_store
 from tests.reliability.runner import BackendWatch, Tally, play
 from wire.converter import data_converter
@@ -87,6 +89,8 @@ async def _record(env: WorkflowEnvironment, out: Path) -> list[Path]:
 
 
 def main() -> None:
+    # As Ctrl-C: the dev server is stopped on the way out, not orphaned.
+    stop_like_ctrl_c(signal.SIGTERM, signal.SIGHUP)
     written = asyncio.run(record())
     for target in written:
         print(f"recorded {target.relative_to(HISTORIES)}")

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from sdk import ComplaintClient
+from tests import processes
 from tests.conftest import DevWorker
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "sdk.md"
@@ -28,7 +29,7 @@ async def test_the_ten_line_example_runs(dev_worker: DevWorker, complaints: Comp
         sys.executable, "-c", script, cwd=DOC.parents[1], env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
-    out, err = await proc.communicate()
+    out, err = await processes.communicate(proc)
     assert proc.returncode == 0, err.decode()
     refusal, status = out.decode().splitlines()
     assert refusal.startswith("cannot choose a solution: the complaint is ")

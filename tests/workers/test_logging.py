@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import json
 import logging
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 import structlog
+from temporalio.testing import ActivityEnvironment
 from temporalio.worker import Replayer
 
-from schemas.intake import Contact
+from activities.complaint_activities import ComplaintActivities
+from activities.local_backend import LocalBackend
+from schemas.effects import ManagerPage, PageKind
+from schemas.intake import Category, Contact, Severity
 from schemas.state import Status
 from sdk import ComplaintClient
 from tests.factories import CUSTOMER, make_intake
@@ -22,6 +28,11 @@ from workflows.complaint import ComplaintWorkflow
 from workflows.sandbox import WORKFLOW_RUNNER
 
 EMAIL, PHONE = "olga.petrova@example.ru", "+7 900 123 4567"
+REPO = Path(__file__).resolve().parents[2]
+RESERVED = {"event", "level", "logger", "timestamp"}
+"""Keys structlog's processors set on every line (`configure_logging`): a log call's own
+value under one of them would be overwritten or would overwrite the line's meaning."""
+_LOG_METHODS = {"debug", "info", "warning", "error", "exception", "critical", "msg", "bind"}
 Lines = Callable[[], list[dict]]
 
 
@@ -60,6 +71,58 @@ def test_the_step_is_read_from_both_key_formats(lines: Lines):
     for key in ("complaint-c-1/remedy/2", "complaint-c-1/7/remedy", "remedy"):
         structlog.get_logger().info("remedy.applied", idempotency_key=key)
     assert [line["step"] for line in lines()] == ["remedy", "remedy", "remedy"]
+
+
+async def test_a_page_logs_the_manager_level_beside_the_log_level(lines: Lines, tmp_path: Path):
+    """`level` is structlog's (the log level); the paged rung has a key of its own."""
+    backend = LocalBackend(tmp_path / "complaints.db")
+    acts = ComplaintActivities(backend)
+    try:
+        for level in (1, 2):
+            page = ManagerPage(
+                idempotency_key=f"complaint-c-1/page-escalation-{level}/1",
+                complaint_id="c-1",
+                workflow_id="complaint-c-1",
+                kind=PageKind.ESCALATION,
+                level=level,
+                title=f"Level {level} manager",
+                reason="beyond authority",
+                category=Category.BILLING,
+                severity=Severity.MEDIUM,
+                summary="Charged twice.",
+            )
+            await ActivityEnvironment().run(acts.notify_manager, page)
+    finally:
+        await backend.aclose()
+
+    paged = [line for line in lines() if line["event"] == "manager.paged"]
+    assert [line["manager_level"] for line in paged] == [1, 2]
+    assert [line["level"] for line in paged] == ["info", "info"]
+
+
+def _logged_keys(call: ast.Call) -> Iterator[str]:
+    """The keys a log call adds: its keyword arguments, and a stdlib `extra={...}`'s keys."""
+    for kw in call.keywords:
+        if kw.arg == "extra" and isinstance(kw.value, ast.Dict):
+            yield from (k.value for k in kw.value.keys if isinstance(k, ast.Constant))
+        elif kw.arg is not None:
+            yield kw.arg
+
+
+def test_no_log_call_passes_a_key_structlog_sets_itself():
+    """Every `.info(...)`, `.bind(...)` etc. in the code, read from source, not run."""
+    clashes = []
+    for package in sorted(init.parent for init in REPO.glob("*/__init__.py")):
+        for file in sorted(package.rglob("*.py")):
+            for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                    if node.func.attr in _LOG_METHODS:
+                        clashes += [
+                            f"{file.relative_to(REPO)}:{node.lineno} {key}"
+                            for key in _logged_keys(node)
+                            if key in RESERVED
+                        ]
+    assert clashes == []
 
 
 async def test_a_complaint_logs_each_step_once_with_its_context_and_never_on_replay(

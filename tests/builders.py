@@ -1,0 +1,49 @@
+"""Complaint states the domain tests start from, built as the workflow builds them: a fold."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from domain.evolve import fold
+from schemas import events as ev
+from schemas.events import EscalationReason
+from schemas.intake import ComplaintIntake
+from schemas.remedies import Remedy
+from schemas.staff import StaffRole
+from schemas.state import ComplaintState
+from tests.signing import identified
+
+
+def escalated(
+    intake: ComplaintIntake,
+    at: datetime,
+    *,
+    level: int = 1,
+    requested: Remedy | None = None,
+    policy_exception: bool = False,
+    reminded: bool = False,
+) -> ComplaintState:
+    """Waiting for a manager at `level` (no receipt if a policy exception, else beyond the
+    agent's authority), with the demo directory's managers recorded as who may decide."""
+    events: list[ev.DomainEvent] = [
+        ev.Received(at=at, intake=intake, policy_version="v1"),
+        ev.Escalated(
+            at=at,
+            level=1,
+            reason=EscalationReason.NO_RECEIPT
+            if policy_exception
+            else EscalationReason.BEYOND_AUTHORITY,
+            requested=requested,
+            policy_exception=policy_exception,
+            respond_by=at,
+        ),
+        identified(StaffRole.MANAGER, 1, at),
+    ]
+    if level > 1:
+        events += [
+            ev.EscalatedToNextLevel(at=at, from_level=1, to_level=level, respond_by=at),
+            identified(StaffRole.MANAGER, level, at),
+        ]
+    if reminded:
+        events.append(ev.ManagerReminded(at=at, level=level, respond_by=at))
+    return fold(events)
