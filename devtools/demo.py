@@ -160,7 +160,7 @@ async def _reopened(complaints: ComplaintClient, c: ComplaintIntake) -> None:
     await complaints.choose_solution(cid, RemedyKind.REPAIR, customer_id=customer)
     await _until(complaints, cid, Status.AWAITING_CONFIRMATION)
     await complaints.answer_follow_up(
-        cid, fixed=False, comment="Still leaks after the repair", customer_id=customer
+        cid, fixed=False, comment="Still jams after the repair", customer_id=customer
     )
     await _choose_then_confirm(complaints, c, RemedyKind.REPLACEMENT)
 
@@ -263,9 +263,9 @@ def _cases(run: str) -> list[tuple[str, ComplaintIntake, Script]]:
                 customer_name="Sam Carter",
                 contact=Contact(email="sam@example.com"),
                 category=Category.DEFECTIVE_PRODUCT,
-                description="The washing machine door seal leaks on every wash",
+                description="The coffee grinder jams after a few seconds of grinding",
                 order_reference="ORD-2026-0555",
-                amount=Decimal("95.00"),
+                amount=Decimal("69.00"),
                 receipt_present=True,
                 purchase_date=today - timedelta(days=20),
             ),
