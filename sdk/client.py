@@ -21,6 +21,7 @@ from temporalio.client import (
     WorkflowExecutionStatus,
     WorkflowFailureError,
     WorkflowHandle,
+    WorkflowQueryFailedError,
     WorkflowUpdateFailedError,
     WorkflowUpdateRPCTimeoutOrCancelledError,
 )
@@ -164,9 +165,10 @@ class ComplaintClient:
 
         The complaint runs under the operator's policy: the version named (one the workers'
         store holds), or the current one. An unknown version fails the complaint at once:
-        `result` raises `PolicyNotAvailable`. Safe to retry: a running or closed complaint
-        with this id is returned as it is (the first filing wins; a different intake under
-        the same id is ignored).
+        `result` raises `PolicyNotAvailable`. Safe to retry: a running or completed
+        complaint with this id is returned as it is (the first filing wins; a different
+        intake under the same id is ignored). A run that failed or was terminated never
+        burns the id: filing again starts the complaint anew.
         """
         arg = ComplaintInput(intake=intake, policy_version=policy_version)
         workflow_id = workflow_id_for(intake.complaint_id)
@@ -185,14 +187,20 @@ class ComplaintClient:
                 id=workflow_id,
                 task_queue=self._task_queue,
                 id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+                id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
                 search_attributes=sa.typed(sa.search_attributes_for(filed)),
                 static_summary=start_summary(intake),
                 static_details=start_details(intake),
             )
             run_id = handle.result_run_id
-        except WorkflowAlreadyStartedError:  # filed before, and closed since
-            run_id = (await self._client.get_workflow_handle(workflow_id).describe()).run_id
+        except WorkflowAlreadyStartedError:  # filed before, and completed since
+            described = await self._client.get_workflow_handle(workflow_id).describe()
+            if described.status is not WorkflowExecutionStatus.COMPLETED:
+                raise ComplaintError(
+                    intake.complaint_id,
+                    f"complaint {intake.complaint_id!r} exists as a {described.status.name} run",
+                ) from None
+            run_id = described.run_id
         return FiledComplaint(
             complaint_id=intake.complaint_id, workflow_id=workflow_id, run_id=run_id
         )
@@ -311,6 +319,10 @@ class ComplaintClient:
     async def _query(self, complaint_id: str, query: Callable[..., Any]) -> Any:
         try:
             return await self._handle(complaint_id).query(query)
+        except WorkflowQueryFailedError as failed:  # e.g. a run that failed at its start
+            raise ComplaintError(
+                complaint_id, f"complaint {complaint_id!r} cannot answer: {failed.message}"
+            ) from None
         except RPCError as error:
             raise self._unknown_if_missing(complaint_id, error) from None
 

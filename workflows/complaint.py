@@ -26,7 +26,7 @@ with workflow.unsafe.imports_passed_through():
         FollowUpAnswer,
         Withdrawal,
     )
-    from schemas.complaint import ComplaintInput, ComplaintResult
+    from schemas.complaint import ComplaintInput, ComplaintResult, workflow_id_for
     from schemas.events import DomainEvent, EscalationReason
     from schemas.failures import FailureType
     from schemas.intake import Category, CustomerDetails
@@ -60,6 +60,13 @@ class ComplaintWorkflow:
     @workflow.run
     async def run(self, input: ComplaintInput) -> ComplaintResult:
         intake = input.intake
+        if workflow.info().workflow_id != workflow_id_for(intake.complaint_id):
+            raise ApplicationError(
+                f"workflow id {workflow.info().workflow_id!r} does not match the complaint: "
+                f"start it as {workflow_id_for(intake.complaint_id)!r}",
+                type=FailureType.INVALID_INPUT,
+                non_retryable=True,
+            )
         self._policy = policy = await effects.load_policy(input.policy_version)
         await self._enact(lifecycle.receive(intake, policy, self._now()))
         try:
