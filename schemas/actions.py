@@ -7,14 +7,12 @@ by the workflow's validators, so an invalid action never reaches history.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from schemas.intake import NonEmpty
 from schemas.remedies import Remedy, RemedyKind
-
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
+from schemas.text import Note, Reason
 
 
 class CustomerChoice(BaseModel):
@@ -39,13 +37,13 @@ class FollowUpAnswer(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     fixed: bool
-    comment: str | None = Field(default=None, max_length=2000)
+    comment: Note | None = None
 
 
 class Withdrawal(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    reason: str | None = Field(default=None, max_length=2000)
+    reason: Note | None = None
 
 
 class StaffResume(BaseModel):

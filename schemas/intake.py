@@ -1,4 +1,7 @@
-"""What a customer tells us when they complain: validated once, at the edge."""
+"""What a customer tells us when they complain: validated once, at the edge.
+
+Every text field is bounded and refuses control and bidi characters (`schemas.text`).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,10 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+from schemas.text import Description, Email, Identifier, Name, Note, Phone
+
+NonEmpty = Identifier
+"""The old name of `schemas.text.Identifier` (bounded, single-line), for code that uses it."""
 ComplaintId = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$")
 ]
@@ -65,8 +71,8 @@ class Contact(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    phone: str | None = Field(default=None, pattern=r"^\+?[0-9 ()-]{5,20}$")
+    email: Email | None = None
+    phone: Phone | None = None
 
     @model_validator(mode="after")
     def _reachable(self) -> Contact:
@@ -85,20 +91,20 @@ class ComplaintIntake(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     complaint_id: ComplaintId
-    customer_id: NonEmpty
-    customer_name: NonEmpty
+    customer_id: Identifier
+    customer_name: Name
     contact: Contact
     language: Language = Language.EN
     channel: Channel = Channel.EMAIL
     category: Category
-    description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=10)]
-    order_reference: NonEmpty | None = None
+    description: Description
+    order_reference: Identifier | None = None
     amount: Decimal | None = Field(default=None, ge=0, le=1_000_000, decimal_places=2)
     receipt_present: bool | None = None
     purchase_date: date | None = None
     severity: Severity = Severity.MEDIUM
     abusive: bool = False
-    employee_reference: NonEmpty | None = None
+    employee_reference: Identifier | None = None
     """Who the customer complains about, for rude-employee complaints."""
 
 
@@ -107,12 +113,12 @@ class CustomerDetails(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    order_reference: NonEmpty | None = None
+    order_reference: Identifier | None = None
     amount: Decimal | None = Field(default=None, ge=0, le=1_000_000, decimal_places=2)
     receipt_present: bool | None = None
     purchase_date: date | None = None
-    employee_reference: NonEmpty | None = None
-    note: str | None = Field(default=None, max_length=2000)
+    employee_reference: Identifier | None = None
+    note: Note | None = None
 
     def given(self) -> list[DetailField]:
         """The facts this reply fills in (the note is not one)."""

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from schemas.intake import Category
 from schemas.remedies import RemedyKind
+from schemas.text import Identifier, Name
 
 
 class ManagerLevel(BaseModel):
@@ -21,7 +22,7 @@ class ManagerLevel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     level: int = Field(ge=1)
-    title: str
+    title: Name
     authority_limit: Decimal = Field(ge=0)
 
 
@@ -74,10 +75,10 @@ class CompanyPolicy(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    version: str = "2026-11-default"
+    version: Identifier = "2026-11-default"
     agent_authority_limit: Decimal = Field(default=Decimal("100"), ge=0)
     managers: list[ManagerLevel] = Field(default_factory=_default_ladder, min_length=1)
-    specialist_title: str = "Customer care specialist"
+    specialist_title: Name = "Customer care specialist"
     """Who takes over an abusive conversation (or calls security, per policy)."""
     return_window_days: int = Field(default=30, ge=0)
     exception_grace_days: int = Field(default=60, ge=0)

@@ -7,6 +7,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schemas.text import Reason
+
 
 class RemedyKind(StrEnum):
     REPLACEMENT = "replacement"
@@ -45,5 +47,5 @@ class DeclineReason(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     code: DeclineCode
-    rule: str
-    why_policy_exists: str
+    rule: Reason
+    why_policy_exists: Reason
