@@ -24,7 +24,7 @@ from schemas.actions import (
     Withdrawal,
 )
 from schemas.events import DomainEvent
-from schemas.intake import CustomerDetails
+from schemas.intake import CustomerDetails, future_purchase
 from schemas.policy import CompanyPolicy
 from schemas.state import ComplaintState, Status
 
@@ -49,7 +49,8 @@ def require(state: ComplaintState, allowed: set[Status] | frozenset[Status], act
 def provide_details(
     state: ComplaintState, details: CustomerDetails, policy: CompanyPolicy, now: datetime
 ) -> list[DomainEvent]:
-    """The customer answers our questions: only what we asked for may be filled in."""
+    """The customer answers our questions: only what we asked for may be filled in, and
+    nothing was bought after today (the workflow's clock, in UTC)."""
     require(state, {Status.AWAITING_DETAILS}, "provide details")
     unasked = [name for name in details.given() if name not in state.missing_details]
     if unasked:
@@ -57,6 +58,8 @@ def provide_details(
         raise InvalidAction(
             f"we asked only for {asked}; a reply cannot change {', '.join(unasked)}"
         )
+    if details.purchase_date and (future := future_purchase(details.purchase_date, now.date())):
+        raise InvalidAction(future)
     return [ev.DetailsProvided(at=now, details=details)]
 
 

@@ -1,6 +1,10 @@
 """What a customer tells us when they complain: validated once, at the edge.
 
 Every text field is bounded and refuses control and bidi characters (`schemas.text`).
+A purchase date after today is refused where "today" is known: by the SDK, which
+validates with `as_of(model, today)` before sending, and by the workflow's
+`provide_details` command against its own clock. The models themselves never read the
+clock, since they are decoded inside the workflow too (sandbox and replay).
 """
 
 from __future__ import annotations
@@ -8,9 +12,17 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    model_validator,
+)
 
 from schemas.text import Description, Email, Identifier, Name, Note, Phone
 
@@ -19,6 +31,27 @@ NonEmpty = Identifier
 ComplaintId = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$")
 ]
+
+TODAY = "today"
+"""The validation context key for today's date (`as_of`)."""
+
+
+def future_purchase(purchase_date: date, today: date) -> str | None:
+    """Why a purchase date cannot be right, or None: nothing is bought after today."""
+    if purchase_date > today:
+        return f"the purchase date {purchase_date} is in the future (today is {today})"
+    return None
+
+
+def _not_after_today(value: date | None, info: ValidationInfo) -> date | None:
+    today = info.context.get(TODAY) if isinstance(info.context, dict) else None
+    if value is not None and today is not None and (why := future_purchase(value, today)):
+        raise ValueError(why)
+    return value
+
+
+PurchaseDate = Annotated[date, AfterValidator(_not_after_today)]
+"""A date of purchase: checked against today when the validation context carries it."""
 
 
 class Language(StrEnum):
@@ -101,7 +134,7 @@ class ComplaintIntake(BaseModel):
     order_reference: Identifier | None = None
     amount: Decimal | None = Field(default=None, ge=0, le=1_000_000, decimal_places=2)
     receipt_present: bool | None = None
-    purchase_date: date | None = None
+    purchase_date: PurchaseDate | None = None
     severity: Severity = Severity.MEDIUM
     abusive: bool = False
     employee_reference: Identifier | None = None
@@ -116,7 +149,7 @@ class CustomerDetails(BaseModel):
     order_reference: Identifier | None = None
     amount: Decimal | None = Field(default=None, ge=0, le=1_000_000, decimal_places=2)
     receipt_present: bool | None = None
-    purchase_date: date | None = None
+    purchase_date: PurchaseDate | None = None
     employee_reference: Identifier | None = None
     note: Note | None = None
 
@@ -129,3 +162,12 @@ class CustomerDetails(BaseModel):
         if not self.model_dump(exclude_none=True):
             raise ValueError("the reply must provide at least one detail")
         return self
+
+
+Checked = TypeVar("Checked", ComplaintIntake, CustomerDetails)
+
+
+def as_of(model: Checked, today: date) -> Checked:
+    """`model` validated again knowing today's date: a purchase date after it is refused
+    with a `ValidationError` naming ``purchase_date``."""
+    return type(model).model_validate(model.model_dump(), context={TODAY: today})

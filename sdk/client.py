@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -45,7 +45,7 @@ from schemas.complaint import (
 )
 from schemas.events import DomainEvent
 from schemas.failures import REFUSALS
-from schemas.intake import ComplaintIntake, CustomerDetails
+from schemas.intake import ComplaintIntake, CustomerDetails, as_of
 from schemas.policy import CompanyPolicy
 from schemas.remedies import RemedyKind
 from schemas.state import ComplaintState, Status
@@ -105,6 +105,11 @@ class ComplaintSummary(BaseModel):
         )
 
 
+def _today() -> date:
+    """Today as the workflow sees it: its clock is UTC."""
+    return datetime.now(UTC).date()
+
+
 def inbox_query(level: int) -> str:
     """Open escalations a manager at `level` may decide (their level and the ones below)."""
     return (
@@ -139,8 +144,10 @@ class ComplaintClient:
         """Start the complaint's workflow; filing the same complaint id again is a no-op.
 
         Safe to retry: a running or closed complaint with this id is returned as it is
-        (the first filing wins; a different intake under the same id is ignored).
+        (the first filing wins; a different intake under the same id is ignored). A purchase
+        date after today (UTC) raises a `ValidationError` before anything is sent.
         """
+        intake = as_of(intake, _today())
         policy = policy or CompanyPolicy()
         workflow_id = workflow_id_for(intake.complaint_id)
         # The values the workflow would upsert first, so the complaint is findable at once.
@@ -202,6 +209,9 @@ class ComplaintClient:
     # ------------------------------------------------------------------ customers
 
     async def provide_details(self, complaint_id: str, details: CustomerDetails) -> ActionReceipt:
+        """The customer's answer to our questions; a purchase date after today (UTC) raises
+        a `ValidationError` before anything is sent."""
+        details = as_of(details, _today())
         return await self._act(complaint_id, ComplaintWorkflow.provide_details, details)
 
     async def choose_solution(self, complaint_id: str, remedy: RemedyKind | str) -> ActionReceipt:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -221,3 +221,36 @@ def test_resume_only_while_paused():
     ]
     with pytest.raises(InvalidAction, match="cannot resume"):
         commands.resume(escalated(None, False), resume, POLICY, T)
+
+
+ASKED_FOR_DATE = fold(
+    [
+        ev.Received(at=T, intake=INTAKE, policy_version="v1"),
+        ev.DetailsRequested(at=T, missing=[DetailField.PURCHASE_DATE], reply_by=T),
+    ]
+)
+
+
+@pytest.mark.parametrize("days_ahead", [1, 365])
+def test_a_purchase_date_after_today_is_refused(days_ahead):
+    future = T.date() + timedelta(days=days_ahead)
+    with pytest.raises(InvalidAction) as refused:
+        commands.provide_details(ASKED_FOR_DATE, CustomerDetails(purchase_date=future), POLICY, T)
+    assert (
+        str(refused.value) == f"the purchase date {future} is in the future (today is 2026-11-25)"
+    )
+
+
+@pytest.mark.parametrize("days_ago", [0, 1, 400])
+def test_a_purchase_date_today_or_earlier_is_taken(days_ago):
+    details = CustomerDetails(purchase_date=T.date() - timedelta(days=days_ago))
+    assert commands.provide_details(ASKED_FOR_DATE, details, POLICY, T) == [
+        ev.DetailsProvided(at=T, details=details)
+    ]
+
+
+def test_today_is_the_workflows_date_in_utc():
+    late_evening = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)
+    tomorrow = CustomerDetails(purchase_date=late_evening.date() + timedelta(days=1))
+    with pytest.raises(InvalidAction, match="in the future"):
+        commands.provide_details(ASKED_FOR_DATE, tomorrow, POLICY, late_evening)

@@ -140,3 +140,22 @@ def test_missing_details_asks_only_what_the_category_needs():
     ]
     rude = intake(category=Category.RUDE_EMPLOYEE, order_reference=None, amount=None)
     assert missing_details(rude) == []
+
+
+@pytest.mark.parametrize("days_ahead", [1, 30, 400])
+@pytest.mark.parametrize("kind", sorted(POLICY.receipt_required_for))
+def test_a_purchase_date_in_the_future_is_never_inside_the_return_window(kind, days_ahead):
+    future = intake(purchase_date=TODAY + timedelta(days=days_ahead))
+    decision = assess(future, remedy(kind, "49.90"), POLICY, TODAY)
+    assert decision == Escalate(EscalationReason.MISSING_DETAILS, policy_exception=True)
+
+
+def test_a_purchase_made_today_is_inside_the_return_window():
+    refund = remedy(RemedyKind.REFUND, "49.90")
+    assert assess(intake(purchase_date=TODAY), refund, POLICY, TODAY) == Resolve(refund)
+
+
+def test_a_future_date_does_not_matter_to_goodwill():
+    future = intake(purchase_date=TODAY + timedelta(days=3))
+    credit = remedy(RemedyKind.STORE_CREDIT, "20.00")
+    assert assess(future, credit, POLICY, TODAY) == Resolve(credit)
