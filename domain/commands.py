@@ -26,6 +26,7 @@ from schemas.actions import (
 from schemas.events import DomainEvent
 from schemas.intake import CustomerDetails, future_purchase
 from schemas.policy import CompanyPolicy
+from schemas.remedies import MONEY_REMEDIES, Remedy, money
 from schemas.state import ComplaintState, Status
 
 WITHDRAWABLE = frozenset(
@@ -114,6 +115,14 @@ def resume(
     return [ev.Resumed(at=now, staff_id=resume.staff_id, note=resume.note)]
 
 
+def refuse_worthless(remedy: Remedy) -> None:
+    """A money remedy of 0 grants the customer nothing, yet would resolve the complaint."""
+    if remedy.kind in MONEY_REMEDIES and not remedy.amount:
+        raise InvalidAction(
+            f"a {remedy.kind.value} of {money(remedy.amount)} grants nothing: name its amount"
+        )
+
+
 def decide_escalation(
     state: ComplaintState, decision: ManagerDecision, policy: CompanyPolicy, now: datetime
 ) -> list[DomainEvent]:
@@ -133,6 +142,7 @@ def decide_escalation(
     if decision.kind is not DecisionKind.DENY:
         if remedy is None:
             raise InvalidAction("nothing was requested: name the remedy to approve")
+        refuse_worthless(remedy)
         if decision.kind is DecisionKind.APPROVE and escalation.policy_exception:
             raise InvalidAction(
                 f"granting this needs a policy exception ({escalation.reason.value}): "

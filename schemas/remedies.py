@@ -20,6 +20,17 @@ class RemedyKind(StrEnum):
     """Sometimes the 'defect' is unfamiliarity with the product: explaining it solves it."""
 
 
+MONEY_REMEDIES = frozenset(
+    {RemedyKind.REFUND, RemedyKind.REPLACEMENT, RemedyKind.STORE_CREDIT, RemedyKind.DISCOUNT}
+)
+"""Remedies worth their amount to the customer: one of 0 grants nothing."""
+
+
+def money(value: Decimal) -> str:
+    """Two decimals, the way amounts are shown to people."""
+    return f"{value:.2f}"
+
+
 class Remedy(BaseModel):
     """One concrete way to make things right, with what it costs the company."""
 

@@ -24,7 +24,7 @@ from schemas.actions import (
 from schemas.events import EscalationReason
 from schemas.intake import Category, ComplaintIntake, Contact, CustomerDetails, DetailField
 from schemas.policy import CompanyPolicy
-from schemas.remedies import Remedy, RemedyKind
+from schemas.remedies import MONEY_REMEDIES, Remedy, RemedyKind
 
 T = datetime(2026, 11, 25, tzinfo=UTC)
 POLICY = CompanyPolicy()
@@ -254,3 +254,44 @@ def test_today_is_the_workflows_date_in_utc():
     tomorrow = CustomerDetails(purchase_date=late_evening.date() + timedelta(days=1))
     with pytest.raises(InvalidAction, match="in the future"):
         commands.provide_details(ASKED_FOR_DATE, tomorrow, POLICY, late_evening)
+
+
+ZERO = Decimal("0")
+
+
+@pytest.mark.parametrize("kind", sorted(MONEY_REMEDIES))
+@pytest.mark.parametrize("decision_kind", [DecisionKind.OVERRIDE, DecisionKind.COUNTER])
+def test_a_money_remedy_of_zero_is_refused_for_overrides_and_counters(kind, decision_kind):
+    worthless = ManagerDecision(
+        kind=decision_kind,
+        manager_id="m-1",
+        level=1,
+        remedy=Remedy(kind=kind, amount=ZERO),
+        reason="credible claim",
+    )
+    with pytest.raises(InvalidAction) as refused:
+        commands.decide_escalation(escalated(REFUND_400, True), worthless, POLICY, T)
+    assert str(refused.value) == f"a {kind.value} of 0.00 grants nothing: name its amount"
+
+
+def test_approving_a_request_worth_zero_is_refused_too():
+    state = escalated(Remedy(kind=RemedyKind.REFUND, amount=ZERO), False)
+    with pytest.raises(InvalidAction, match="a refund of 0.00 grants nothing"):
+        commands.decide_escalation(state, decision(DecisionKind.APPROVE), POLICY, T)
+
+
+@pytest.mark.parametrize("kind", [RemedyKind.EXPLANATION, RemedyKind.REPAIR])
+def test_a_remedy_that_is_not_money_may_cost_nothing(kind):
+    free = ManagerDecision(
+        kind=DecisionKind.COUNTER,
+        manager_id="m-1",
+        level=1,
+        remedy=Remedy(kind=kind, amount=ZERO),
+        reason="it only needs setting up",
+    )
+    commands.decide_escalation(escalated(REFUND_400, True), free, POLICY, T)
+
+
+def test_a_money_remedy_of_one_cent_is_a_remedy():
+    cent = decision(DecisionKind.OVERRIDE, amount="0.01", reason="token of goodwill")
+    commands.decide_escalation(escalated(REFUND_400, True), cent, POLICY, T)

@@ -1,7 +1,8 @@
 """Authority and identity: who may grant what.
 
 A manager acts only at the escalation's level or above, and only within the
-authority limit of the level they act at; a policy exception needs an override.
+authority limit of the level they act at; a policy exception needs an override, and a
+money remedy of 0 is no remedy.
 A customer's action can never approve a remedy: the customer updates cannot carry
 a decision, they only pick from what is on offer, at its price, and a customer
 cannot act while a manager decides. Checked on the pure guard for every
@@ -36,7 +37,7 @@ from schemas.actions import (
 from schemas.events import EscalationReason
 from schemas.intake import CustomerDetails
 from schemas.policy import CompanyPolicy
-from schemas.remedies import Remedy, RemedyKind
+from schemas.remedies import MONEY_REMEDIES, Remedy, RemedyKind
 from schemas.state import ComplaintState, Escalation, Status
 from tests.factories import make_intake
 from tests.reliability.paths import msg
@@ -94,6 +95,7 @@ def test_a_manager_acts_at_their_level_within_their_limit(
             or (
                 granted is not None
                 and not (decision.kind is DecisionKind.APPROVE and policy_exception)
+                and not (granted.kind in MONEY_REMEDIES and granted.amount == 0)
                 and granted.amount <= rung.authority_limit
             )
         )
