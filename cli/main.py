@@ -29,7 +29,7 @@ from pydantic import ValidationError
 
 from domain.redaction import redact
 from schemas.actions import DecisionKind, ManagerDecision
-from schemas.remedies import Remedy, RemedyKind
+from schemas.remedies import Remedy, RemedyKind, money
 from sdk.client import ComplaintClient, ComplaintSummary
 from sdk.errors import InvalidAction, UnknownComplaint
 from sdk.timeline import timeline
@@ -37,6 +37,7 @@ from wire.connection import connect, connect_config
 from wire.converter import describe
 
 OK, UNEXPECTED, USAGE, REFUSED, UNKNOWN = 0, 1, 2, 3, 4
+CENT = Decimal("0.01")
 MANAGER_ENV = "COMPLAINTS_MANAGER_ID"
 LEVEL_ENV = "COMPLAINTS_MANAGER_LEVEL"
 ANSWER_TIMEOUT_S = float(os.environ.get("COMPLAINTS_CLI_TIMEOUT_S", "30"))
@@ -55,10 +56,15 @@ class Failure(Exception):
 
 
 def _amount(text: str) -> Decimal:
+    """An amount as typed, in cents when it has at most two decimals ("89" is 89.00); more
+    decimals are left for the model to refuse, never rounded."""
     try:
-        return Decimal(text)
+        value = Decimal(text)
     except InvalidOperation:
         raise argparse.ArgumentTypeError(f"not an amount: {text!r}") from None
+    if value.is_finite() and int(value.as_tuple().exponent) >= -2:
+        return value.quantize(CENT)
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -113,19 +119,29 @@ def _parser() -> argparse.ArgumentParser:
                 choices=[k.value for k in RemedyKind],
                 help="the remedy to grant" + ("" if remedy else " (default: the one requested)"),
             )
-            cmd.add_argument("--amount", type=_amount, default=Decimal("0"), help="its value")
+            cmd.add_argument(
+                "--amount",
+                type=_amount,
+                help="its value (default: the requested one, when you grant the requested kind)",
+            )
         cmd.add_argument("--reason", required=reason, help="why (told to the customer if you deny)")
         cmd.set_defaults(decision=kind)
     return parser
 
 
-def _decision(args: argparse.Namespace) -> ManagerDecision:
+def _decision(args: argparse.Namespace, requested: Remedy | None = None) -> ManagerDecision:
+    """The decision as typed; without ``--amount``, a remedy of the requested kind takes the
+    requested amount (before the request is known, 0 stands in, to check the rest)."""
     if not args.manager:
         raise Failure(USAGE, "usage", f"who is deciding? pass --manager or set ${MANAGER_ENV}")
     if args.level is None:
         raise Failure(USAGE, "usage", f"at what level? pass --level or set ${LEVEL_ENV}")
-    remedy_kind = getattr(args, "remedy", None)
-    remedy = Remedy(kind=RemedyKind(remedy_kind), amount=args.amount) if remedy_kind else None
+    remedy = None
+    if kind := getattr(args, "remedy", None):
+        amount = args.amount
+        if amount is None:
+            amount = requested.amount if requested and requested.kind == kind else Decimal(0)
+        remedy = Remedy(kind=RemedyKind(kind), amount=amount)
     return ManagerDecision(
         kind=args.decision,
         manager_id=args.manager,
@@ -133,6 +149,31 @@ def _decision(args: argparse.Namespace) -> ManagerDecision:
         remedy=remedy,
         reason=args.reason,
     )
+
+
+def _granted(
+    args: argparse.Namespace, decision: ManagerDecision, requested: Remedy | None
+) -> tuple[Remedy | None, bool]:
+    """What the decision grants, and whether its amount was taken from the request. An
+    amount nobody typed must come from the request: a remedy of another kind (other than an
+    explanation, which costs nothing) needs ``--amount``."""
+    remedy = None if decision.kind is DecisionKind.DENY else decision.remedy or requested
+    if remedy is None or args.amount is not None:
+        return remedy, False
+    if requested is not None and requested.kind == remedy.kind:
+        return remedy, True
+    if remedy.kind is not RemedyKind.EXPLANATION:
+        source = (
+            f"the escalation requested {requested.label()}"
+            if requested
+            else "nothing was requested to take it from"
+        )
+        raise Failure(
+            USAGE,
+            "usage",
+            f"--amount is needed to {decision.kind.value} a {remedy.kind.value}: {source}",
+        )
+    return remedy, False
 
 
 # ---------------------------------------------------------------------- output
@@ -171,12 +212,21 @@ def _emit(args: argparse.Namespace, text: str, data: Any) -> None:
     print(json.dumps(data, indent=2, ensure_ascii=False) if args.json else text)
 
 
+def _say(args: argparse.Namespace, text: str) -> None:
+    """A word to the person before acting; with ``--json`` the receipt says it instead
+    (``"as_requested": true``), so stdout and stderr each stay one JSON document."""
+    if not args.json:
+        print(text, flush=True)
+
+
+def _remedy_json(remedy: Remedy | None) -> dict[str, str] | None:
+    return {"kind": remedy.kind.value, "amount": money(remedy.amount)} if remedy else None
+
+
 # ---------------------------------------------------------------------- commands
 
 
-async def _run(
-    args: argparse.Namespace, complaints: ComplaintClient, decision: ManagerDecision | None
-) -> None:
+async def _run(args: argparse.Namespace, complaints: ComplaintClient) -> None:
     if args.command == "inbox":
         if args.level is None:
             raise Failure(USAGE, "usage", f"which level? pass --level or set ${LEVEL_ENV}")
@@ -189,8 +239,13 @@ async def _run(
         head = f"Complaint {args.complaint_id}: {state.status.value.replace('_', ' ')}"
         if state.outcome:
             head += f" ({state.outcome.value.replace('_', ' ')})"
+        requested = state.escalation.requested if state.escalation else None
         if state.escalation:
             head += f", escalated to level {state.escalation.level}"
+            if requested:
+                head += f" (requested {requested.label()})"
+        if state.resolved_with:
+            head += f", resolved with {state.resolved_with.label()}"
         if waiting:
             head += f"; waiting for {waiting}"
         data = {
@@ -198,24 +253,38 @@ async def _run(
             "status": state.status.value,
             "outcome": state.outcome.value if state.outcome else None,
             "escalation_level": state.escalation_level,
+            "requested": _remedy_json(requested),
+            "resolved_with": _remedy_json(state.resolved_with),
             "waiting_on": waiting,
             "events": redact([e.model_dump(mode="json") for e in events]),
         }
         _emit(args, "\n".join([head, "", *timeline(events)]), data)
     else:
-        assert decision is not None
+        state = await complaints.state(args.complaint_id)
+        requested = state.escalation.requested if state.escalation else None
+        decision = _decision(args, requested)
+        granted, as_requested = _granted(args, decision, requested)
+        if granted and as_requested:
+            verb = "Offering" if decision.kind is DecisionKind.COUNTER else "Granting"
+            _say(args, f"{verb} the requested {granted.label()}.")
         receipt = await complaints.decide_escalation(args.complaint_id, decision)
-        what = decision.kind.value + (f" {decision.remedy.label()}" if decision.remedy else "")
+        what = decision.kind.value + (f" {granted.label()}" if granted else "")
         text = (
             f"Recorded: {what} on complaint {receipt.complaint_id} by {decision.manager_id} "
             f"(level {decision.level}). The complaint is now {receipt.status.replace('_', ' ')}."
         )
-        data = {"decision": decision.model_dump(mode="json"), **receipt.model_dump(mode="json")}
+        data = {
+            "decision": decision.model_dump(mode="json"),
+            "granted": _remedy_json(granted),
+            "as_requested": as_requested,
+            **receipt.model_dump(mode="json"),
+        }
         _emit(args, text, data)
 
 
 async def _main(args: argparse.Namespace) -> None:
-    decision = _decision(args) if "decision" in args else None  # bad input: fail before connecting
+    if "decision" in args:
+        _decision(args)  # bad input: fail before connecting
     config = connect_config(args.address, args.namespace)
     try:
         client = await connect(config)
@@ -225,7 +294,7 @@ async def _main(args: argparse.Namespace) -> None:
         ) from None
     try:
         async with asyncio.timeout(ANSWER_TIMEOUT_S):
-            await _run(args, ComplaintClient(client), decision)
+            await _run(args, ComplaintClient(client))
     except TimeoutError:
         raise Failure(
             UNEXPECTED,

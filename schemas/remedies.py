@@ -40,7 +40,11 @@ class Remedy(BaseModel):
     amount: Decimal = Field(default=Decimal("0"), ge=0, le=1_000_000, decimal_places=2)
 
     def label(self) -> str:
-        return f"{self.kind.value} {self.amount}" if self.amount else self.kind.value
+        """The kind and its amount in two decimals ("refund 349.99", "refund 0.00"); a
+        remedy that is not money and costs nothing reads as its kind ("explanation")."""
+        if self.amount or self.kind in MONEY_REMEDIES:
+            return f"{self.kind.value} {money(self.amount)}"
+        return self.kind.value
 
 
 class DeclineCode(StrEnum):
