@@ -30,11 +30,10 @@ from schemas.effects import (
     RemedyOrder,
     RemedyReceipt,
     RemedyRefused,
-    money,
 )
 from schemas.intake import Category, Channel, Language, Severity
 from schemas.messages import CustomerMessage, DeliveryReceipt, MessageKind, RenderedMessage
-from schemas.remedies import Remedy, RemedyKind
+from schemas.remedies import Remedy, RemedyKind, money
 
 BUSY_TIMEOUT_S = 10.0
 """How long a writer waits for another process (worker, CLI, test) holding the lock."""

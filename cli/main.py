@@ -29,12 +29,13 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NoReturn
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import ValidationError
 
 from domain.redaction import redact
 from domain.signatures import sign
 from schemas.actions import DecisionKind, ManagerDecision, StaffResume
-from schemas.remedies import Remedy, RemedyKind
+from schemas.remedies import Remedy, RemedyKind, money
 from schemas.staff import SignedAssertion
 from sdk.client import ComplaintClient, ComplaintSummary
 from sdk.errors import InvalidAction, UnknownComplaint
@@ -46,6 +47,7 @@ from wire.converter import describe
 OK, UNEXPECTED, USAGE, REFUSED, UNKNOWN = 0, 1, 2, 3, 4
 STAFF_ENV = "COMPLAINTS_STAFF_ID"
 KEY_FILE_ENV = "COMPLAINTS_STAFF_KEY_FILE"
+CENT = Decimal("0.01")
 LEVEL_ENV = "COMPLAINTS_MANAGER_LEVEL"
 ANSWER_TIMEOUT_S = float(os.environ.get("COMPLAINTS_CLI_TIMEOUT_S", "30"))
 """How long to wait for the complaint to answer (a worker must be running)."""
@@ -63,10 +65,15 @@ class Failure(Exception):
 
 
 def _amount(text: str) -> Decimal:
+    """An amount as typed, in cents when it has at most two decimals ("89" is 89.00); more
+    decimals are left for the model to refuse, never rounded."""
     try:
-        return Decimal(text)
+        value = Decimal(text)
     except InvalidOperation:
         raise argparse.ArgumentTypeError(f"not an amount: {text!r}") from None
+    if value.is_finite() and int(value.as_tuple().exponent) >= -2:
+        return value.quantize(CENT)
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -124,7 +131,11 @@ def _parser() -> argparse.ArgumentParser:
                 choices=[k.value for k in RemedyKind],
                 help="the remedy to grant" + ("" if remedy else " (default: the one requested)"),
             )
-            cmd.add_argument("--amount", type=_amount, default=Decimal("0"), help="its value")
+            cmd.add_argument(
+                "--amount",
+                type=_amount,
+                help="its value (default: the requested one, when you grant the requested kind)",
+            )
         cmd.add_argument("--reason", required=reason, help="why (told to the customer if you deny)")
         cmd.set_defaults(decision=kind)
 
@@ -136,8 +147,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _signed(args: argparse.Namespace) -> SignedAssertion:
-    """The decision or resume, signed with the person's key: checked before connecting."""
+Signer = tuple[str, Ed25519PrivateKey]
+
+
+def _signer(args: argparse.Namespace) -> Signer:
+    """Who signs, and their key: checked before connecting."""
     if not args.staff_id:
         raise Failure(USAGE, "usage", f"who are you? pass --as or set ${STAFF_ENV}")
     if not args.key_file:
@@ -145,17 +159,51 @@ def _signed(args: argparse.Namespace) -> SignedAssertion:
             USAGE, "usage", f"sign with which key? pass --key-file or set ${KEY_FILE_ENV}"
         )
     try:
-        key = load_key(Path(args.key_file).expanduser())
+        return args.staff_id, load_key(Path(args.key_file).expanduser())
     except (OSError, ValueError) as error:
         raise Failure(USAGE, "usage", f"cannot read your key: {error}") from None
-    if args.command == "resume":
-        content = {"resume": StaffResume(note=args.note)}
-    else:
-        remedy_kind = getattr(args, "remedy", None)
-        remedy = Remedy(kind=RemedyKind(remedy_kind), amount=args.amount) if remedy_kind else None
-        decision = ManagerDecision(kind=args.decision, remedy=remedy, reason=args.reason)
-        content = {"decision": decision}
-    return sign(assertion(args.complaint_id, args.staff_id, **content), key)
+
+
+def _signed(args: argparse.Namespace, signer: Signer, **content: object) -> SignedAssertion:
+    staff_id, key = signer
+    return sign(assertion(args.complaint_id, staff_id, **content), key)  # type: ignore[arg-type]
+
+
+def _decision(args: argparse.Namespace, requested: Remedy | None = None) -> ManagerDecision:
+    """The decision as typed; without ``--amount``, a remedy of the requested kind takes the
+    requested amount (before the request is known, 0 stands in, to check the rest)."""
+    remedy = None
+    if kind := getattr(args, "remedy", None):
+        amount = args.amount
+        if amount is None:
+            amount = requested.amount if requested and requested.kind == kind else Decimal(0)
+        remedy = Remedy(kind=RemedyKind(kind), amount=amount)
+    return ManagerDecision(kind=args.decision, remedy=remedy, reason=args.reason)
+
+
+def _granted(
+    args: argparse.Namespace, decision: ManagerDecision, requested: Remedy | None
+) -> tuple[Remedy | None, bool]:
+    """What the decision grants, and whether its amount was taken from the request. An
+    amount nobody typed must come from the request: a remedy of another kind (other than an
+    explanation, which costs nothing) needs ``--amount``."""
+    remedy = None if decision.kind is DecisionKind.DENY else decision.remedy or requested
+    if remedy is None or args.amount is not None:
+        return remedy, False
+    if requested is not None and requested.kind == remedy.kind:
+        return remedy, True
+    if remedy.kind is not RemedyKind.EXPLANATION:
+        source = (
+            f"the escalation requested {requested.label()}"
+            if requested
+            else "nothing was requested to take it from"
+        )
+        raise Failure(
+            USAGE,
+            "usage",
+            f"--amount is needed to {decision.kind.value} a {remedy.kind.value}: {source}",
+        )
+    return remedy, False
 
 
 # ---------------------------------------------------------------------- output
@@ -194,11 +242,22 @@ def _emit(args: argparse.Namespace, text: str, data: Any) -> None:
     print(json.dumps(data, indent=2, ensure_ascii=False) if args.json else text)
 
 
+def _say(args: argparse.Namespace, text: str) -> None:
+    """A word to the person before acting; with ``--json`` the receipt says it instead
+    (``"as_requested": true``), so stdout and stderr each stay one JSON document."""
+    if not args.json:
+        print(text, flush=True)
+
+
+def _remedy_json(remedy: Remedy | None) -> dict[str, str] | None:
+    return {"kind": remedy.kind.value, "amount": money(remedy.amount)} if remedy else None
+
+
 # ---------------------------------------------------------------------- commands
 
 
 async def _run(
-    args: argparse.Namespace, complaints: ComplaintClient, signed: SignedAssertion | None
+    args: argparse.Namespace, complaints: ComplaintClient, signer: Signer | None
 ) -> None:
     if args.command == "inbox":
         if args.level is None:
@@ -212,8 +271,13 @@ async def _run(
         head = f"Complaint {args.complaint_id}: {state.status.value.replace('_', ' ')}"
         if state.outcome:
             head += f" ({state.outcome.value.replace('_', ' ')})"
+        requested = state.escalation.requested if state.escalation else None
         if state.escalation:
             head += f", escalated to level {state.escalation.level}"
+            if requested:
+                head += f" (requested {requested.label()})"
+        if state.resolved_with:
+            head += f", resolved with {state.resolved_with.label()}"
         if waiting:
             head += f"; waiting for {waiting}"
         data = {
@@ -221,12 +285,15 @@ async def _run(
             "status": state.status.value,
             "outcome": state.outcome.value if state.outcome else None,
             "escalation_level": state.escalation_level,
+            "requested": _remedy_json(requested),
+            "resolved_with": _remedy_json(state.resolved_with),
             "waiting_on": waiting,
             "events": redact([e.model_dump(mode="json") for e in events]),
         }
         _emit(args, "\n".join([head, "", *timeline(events)]), data)
     elif args.command == "resume":
-        assert signed is not None
+        assert signer is not None
+        signed = _signed(args, signer, resume=StaffResume(note=args.note))
         receipt = await complaints.resume(args.complaint_id, signed)
         text = (
             f"Recorded: resumed complaint {receipt.complaint_id} by {args.staff_id}. "
@@ -234,10 +301,17 @@ async def _run(
         )
         _emit(args, text, receipt.model_dump(mode="json"))
     else:
-        assert signed is not None and signed.assertion.decision is not None
-        decision = signed.assertion.decision
+        assert signer is not None
+        state = await complaints.state(args.complaint_id)
+        requested = state.escalation.requested if state.escalation else None
+        decision = _decision(args, requested)
+        granted, as_requested = _granted(args, decision, requested)
+        if granted and as_requested:
+            verb = "Offering" if decision.kind is DecisionKind.COUNTER else "Granting"
+            _say(args, f"{verb} the requested {granted.label()}.")
+        signed = _signed(args, signer, decision=decision)
         receipt = await complaints.decide_escalation(args.complaint_id, signed)
-        what = decision.kind.value + (f" {decision.remedy.label()}" if decision.remedy else "")
+        what = decision.kind.value + (f" {granted.label()}" if granted else "")
         text = (
             f"Recorded: {what} on complaint {receipt.complaint_id} by {args.staff_id}. "
             f"The complaint is now {receipt.status.replace('_', ' ')}."
@@ -245,13 +319,17 @@ async def _run(
         data = {
             "decision": decision.model_dump(mode="json"),
             "decided_by": args.staff_id,
+            "granted": _remedy_json(granted),
+            "as_requested": as_requested,
             **receipt.model_dump(mode="json"),
         }
         _emit(args, text, data)
 
 
 async def _main(args: argparse.Namespace) -> None:
-    signed = _signed(args) if "staff_id" in args else None  # bad input: fail before connecting
+    signer = _signer(args) if "staff_id" in args else None  # bad input: fail before connecting
+    if "decision" in args:
+        _decision(args)
     config = connect_config(args.address, args.namespace)
     try:
         client = await connect(config)
@@ -261,7 +339,7 @@ async def _main(args: argparse.Namespace) -> None:
         ) from None
     try:
         async with asyncio.timeout(ANSWER_TIMEOUT_S):
-            await _run(args, ComplaintClient(client), signed)
+            await _run(args, ComplaintClient(client), signer)
     except TimeoutError:
         raise Failure(
             UNEXPECTED,

@@ -24,11 +24,10 @@ from schemas.actions import (
     ManagerDecision,
     Withdrawal,
 )
-from schemas.effects import money
 from schemas.events import DomainEvent
-from schemas.intake import CustomerDetails
+from schemas.intake import CustomerDetails, future_purchase
 from schemas.policy import CompanyPolicy
-from schemas.remedies import Remedy, RemedyKind
+from schemas.remedies import MONEY_REMEDIES, Remedy, RemedyKind, money
 from schemas.staff import SignedAssertion, StaffMember
 from schemas.state import ComplaintState, Escalation, Status
 
@@ -48,7 +47,6 @@ ASSERTION_LIFETIME = timedelta(hours=1)
 """The longest a signed assertion may be valid for: a stolen one is soon worthless."""
 IN_PLACE_OF_A_LISTED_REMEDY = frozenset({RemedyKind.STORE_CREDIT, RemedyKind.DISCOUNT})
 """What a manager may grant although the category's catalogue does not list it."""
-_MONEY_KINDS = frozenset(RemedyKind) - {RemedyKind.EXPLANATION}
 
 
 def require(state: ComplaintState, allowed: set[Status] | frozenset[Status], action: str) -> None:
@@ -97,7 +95,8 @@ def verified(
 def provide_details(
     state: ComplaintState, details: CustomerDetails, policy: CompanyPolicy, now: datetime
 ) -> list[DomainEvent]:
-    """The customer answers our questions: only what we asked for may be filled in."""
+    """The customer answers our questions: only what we asked for may be filled in, and
+    nothing was bought after today (the workflow's clock, in UTC)."""
     require(state, {Status.AWAITING_DETAILS}, "provide details")
     require_customer(state, details)
     unasked = [name for name in details.given() if name not in state.missing_details]
@@ -106,6 +105,8 @@ def provide_details(
         raise InvalidAction(
             f"we asked only for {asked}; a reply cannot change {', '.join(unasked)}"
         )
+    if details.purchase_date and (future := future_purchase(details.purchase_date, now.date())):
+        raise InvalidAction(future)
     return [ev.DetailsProvided(at=now, details=details)]
 
 
@@ -172,6 +173,14 @@ def resume(
     ]
 
 
+def refuse_worthless(remedy: Remedy) -> None:
+    """A money remedy of 0 grants the customer nothing, yet would resolve the complaint."""
+    if remedy.kind in MONEY_REMEDIES and not remedy.amount:
+        raise InvalidAction(
+            f"a {remedy.kind.value} of {money(remedy.amount)} grants nothing: name its amount"
+        )
+
+
 def decide_escalation(
     state: ComplaintState, signed: SignedAssertion, policy: CompanyPolicy, now: datetime
 ) -> list[DomainEvent]:
@@ -198,6 +207,7 @@ def decide_escalation(
         remedy = granted(escalation, decision)
         if remedy is None:
             raise InvalidAction("nothing was requested: name the remedy to approve")
+        refuse_worthless(remedy)
         if decision.kind is DecisionKind.APPROVE and escalation.policy_exception:
             raise InvalidAction(
                 f"granting this needs a policy exception ({escalation.reason.value}): "
@@ -227,8 +237,6 @@ def _within_purchase_and_catalogue(
     file, everything granted is goodwill, up to the limit."""
     intake = state.intake
     assert intake is not None
-    if remedy.kind in _MONEY_KINDS and remedy.amount <= 0:
-        raise InvalidAction(f"a {remedy.kind.value} needs an amount above zero")
     listed = remedy.kind in policy.remedy_catalogue[intake.category]
     if not listed and remedy.kind not in IN_PLACE_OF_A_LISTED_REMEDY:
         raise InvalidAction(

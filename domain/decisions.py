@@ -71,10 +71,19 @@ def assess(
     already_granted: Decimal = Decimal(0),
 ) -> Assessment:
     """What the agent may do with the remedy the customer chose; its authority limit counts
-    everything already granted on the complaint."""
+    everything already granted on the complaint.
+
+    A purchase date after `today` is never inside the return window: nothing is bought in
+    the future, so the date is a typo or a false claim, and the purchase's age is unknown.
+    The agent neither grants on it nor declines on it (a typo is no reason to refuse a
+    customer): like any fact it cannot verify, it goes to a manager (missing details, a
+    policy exception).
+    """
     if remedy.kind in policy.receipt_required_for:
         if intake.purchase_date is not None:
             age = (today - intake.purchase_date).days
+            if age < 0:
+                return Escalate(EscalationReason.MISSING_DETAILS, policy_exception=True)
             if age > policy.return_window_days + policy.exception_grace_days:
                 return Decline(
                     reasons=[_outside_window(age, policy)],

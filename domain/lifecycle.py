@@ -126,9 +126,10 @@ def on_specialist_silent(policy: CompanyPolicy, now: datetime) -> Plan:
 
 
 def ask_for_details(state: ComplaintState, policy: CompanyPolicy, now: datetime) -> Plan:
-    """Closed questions for what the category needs and the intake lacks; nothing if complete."""
+    """Closed questions for what the category needs under the policy and the intake lacks;
+    nothing if complete."""
     assert state.intake is not None
-    missing = missing_details(state.intake)
+    missing = missing_details(state.intake, policy)
     if not missing:
         return []
     reply_by = now + policy.deadlines.details_reply

@@ -9,6 +9,8 @@ from schemas.policy import CompanyPolicy
 from schemas.remedies import Remedy, RemedyKind
 
 _CENT = Decimal("0.01")
+PRICED_FROM_PURCHASE = frozenset({RemedyKind.REFUND, RemedyKind.REPLACEMENT, RemedyKind.REPAIR})
+"""Remedies `price` derives from the purchase amount alone: without it they are worth 0."""
 
 
 def price(kind: RemedyKind, intake: ComplaintIntake, policy: CompanyPolicy) -> Remedy:

@@ -7,14 +7,12 @@ by the workflow's validators, so an invalid action never reaches history.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from schemas.intake import NonEmpty
 from schemas.remedies import Remedy, RemedyKind
-
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
+from schemas.text import Note, Reason
 
 
 class CustomerAction(BaseModel):
@@ -45,11 +43,11 @@ class FollowUpAnswer(CustomerAction):
     """Did the fix work? 'Not fixed' reopens the complaint."""
 
     fixed: bool
-    comment: str | None = Field(default=None, max_length=2000)
+    comment: Note | None = None
 
 
 class Withdrawal(CustomerAction):
-    reason: str | None = Field(default=None, max_length=2000)
+    reason: Note | None = None
 
 
 class StaffResume(BaseModel):

@@ -7,7 +7,6 @@ refunds twice nor pages a manager twice.
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
@@ -96,8 +95,3 @@ class EmployeeFollowUpReceipt(BaseModel):
 
     reference: str
     duplicate: bool = False
-
-
-def money(value: Decimal) -> str:
-    """Two decimals, the way amounts are shown to people."""
-    return f"{value:.2f}"

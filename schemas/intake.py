@@ -1,18 +1,57 @@
-"""What a customer tells us when they complain: validated once, at the edge."""
+"""What a customer tells us when they complain: validated once, at the edge.
+
+Every text field is bounded and refuses control and bidi characters (`schemas.text`).
+A purchase date after today is refused where "today" is known: by the SDK, which
+validates with `as_of(model, today)` before sending, and by the workflow's
+`provide_details` command against its own clock. The models themselves never read the
+clock, since they are decoded inside the workflow too (sandbox and replay).
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    model_validator,
+)
 
-NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+from schemas.text import Description, Email, Identifier, Name, Note, Phone
+
+NonEmpty = Identifier
+"""The old name of `schemas.text.Identifier` (bounded, single-line), for code that uses it."""
 ComplaintId = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$")
 ]
+
+TODAY = "today"
+"""The validation context key for today's date (`as_of`)."""
+
+
+def future_purchase(purchase_date: date, today: date) -> str | None:
+    """Why a purchase date cannot be right, or None: nothing is bought after today."""
+    if purchase_date > today:
+        return f"the purchase date {purchase_date} is in the future (today is {today})"
+    return None
+
+
+def _not_after_today(value: date | None, info: ValidationInfo) -> date | None:
+    today = info.context.get(TODAY) if isinstance(info.context, dict) else None
+    if value is not None and today is not None and (why := future_purchase(value, today)):
+        raise ValueError(why)
+    return value
+
+
+PurchaseDate = Annotated[date, AfterValidator(_not_after_today)]
+"""A date of purchase: checked against today when the validation context carries it."""
 
 
 class Language(StrEnum):
@@ -65,8 +104,8 @@ class Contact(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    phone: str | None = Field(default=None, pattern=r"^\+?[0-9 ()-]{5,20}$")
+    email: Email | None = None
+    phone: Phone | None = None
 
     @model_validator(mode="after")
     def _reachable(self) -> Contact:
@@ -85,20 +124,20 @@ class ComplaintIntake(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     complaint_id: ComplaintId
-    customer_id: NonEmpty
-    customer_name: NonEmpty
+    customer_id: Identifier
+    customer_name: Name
     contact: Contact
     language: Language = Language.EN
     channel: Channel = Channel.EMAIL
     category: Category
-    description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=10)]
-    order_reference: NonEmpty | None = None
+    description: Description
+    order_reference: Identifier | None = None
     amount: Decimal | None = Field(default=None, ge=0, le=1_000_000, decimal_places=2)
     receipt_present: bool | None = None
-    purchase_date: date | None = None
+    purchase_date: PurchaseDate | None = None
     severity: Severity = Severity.MEDIUM
     abusive: bool = False
-    employee_reference: NonEmpty | None = None
+    employee_reference: Identifier | None = None
     """Who the customer complains about, for rude-employee complaints (their staff id)."""
     store: (
         Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")] | None
@@ -111,14 +150,14 @@ class CustomerDetails(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    customer_id: NonEmpty
+    customer_id: Identifier
     """From the backend's authenticated session: only the complaint's own customer may answer."""
-    order_reference: NonEmpty | None = None
+    order_reference: Identifier | None = None
     amount: Decimal | None = Field(default=None, ge=0, le=1_000_000, decimal_places=2)
     receipt_present: bool | None = None
-    purchase_date: date | None = None
-    employee_reference: NonEmpty | None = None
-    note: str | None = Field(default=None, max_length=2000)
+    purchase_date: PurchaseDate | None = None
+    employee_reference: Identifier | None = None
+    note: Note | None = None
 
     def given(self) -> list[DetailField]:
         """The facts this reply fills in (the note is not one)."""
@@ -129,3 +168,12 @@ class CustomerDetails(BaseModel):
         if not self.model_dump(exclude_none=True, exclude={"customer_id"}):
             raise ValueError("the reply must provide at least one detail")
         return self
+
+
+Checked = TypeVar("Checked", ComplaintIntake, CustomerDetails)
+
+
+def as_of(model: Checked, today: date) -> Checked:
+    """`model` validated again knowing today's date: a purchase date after it is refused
+    with a `ValidationError` naming ``purchase_date``."""
+    return type(model).model_validate(model.model_dump(), context={TODAY: today})

@@ -20,17 +20,26 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_serializer, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_serializer,
+    model_validator,
+)
 
 from schemas.intake import Category
 from schemas.remedies import RemedyKind
+from schemas.text import Name
 
 CURRENT = "current"
 """The version name a store resolves to whatever version the operator made current."""
 DEFAULT_VERSION = "2026-11-default"
 
 PolicyVersion = Annotated[
-    str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    str,
+    StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"),
 ]
 """A version id: letters, digits, `.`, `_` and `-`, so it is also a safe file name."""
 
@@ -43,7 +52,7 @@ class ManagerLevel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     level: int = Field(ge=1)
-    title: str
+    title: Name
     authority_limit: Decimal = Field(ge=0)
 
 
@@ -99,7 +108,7 @@ class CompanyPolicy(BaseModel):
     version: PolicyVersion = DEFAULT_VERSION
     agent_authority_limit: Decimal = Field(default=Decimal("100"), ge=0)
     managers: list[ManagerLevel] = Field(default_factory=_default_ladder, min_length=1)
-    specialist_title: str = "Customer care specialist"
+    specialist_title: Name = "Customer care specialist"
     """Who takes over an abusive conversation (or calls security, per policy)."""
     return_window_days: int = Field(default=30, ge=0)
     exception_grace_days: int = Field(default=60, ge=0)

@@ -7,6 +7,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schemas.text import Reason
+
 
 class RemedyKind(StrEnum):
     REPLACEMENT = "replacement"
@@ -18,6 +20,17 @@ class RemedyKind(StrEnum):
     """Sometimes the 'defect' is unfamiliarity with the product: explaining it solves it."""
 
 
+MONEY_REMEDIES = frozenset(
+    {RemedyKind.REFUND, RemedyKind.REPLACEMENT, RemedyKind.STORE_CREDIT, RemedyKind.DISCOUNT}
+)
+"""Remedies worth their amount to the customer: one of 0 grants nothing."""
+
+
+def money(value: Decimal) -> str:
+    """Two decimals, the way amounts are shown to people."""
+    return f"{value:.2f}"
+
+
 class Remedy(BaseModel):
     """One concrete way to make things right, with what it costs the company."""
 
@@ -27,7 +40,11 @@ class Remedy(BaseModel):
     amount: Decimal = Field(default=Decimal("0"), ge=0, le=1_000_000, decimal_places=2)
 
     def label(self) -> str:
-        return f"{self.kind.value} {self.amount}" if self.amount else self.kind.value
+        """The kind and its amount in two decimals ("refund 349.99", "refund 0.00"); a
+        remedy that is not money and costs nothing reads as its kind ("explanation")."""
+        if self.amount or self.kind in MONEY_REMEDIES:
+            return f"{self.kind.value} {money(self.amount)}"
+        return self.kind.value
 
 
 class DeclineCode(StrEnum):
@@ -45,5 +62,5 @@ class DeclineReason(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     code: DeclineCode
-    rule: str
-    why_policy_exists: str
+    rule: Reason
+    why_policy_exists: Reason

@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from schemas.actions import ManagerDecision, StaffResume
+from schemas.intake import ComplaintId
 
 StaffId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,79}$")]
 StoreId = Annotated[str, StringConstraints(pattern=r"^(\*|[A-Za-z0-9][A-Za-z0-9_.:-]{0,63})$")]
@@ -103,7 +104,7 @@ class StaffAssertion(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    complaint_id: Annotated[str, StringConstraints(min_length=1, max_length=80)]
+    complaint_id: ComplaintId
     staff_id: StaffId
     action: Literal["decide_escalation", "resume"]
     decision: ManagerDecision | None = None

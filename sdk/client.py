@@ -11,7 +11,7 @@ import asyncio
 import os
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -48,7 +48,7 @@ from schemas.complaint import (
 )
 from schemas.events import DomainEvent
 from schemas.failures import POLICY_FAILURES, REFUSALS
-from schemas.intake import ComplaintIntake, CustomerDetails
+from schemas.intake import ComplaintIntake, CustomerDetails, as_of
 from schemas.policy import CURRENT
 from schemas.remedies import RemedyKind
 from schemas.staff import SignedAssertion
@@ -130,6 +130,11 @@ class ComplaintSummary(BaseModel):
         )
 
 
+def _today() -> date:
+    """Today as the workflow sees it: its clock is UTC."""
+    return datetime.now(UTC).date()
+
+
 def inbox_query(level: int) -> str:
     """Open escalations a manager at `level` may decide (their level and the ones below)."""
     return (
@@ -168,8 +173,10 @@ class ComplaintClient:
         `result` raises `PolicyNotAvailable`. Safe to retry: a running or completed
         complaint with this id is returned as it is (the first filing wins; a different
         intake under the same id is ignored). A run that failed or was terminated never
-        burns the id: filing again starts the complaint anew.
+        burns the id: filing again starts the complaint anew. A purchase date after today
+        (UTC) raises a `ValidationError` before anything is sent.
         """
+        intake = as_of(intake, _today())
         arg = ComplaintInput(intake=intake, policy_version=policy_version)
         workflow_id = workflow_id_for(intake.complaint_id)
         # The values the workflow would upsert first, so the complaint is findable at once.
@@ -250,6 +257,9 @@ class ComplaintClient:
     async def provide_details(
         self, complaint_id: str, details: CustomerDetails, *, request_id: str | None = None
     ) -> ActionReceipt:
+        """The customer's answer to our questions; a purchase date after today (UTC) raises
+        a `ValidationError` before anything is sent."""
+        details = as_of(details, _today())
         return await self._act(complaint_id, ComplaintWorkflow.provide_details, details, request_id)
 
     async def choose_solution(

@@ -9,8 +9,9 @@ from __future__ import annotations
 from domain.redaction import redact_text
 from domain.wording import when, words
 from schemas import events as ev
+from schemas.actions import DecisionKind
 from schemas.events import DomainEvent
-from schemas.remedies import Remedy
+from schemas.remedies import Remedy, money
 
 
 def _remedies(remedies: list[Remedy]) -> str:
@@ -21,15 +22,16 @@ def _text(value: str | None) -> str:
     return f': "{redact_text(value)}"' if value else ""
 
 
-def describe(event: DomainEvent) -> str:  # noqa: C901 - one case per event
-    """What happened, in a short sentence."""
+def describe(event: DomainEvent, requested: Remedy | None = None) -> str:  # noqa: C901
+    """What happened, in a short sentence (one case per event); `requested` is what the open
+    escalation asked for, which a manager's approval grants when it names no remedy."""
     match event:
         case ev.Received(intake=i):
             facts = [f"{words(i.category.value)}", f"severity {i.severity.value}"]
             if i.order_reference:
                 facts.append(f"order {i.order_reference}")
             if i.amount is not None:
-                facts.append(f"amount {i.amount}")
+                facts.append(f"amount {money(i.amount)}")
             return f"filed by customer {i.customer_id} via {i.channel.value}: " + ", ".join(facts)
         case ev.Acknowledged():
             return "acknowledged"
@@ -86,7 +88,12 @@ def describe(event: DomainEvent) -> str:  # noqa: C901 - one case per event
             found = ", ".join(m.staff_id for m in members) or "nobody"
             return f"{role.value}s who may act{at}: {found}"
         case ev.ManagerDecided(decision=d, decider_id=who, level=level) as e:
-            granted = f" {d.remedy.label()}" if d.remedy else ""
+            if d.remedy:
+                granted = f" {d.remedy.label()}"
+            elif d.kind is not DecisionKind.DENY and requested:
+                granted = f" (the requested {requested.label()})"
+            else:
+                granted = ""
             second = " (first of two: a second manager must confirm)" if e.awaiting_second else ""
             return f"{who} (level {level}): {d.kind.value}{granted}{second}{_text(d.reason)}"
         case ev.CallbackPromised(due=due):
@@ -116,4 +123,9 @@ def describe(event: DomainEvent) -> str:  # noqa: C901 - one case per event
 
 
 def timeline(events: list[DomainEvent]) -> list[str]:
-    return [f"{when(e.at)}  {describe(e)}" for e in events]
+    lines, requested = [], None
+    for event in events:
+        if isinstance(event, ev.Escalated):
+            requested = event.requested
+        lines.append(f"{when(event.at)}  {describe(event, requested)}")
+    return lines

@@ -176,3 +176,85 @@ async def test_mistakes_get_exit_codes_a_script_can_tell_apart(cli, key):
         "--remedy", "discount", "--amount", "-5", "--reason", "half off",
     )  # fmt: skip
     assert negative.code == 2 and "amount" in negative.err
+
+
+async def test_override_without_an_amount_grants_the_requested_one_and_says_so(
+    complaints: ComplaintClient, cli, key, dev_worker: DevWorker
+):
+    intake = await escalated(complaints, amount=Decimal("349.99"), receipt_present=False)
+    cid = intake.complaint_id
+    show = await cli("show", cid)
+    assert f"Complaint {cid}: awaiting manager, escalated to level 1 (requested refund 349.99)" in (
+        show.out
+    )
+
+    run = await cli(
+        "override", cid, "--as", "manager-1", "--key-file", key("manager-1"),
+        "--remedy", "refund", "--reason", "Card statement shows the purchase",
+    )  # fmt: skip
+    assert run.code == 0, run.err
+    notice, receipt = run.out.splitlines()
+    assert notice == "Granting the requested refund 349.99."
+    assert receipt.startswith(f"Recorded: override refund 349.99 on complaint {cid} by manager-1")
+
+    await until_status(complaints, cid, Status.RESOLVED)
+    assert [entry.amount for entry in dev_worker.backend.remedies(cid)] == [Decimal("349.99")]
+    resolved = await cli("show", cid)
+    assert "resolved with refund 349.99" in resolved.out.splitlines()[0]
+    assert "manager-1 (level 1): override refund 349.99" in resolved.out
+    await complaints.answer_follow_up(cid, customer_id=CUSTOMER)
+
+
+async def test_an_approval_names_the_amount_it_grants(complaints: ComplaintClient, cli, key):
+    intake = await escalated(complaints, amount=Decimal("450"))
+    run = await cli(
+        "approve",
+        intake.complaint_id,
+        "--as",
+        "manager-1",
+        "--key-file",
+        key("manager-1"),
+        "--json",
+    )
+    assert run.code == 0, run.err
+    receipt = run.json()
+    assert receipt["granted"] == {"kind": "refund", "amount": "450.00"}
+    assert receipt["as_requested"] is True
+    text = await cli("show", intake.complaint_id)
+    assert "manager-1 (level 1): approve (the requested refund 450.00)" in text.out
+    await until_status(complaints, intake.complaint_id, Status.RESOLVED)
+    await complaints.answer_follow_up(intake.complaint_id, customer_id=CUSTOMER)
+
+
+async def test_an_amount_nobody_typed_or_requested_is_never_zero(
+    complaints: ComplaintClient, cli, key
+):
+    intake = await escalated(complaints, amount=Decimal("349.99"), receipt_present=False)
+    cid = intake.complaint_id
+    before = await complaints.events(cid)
+
+    other_kind = await cli(
+        "counter", cid, "--as", "manager-1", "--key-file", key("manager-1"),
+        "--remedy", "store_credit", "--reason", "Credit instead",
+    )  # fmt: skip
+    assert other_kind.code == 2
+    assert other_kind.err == (
+        "complaints: --amount is needed to counter a store_credit: "
+        "the escalation requested refund 349.99\n"
+    )
+    zero = await cli(
+        "override", cid, "--as", "manager-1", "--key-file", key("manager-1"),
+        "--remedy", "refund", "--amount", "0", "--reason", "Card statement shows it",
+    )  # fmt: skip
+    assert zero.code == 3
+    assert zero.err == "complaints: refused: a refund of 0.00 grants nothing: name its amount\n"
+    assert await complaints.events(cid) == before
+
+    counter = await cli(
+        "counter", cid, "--as", "manager-1", "--key-file", key("manager-1"),
+        "--remedy", "store_credit", "--amount", "50", "--reason", "Credit instead",
+    )  # fmt: skip
+    assert counter.code == 0, counter.err
+    assert counter.out.startswith(f"Recorded: counter store_credit 50.00 on complaint {cid}")
+    await until_status(complaints, cid, Status.AWAITING_CHOICE)
+    await complaints.withdraw(cid, customer_id=CUSTOMER)

@@ -25,7 +25,7 @@ from schemas.actions import (
 )
 from schemas.intake import Category, ComplaintIntake, Contact, CustomerDetails, DetailField
 from schemas.policy import CompanyPolicy
-from schemas.remedies import Remedy, RemedyKind
+from schemas.remedies import MONEY_REMEDIES, Remedy, RemedyKind
 from schemas.staff import StaffRole
 from schemas.state import ComplaintState, Status
 from sdk.signing import assertion
@@ -261,13 +261,6 @@ def test_only_remedies_the_category_lists_or_goodwill_may_be_granted():
         decide(state, signed)
 
 
-def test_a_money_remedy_needs_an_amount():
-    zero = Remedy(kind=RemedyKind.REFUND, amount=Decimal("0"))
-    signed = signing_.decision("c-1", DecisionKind.OVERRIDE, zero, "no receipt, credible", now=T)
-    with pytest.raises(InvalidAction, match="needs an amount above zero"):
-        decide(escalated(REFUND_400, True), signed)
-
-
 def test_no_decision_unless_awaiting_a_manager():
     state = fold([ev.Received(at=T, intake=INTAKE, policy_version="v1")])
     with pytest.raises(InvalidAction, match="not awaiting_manager"):
@@ -470,3 +463,75 @@ def test_another_customers_action_is_refused_in_every_state(action):
             assert "another customer" in str(refusal) or "cannot" in str(refusal)
         else:
             raise AssertionError(f"{action!r} accepted in {state.status}")
+
+
+ASKED_FOR_DATE = fold(
+    [
+        ev.Received(at=T, intake=INTAKE, policy_version="v1"),
+        ev.DetailsRequested(at=T, missing=[DetailField.PURCHASE_DATE], reply_by=T),
+    ]
+)
+
+
+@pytest.mark.parametrize("days_ahead", [1, 365])
+def test_a_purchase_date_after_today_is_refused(days_ahead):
+    future = T.date() + timedelta(days=days_ahead)
+    with pytest.raises(InvalidAction) as refused:
+        commands.provide_details(
+            ASKED_FOR_DATE, CustomerDetails(customer_id="cust-1", purchase_date=future), POLICY, T
+        )
+    assert (
+        str(refused.value) == f"the purchase date {future} is in the future (today is 2026-11-25)"
+    )
+
+
+@pytest.mark.parametrize("days_ago", [0, 1, 400])
+def test_a_purchase_date_today_or_earlier_is_taken(days_ago):
+    details = CustomerDetails(
+        customer_id="cust-1", purchase_date=T.date() - timedelta(days=days_ago)
+    )
+    assert commands.provide_details(ASKED_FOR_DATE, details, POLICY, T) == [
+        ev.DetailsProvided(at=T, details=details)
+    ]
+
+
+def test_today_is_the_workflows_date_in_utc():
+    late_evening = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)
+    tomorrow = CustomerDetails(
+        customer_id="cust-1", purchase_date=late_evening.date() + timedelta(days=1)
+    )
+    with pytest.raises(InvalidAction, match="in the future"):
+        commands.provide_details(ASKED_FOR_DATE, tomorrow, POLICY, late_evening)
+
+
+ZERO = Decimal("0")
+
+
+@pytest.mark.parametrize("kind", sorted(MONEY_REMEDIES))
+@pytest.mark.parametrize("decision_kind", [DecisionKind.OVERRIDE, DecisionKind.COUNTER])
+def test_a_money_remedy_of_zero_is_refused_for_overrides_and_counters(kind, decision_kind):
+    worthless = Remedy(kind=kind, amount=ZERO)
+    signed = signing_.decision("c-1", decision_kind, worthless, "credible claim", now=T)
+    with pytest.raises(InvalidAction) as refused:
+        decide(escalated(REFUND_400, True), signed)
+    assert str(refused.value) == f"a {kind.value} of 0.00 grants nothing: name its amount"
+
+
+def test_approving_a_request_worth_zero_is_refused_too():
+    state = escalated(Remedy(kind=RemedyKind.REFUND, amount=ZERO), False)
+    with pytest.raises(InvalidAction, match="a refund of 0.00 grants nothing"):
+        decide(state, decision(DecisionKind.APPROVE))
+
+
+@pytest.mark.parametrize("kind", [RemedyKind.EXPLANATION, RemedyKind.REPAIR])
+def test_a_remedy_that_is_not_money_may_cost_nothing(kind):
+    free = Remedy(kind=kind, amount=ZERO)
+    decide(
+        escalated(REFUND_400, True),
+        signing_.decision("c-1", DecisionKind.COUNTER, free, "it only needs setting up", now=T),
+    )
+
+
+def test_a_money_remedy_of_one_cent_is_a_remedy():
+    cent = decision(DecisionKind.OVERRIDE, amount="0.01", reason="token of goodwill")
+    decide(escalated(REFUND_400, True), cent)

@@ -9,7 +9,7 @@ import pytest
 
 from domain.decisions import Decline, Escalate, Resolve, assess, default_option, manager_denial
 from domain.listening import missing_details
-from domain.proposals import alternatives, options, price
+from domain.proposals import PRICED_FROM_PURCHASE, alternatives, options, price
 from schemas.events import EscalationReason
 from schemas.intake import Category, ComplaintIntake, Contact
 from schemas.policy import CompanyPolicy
@@ -134,9 +134,38 @@ def test_manager_denial_keeps_the_why():
 
 
 def test_missing_details_asks_only_what_the_category_needs():
-    assert missing_details(intake(order_reference=None, purchase_date=None)) == [
+    assert missing_details(intake(order_reference=None, purchase_date=None), POLICY) == [
         "order_reference",
         "purchase_date",
     ]
     rude = intake(category=Category.RUDE_EMPLOYEE, order_reference=None, amount=None)
-    assert missing_details(rude) == []
+    assert missing_details(rude, POLICY) == []
+
+
+@pytest.mark.parametrize("days_ahead", [1, 30, 400])
+@pytest.mark.parametrize("kind", sorted(POLICY.receipt_required_for))
+def test_a_purchase_date_in_the_future_is_never_inside_the_return_window(kind, days_ahead):
+    future = intake(purchase_date=TODAY + timedelta(days=days_ahead))
+    decision = assess(future, remedy(kind, "49.90"), POLICY, TODAY)
+    assert decision == Escalate(EscalationReason.MISSING_DETAILS, policy_exception=True)
+
+
+def test_a_purchase_made_today_is_inside_the_return_window():
+    refund = remedy(RemedyKind.REFUND, "49.90")
+    assert assess(intake(purchase_date=TODAY), refund, POLICY, TODAY) == Resolve(refund)
+
+
+def test_a_future_date_does_not_matter_to_goodwill():
+    future = intake(purchase_date=TODAY + timedelta(days=3))
+    credit = remedy(RemedyKind.STORE_CREDIT, "20.00")
+    assert assess(future, credit, POLICY, TODAY) == Resolve(credit)
+
+
+def test_priced_from_purchase_names_the_remedies_worth_nothing_without_an_amount():
+    unknown, known = intake(amount=None), intake(amount=Decimal("49.90"))
+    worthless = {
+        kind
+        for kind in RemedyKind
+        if price(kind, unknown, POLICY).amount == 0 and price(kind, known, POLICY).amount > 0
+    }
+    assert worthless == PRICED_FROM_PURCHASE

@@ -122,6 +122,21 @@ def test_missing_details_are_asked_for_with_a_deadline(missing, asked):
     ]
 
 
+@pytest.mark.parametrize(
+    ("category", "policy", "asked"),
+    [
+        (Category.BILLING, POLICY, [DetailField.RECEIPT_PRESENT]),
+        (Category.DELIVERY, POLICY, [DetailField.RECEIPT_PRESENT]),
+        (Category.BILLING, CompanyPolicy(receipt_required_for=frozenset()), []),
+        (Category.POOR_SERVICE, POLICY, []),
+    ],
+)
+def test_the_receipt_is_asked_about_where_the_complaints_policy_needs_one(category, policy, asked):
+    intake = INTAKE.model_copy(update={"category": category, "receipt_present": None})
+    plan = lifecycle.ask_for_details(state(intake=intake), policy, T)
+    assert (plan[0].missing if plan else []) == asked
+
+
 def test_details_deadline_goes_on_without_what_is_still_missing():
     asked = ev.DetailsRequested(at=T, missing=[DetailField.AMOUNT], reply_by=T)
     assert lifecycle.on_details_deadline(state(asked), T) == [

@@ -2,7 +2,7 @@
 
 A manager acts only if the staff directory lists them for the escalation's level or above,
 with a valid signature, and only within their authority limit; a policy exception needs an
-override.
+override, and a money remedy of 0 is no remedy.
 A customer's action can never approve a remedy: the customer updates cannot carry
 a decision, they only pick from what is on offer, at its price, and a customer
 cannot act while a manager decides. Checked on the pure command for every
@@ -38,7 +38,7 @@ from schemas.actions import (
 )
 from schemas.intake import CustomerDetails
 from schemas.policy import CompanyPolicy
-from schemas.remedies import Remedy, RemedyKind
+from schemas.remedies import MONEY_REMEDIES, Remedy, RemedyKind
 from schemas.staff import SignedAssertion, StaffRole
 from schemas.state import ComplaintState, Status
 from sdk.signing import assertion
@@ -107,7 +107,7 @@ def test_a_manager_acts_at_their_level_within_their_limit(
             or (
                 granted is not None
                 and not (decision.kind is DecisionKind.APPROVE and policy_exception)
-                and (granted.kind is RemedyKind.EXPLANATION or granted.amount > 0)
+                and not (granted.kind in MONEY_REMEDIES and granted.amount == 0)
                 and granted.amount
                 <= min(member.authority_limit, POLICY.manager(member.level).authority_limit)
             )

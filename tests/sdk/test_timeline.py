@@ -67,3 +67,27 @@ def test_every_event_type_has_its_own_sentence():
     event_types = [t.__name__ for t in get_args(get_args(DomainEvent)[0])]
     assert len(event_types) > 20
     assert [name for name in event_types if f"case ev.{name}(" not in source] == []
+
+
+def test_amounts_read_in_two_decimals_and_an_approval_says_what_it_grants():
+    whole = INTAKE.model_copy(update={"amount": Decimal("449")})
+    approval = ManagerDecision(kind=DecisionKind.APPROVE)
+    worthless = Remedy(kind=RemedyKind.REFUND, amount=Decimal("0"))
+    lines = tl.timeline(
+        [
+            ev.Received(at=T0, intake=whole, policy_version="v1"),
+            ev.Escalated(
+                at=T0,
+                level=1,
+                reason=EscalationReason.BEYOND_AUTHORITY,
+                requested=Remedy(kind=RemedyKind.REFUND, amount=Decimal("449")),
+                policy_exception=False,
+                respond_by=T0,
+            ),
+            ev.ManagerDecided(at=T0, decision=approval, decider_id="ana", level=1, nonce="n" * 16),
+            ev.SolutionChosen(at=T0, remedy=worthless, by="customer"),
+        ]
+    )
+    assert lines[0].endswith("severity medium, amount 449.00")
+    assert lines[2].endswith("ana (level 1): approve (the requested refund 449.00)")
+    assert lines[3].endswith("customer chose refund 0.00")
