@@ -9,6 +9,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from schemas.locale import TimeZone
+
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 ComplaintId = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$")
@@ -104,6 +106,9 @@ class ComplaintIntake(BaseModel):
         Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")] | None
     ) = None
     """The store or region the complaint is about: it decides which managers may act."""
+    time_zone: TimeZone | None = None
+    """The customer's IANA time zone: every date and time they read is told in it (by
+    default, the policy's `time_zone`)."""
 
 
 class CustomerDetails(BaseModel):

@@ -12,6 +12,7 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from schemas.intake import Category
+from schemas.locale import DEFAULT_CURRENCY, DEFAULT_TIME_ZONE, Currency, TimeZone
 from schemas.remedies import RemedyKind
 
 
@@ -99,6 +100,10 @@ class CompanyPolicy(BaseModel):
     reopens_before_escalation: int = Field(default=1, ge=0)
     """A fix that failed once is retried by the agent; failing again goes to a manager."""
     deadlines: Deadlines = Field(default_factory=Deadlines)
+    time_zone: TimeZone = DEFAULT_TIME_ZONE
+    """The company's time zone: customer messages tell times in it when the intake has none."""
+    currency: Currency = DEFAULT_CURRENCY
+    """The ISO 4217 currency amounts are shown in to the customer."""
 
     @model_validator(mode="after")
     def _ladder_is_ordered(self) -> CompanyPolicy:
