@@ -73,8 +73,15 @@ def end_of_day(day: date, zone: str) -> datetime:
 
 
 def deadline_moment(moment: datetime, zone: str) -> datetime:
-    """The local moment a customer is told for a deadline a timer enforces at `moment`."""
-    return local(moment, zone).replace(second=0, microsecond=0)
+    """The local moment a customer is told for a deadline a timer enforces at `moment`.
+
+    When the clocks go back, an hour of wall time happens twice; a deadline in its first
+    pass would read as the second one too, which is after the timer: it is told as the
+    last minute before the repeated hour instead."""
+    told = local(moment, zone).replace(second=0, microsecond=0)
+    while told.fold == 0 and told.replace(fold=1).utcoffset() != told.utcoffset():
+        told = (told - timedelta(minutes=1)).astimezone(ZoneInfo(zone))
+    return told
 
 
 def day_text(day: date, language: Language) -> str:
