@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run worker test record-histories lint fmt bench clean clean-data
+.PHONY: help run worker test record-histories golden preview lint fmt bench clean clean-data
 
 help: ## List targets
 	@echo "Targets:"
@@ -36,6 +36,12 @@ test: $(STAMP) ## Run pytest (pass extra args via PYTEST_ARGS=...)
 
 record-histories: $(STAMP) ## Re-record the replay tests' histories from the current workflow
 	PATH="$(VENV_BIN):$$PATH" $(PY) -m tests.replay.record
+
+golden: $(STAMP) ## Rewrite the golden customer messages after a reviewed change of wording
+	$(PY) -m tests.activities.messages.golden
+
+preview: $(STAMP) ## Render a customer message: make preview ARGS="decline lv sms"
+	$(PY) -m activities.messages.preview $(ARGS)
 
 lint: $(STAMP) ## ruff check + format check
 	$(PY) -m ruff check .

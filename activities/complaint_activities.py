@@ -21,13 +21,13 @@ import structlog
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities import templates
 from activities.backend import (
     BackendContractError,
     BackendUnavailableError,
     ComplaintBackend,
     RemedyRefusedError,
 )
+from activities.messages import render_message
 from activities.policy_store import (
     PolicyRefused,
     PolicyStore,
@@ -115,8 +115,8 @@ class ComplaintActivities:
 
     @activity.defn
     async def send_customer_message(self, message: CustomerMessage) -> DeliveryReceipt:
-        """Render here, not in the workflow: templates may change without breaking replay."""
-        rendered = templates.render(message.kind, message.language, message.context)
+        """Render here, not in the workflow: wording may change without breaking replay."""
+        rendered = render_message(message)
         log = _log(message.complaint_id, message.idempotency_key, message.kind.value)
         with _backend_errors(log):
             receipt = await self._backend.deliver_message(message, rendered)

@@ -116,7 +116,9 @@ REMEDIES = Endpoint(
     summary="Carry out a remedy: refund, replacement, store credit, repair or discount",
     description=(
         "Apply `remedy` (kind and amount) to `order_reference` for `customer_id`. "
-        "`explanation` remedies carry no money and may simply be acknowledged. "
+        "`store_credit` is credited to the customer's account; `explanation` carries no "
+        "money, and a product specialist contacts the customer within two working days "
+        "(customers are told both). "
         "Refuse with 404 `order_not_found`, 409 `already_applied` (a remedy of this kind "
         "already exists for the order under another key, e.g. refunded at the counter) or "
         "422 `not_allowed`; the complaint then goes to a manager."

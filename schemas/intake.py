@@ -24,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from schemas.locale import TimeZone
 from schemas.text import Description, Email, Identifier, Name, Note, Phone
 
 NonEmpty = Identifier
@@ -143,6 +144,9 @@ class ComplaintIntake(BaseModel):
         Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")] | None
     ) = None
     """The store or region the complaint is about: it decides which managers may act."""
+    time_zone: TimeZone | None = None
+    """The customer's IANA time zone: every date and time they read is told in it (by
+    default, the policy's `time_zone`)."""
 
 
 class CustomerDetails(BaseModel):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.intake import Channel, Contact, DetailField, Language
+from schemas.intake import Category, Channel, Contact, DetailField, Language
+from schemas.locale import DEFAULT_CURRENCY, DEFAULT_TIME_ZONE, Currency, TimeZone
 from schemas.remedies import DeclineReason, Remedy
 
 
@@ -39,7 +40,7 @@ class Outcome(StrEnum):
 
 
 class MessageContext(BaseModel):
-    """The facts a template may use. Only what the message kind needs is set."""
+    """The facts a message may use. Only what the message kind needs is set."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -58,6 +59,22 @@ class MessageContext(BaseModel):
     callback_by: datetime | None = None
     follow_up_on: datetime | None = None
     outcome: Outcome | None = None
+    currency: Currency = DEFAULT_CURRENCY
+    """Amounts are shown in it (the policy's currency)."""
+    time_zone: TimeZone = DEFAULT_TIME_ZONE
+    """Dates and times are told in it: the customer's zone, else the policy's."""
+    category: Category | None = None
+    order_reference: str | None = None
+    """What the complaint is about, restated in the acknowledgement."""
+    purchase_date: date | None = None
+    return_window_days: int | None = None
+    """With `purchase_date` and `written_at`, the figures a return-window decline states."""
+    manager_level: int | None = None
+    """The escalation level, whose translated title the message names."""
+    specialist_by: datetime | None = None
+    """When the specialist is due to take up a paused conversation."""
+    written_at: datetime | None = None
+    """When the workflow decided to send the message (workflow time)."""
 
 
 class CustomerMessage(BaseModel):

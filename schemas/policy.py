@@ -30,6 +30,7 @@ from pydantic import (
 )
 
 from schemas.intake import Category
+from schemas.locale import DEFAULT_CURRENCY, DEFAULT_TIME_ZONE, Currency, TimeZone
 from schemas.remedies import RemedyKind
 from schemas.text import Name
 
@@ -130,6 +131,10 @@ class CompanyPolicy(BaseModel):
     reopens_before_escalation: int = Field(default=1, ge=0)
     """A fix that failed once is retried by the agent; failing again goes to a manager."""
     deadlines: Deadlines = Field(default_factory=Deadlines)
+    time_zone: TimeZone = DEFAULT_TIME_ZONE
+    """The company's time zone: customer messages tell times in it when the intake has none."""
+    currency: Currency = DEFAULT_CURRENCY
+    """The ISO 4217 currency amounts are shown in to the customer."""
 
     @model_validator(mode="after")
     def _is_consistent(self) -> CompanyPolicy:

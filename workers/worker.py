@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 
 from temporalio.client import Client
@@ -13,6 +14,7 @@ from activities.complaint_activities import ComplaintActivities, PolicyActivitie
 from activities.http_backend import HttpBackend
 from activities.local_backend import LocalBackend
 from activities.policy_store import BOUNDS, FilePolicyStore, HttpPolicyStore, PolicyStore
+from activities.smtp import with_smtp
 from activities.staff_directory import (
     FileStaffDirectory,
     HttpStaffDirectory,
@@ -31,13 +33,16 @@ def load_settings() -> Settings:
 
 def make_backend(settings: Settings) -> ComplaintBackend:
     """The embedded local backend needs no outside service; "http" uses the company's own."""
+    base: ComplaintBackend
     if settings.backend == "http":
         if settings.http is None:
             raise ValueError("COMPLAINTS_BACKEND=http needs the COMPLAINTS_HTTP_* settings")
-        return HttpBackend(settings.http)
-    if settings.backend != "local":
+        base = HttpBackend(settings.http)
+    elif settings.backend == "local":
+        base = LocalBackend(settings.local_db)
+    else:
         raise ValueError(f"unknown COMPLAINTS_BACKEND {settings.backend!r} (known: local, http)")
-    return LocalBackend(settings.local_db)
+    return with_smtp(base, os.environ)  # email over SMTP when COMPLAINTS_SMTP_* says so
 
 
 def make_policy_store(settings: Settings) -> PolicyStore:

@@ -150,7 +150,7 @@ class ComplaintWorkflow:
         adds what `lifecycle.after` says it means."""
         for step in plan:
             if isinstance(step, Effect):
-                result = await effects.run(step, self._state, self._record.key)
+                result = await effects.run(step, self._state, self._record.key, self._policy)
                 await self._enact(
                     lifecycle.after(step, result, self._state, self._policy, self._now())
                 )

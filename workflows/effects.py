@@ -18,7 +18,8 @@ holds by then. A version the store does not have, or refuses, fails the complain
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -38,7 +39,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from schemas.effects import EmployeeFollowUp, ManagerPage, RemedyOrder
     from schemas.failures import POLICY_FAILURES, FailureType
-    from schemas.messages import CustomerMessage, MessageContext
+    from schemas.messages import CustomerMessage, MessageContext, MessageKind
     from schemas.policy import CURRENT, CompanyPolicy
     from schemas.staff import StaffQuery
     from schemas.state import ComplaintState
@@ -59,11 +60,17 @@ Key = Callable[[str], str]
 """Gives the idempotency key of the next effect of a step (`Record.key`)."""
 
 
-async def run(effect: Effect, state: ComplaintState, key: Key) -> EffectResult:
-    """Carry out one effect of a plan and return its result."""
+async def run(
+    effect: Effect, state: ComplaintState, key: Key, policy: CompanyPolicy
+) -> EffectResult:
+    """Carry out one effect of a plan and return its result.
+
+    `policy`, the complaint's own, gives messages their currency, default time zone and
+    return window.
+    """
     match effect:
         case Tell():
-            message = _message(effect, state, key)
+            message = _message(effect, state, key, policy, workflow.now())
             await _local(
                 ComplaintActivities.send_customer_message, message, message.idempotency_key
             )
@@ -113,7 +120,13 @@ async def load_policy(version: str | None) -> CompanyPolicy:
         raise
 
 
-def _message(tell: Tell, state: ComplaintState, key: Key) -> CustomerMessage:
+def _message(
+    tell: Tell,
+    state: ComplaintState,
+    key: Key,
+    policy: CompanyPolicy | None = None,
+    now: datetime | None = None,
+) -> CustomerMessage:
     intake = state.intake
     assert intake is not None
     return CustomerMessage(
@@ -125,9 +138,37 @@ def _message(tell: Tell, state: ComplaintState, key: Key) -> CustomerMessage:
         channel=intake.channel,
         kind=tell.kind,
         context=MessageContext(
-            customer_name=intake.customer_name, complaint_id=intake.complaint_id, **tell.facts
+            customer_name=intake.customer_name,
+            complaint_id=intake.complaint_id,
+            **(_told_facts(tell.kind, state, policy, now) | tell.facts),
         ),
     )
+
+
+def _told_facts(
+    kind: MessageKind, state: ComplaintState, policy: CompanyPolicy | None, now: datetime | None
+) -> dict[str, Any]:
+    """What a message says beyond the plan's facts: from the intake, the state and the policy."""
+    intake = state.intake
+    assert intake is not None
+    facts: dict[str, Any] = {}
+    if policy is not None:
+        facts["currency"] = policy.currency
+        facts["time_zone"] = policy.time_zone
+    if intake.time_zone:
+        facts["time_zone"] = intake.time_zone
+    match kind:
+        case MessageKind.ACKNOWLEDGEMENT:
+            facts |= {"category": intake.category, "order_reference": intake.order_reference}
+        case MessageKind.PAUSE:
+            facts |= {"specialist_by": state.review_by, "written_at": now}
+        case MessageKind.ESCALATION_NOTICE | MessageKind.CALLBACK:
+            facts["manager_level"] = state.escalation_level or None
+        case MessageKind.DECLINE:
+            facts |= {"purchase_date": intake.purchase_date, "written_at": now}
+            if policy is not None:
+                facts["return_window_days"] = policy.return_window_days
+    return facts
 
 
 def _page(page: Page, state: ComplaintState, key: Key) -> ManagerPage:

@@ -13,9 +13,9 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
-from activities import templates
 from activities.complaint_activities import ComplaintActivities, PolicyActivities
 from activities.local_backend import LocalBackend
+from activities.messages import render, render_message
 from activities.policy_store import InMemoryPolicyStore, PolicyStoreUnavailable
 from schemas.effects import (
     EmployeeFollowUp,
@@ -142,10 +142,10 @@ async def test_message_is_rendered_and_stored_in_the_customer_language(
 
     assert isinstance(receipt, DeliveryReceipt) and receipt.duplicate is False
     [stored] = backend.messages("C-1")
-    expected = templates.render(sent.kind, Language.RU, sent.context)
+    expected = render_message(sent)
     assert isinstance(expected, RenderedMessage)
     assert (stored.subject, stored.body) == (expected.subject, expected.body)
-    assert stored.body != templates.render(sent.kind, Language.EN, sent.context).body
+    assert stored.body != render(sent.kind, Language.EN, sent.channel, sent.context).body
     assert (stored.language, stored.kind, stored.message_id) == (
         Language.RU,
         MessageKind.ACKNOWLEDGEMENT,
@@ -260,7 +260,7 @@ async def test_logs_identify_the_effect_without_personal_data(
         assert entry["complaint_id"] == "C-1"
         assert entry["idempotency_key"] and entry["kind"]
     assert logs[2]["code"] == RemedyRefused.ORDER_NOT_FOUND.value
-    rendered = templates.render(sent.kind, sent.language, sent.context)
+    rendered = render_message(sent)
     logged = repr(logs)
     for secret in (EMAIL, PHONE, "Ann Tamm", rendered.body, rendered.subject):
         assert secret not in logged

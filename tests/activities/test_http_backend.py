@@ -14,7 +14,6 @@ import structlog
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
-from activities import templates
 from activities.backend import BackendContractError, BackendUnavailableError, RemedyRefusedError
 from activities.complaint_activities import (
     ComplaintActivities,
@@ -22,6 +21,7 @@ from activities.complaint_activities import (
 from activities.http_backend import HttpBackend
 from activities.http_contract import openapi_json
 from activities.local_backend import LocalBackend
+from activities.messages import render_message
 from schemas.effects import (
     EmployeeFollowUpReceipt,
     PageReceipt,
@@ -56,7 +56,7 @@ def sent(model) -> dict:
 
 
 def rendered(msg):
-    return templates.render(msg.kind, msg.language, msg.context)
+    return render_message(msg)
 
 
 async def test_each_service_gets_its_schema_as_json_with_key_and_token(

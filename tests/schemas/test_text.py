@@ -165,6 +165,7 @@ PATTERN_ONLY = {
     "ComplaintInput.intake.complaint_id": "c-1001",
     "ComplaintInput.intake.contact.phone": "+372 5555 1234",
     "ComplaintInput.intake.store": "riga-1",
+    "ComplaintInput.intake.time_zone": "Europe/Riga",
     "ComplaintInput.policy_version": "2026-11-default",
     "SignedAssertion.assertion.complaint_id": "c-1001",
     "SignedAssertion.assertion.staff_id": "manager-1",
