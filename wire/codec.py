@@ -225,8 +225,10 @@ class EncryptionCodec(PayloadCodec):
         return error
 
 
-def _describe_env() -> str:
-    settings = settings_from_env()
+def describe_keys(env: Mapping[str, str] | None = None) -> str:
+    """The configured keys by the ids payloads carry (``python -m wire.codec ids``), to
+    tell which key a payload, a log line or a failed workflow task names."""
+    settings = settings_from_env(env)
     if settings.key is None:
         return f"no key: {KEY_ENV} is not set"
     lines = [f"current {key_id(settings.key)}"]
@@ -238,6 +240,8 @@ def _describe_env() -> str:
 if __name__ == "__main__":
     import sys
 
-    # `python -m wire.codec` prints a fresh key; `python -m wire.codec ids` names the
-    # configured keys by the ids payloads carry (`encryption-key-id`), for rotation.
-    print(_describe_env() if sys.argv[1:] == ["ids"] else new_key())
+    # `python -m wire.codec` prints a fresh key; `python -m wire.codec ids` names the keys.
+    try:
+        print(describe_keys() if sys.argv[1:] == ["ids"] else new_key())
+    except PayloadKeyError as error:
+        raise SystemExit(f"wire.codec: {error}") from None

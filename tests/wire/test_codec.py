@@ -17,6 +17,7 @@ from wire.codec import (
     CannotDecrypt,
     EncryptionCodec,
     PayloadKeyError,
+    describe_keys,
     key_id,
     keys_from_env,
     new_key,
@@ -131,3 +132,15 @@ def test_required_encryption_without_a_key_refuses_to_start() -> None:
             settings_from_env(env)
     with pytest.raises(PayloadKeyError, match=f"{REQUIRE_ENV} must be 1 or 0"):
         settings_from_env({KEY_ENV: key, REQUIRE_ENV: "always"})
+
+
+def test_the_configured_keys_are_named_by_their_ids() -> None:
+    key, old = new_key(), new_key()
+    described = describe_keys({KEY_ENV: key, OLD_KEYS_ENV: old, REQUIRE_ENV: "1"})
+    assert described.splitlines() == [
+        f"current {key_id(base64.b64decode(key))}",
+        f"old     {key_id(base64.b64decode(old))}",
+        f"required yes ({REQUIRE_ENV})",
+    ]
+    assert key not in described and old not in described
+    assert describe_keys({}) == f"no key: {KEY_ENV} is not set"
