@@ -197,7 +197,7 @@ class EncryptionCodec(PayloadCodec):
         if encoding != ENCODING:
             if self._require:
                 name = encoding.decode("ascii", "replace") or "unlabelled"
-                return refused(
+                return self._refuse(
                     f"a {name} payload is not encrypted, and this process requires "
                     f"encryption ({REQUIRE_ENV})"
                 )
@@ -210,7 +210,12 @@ class EncryptionCodec(PayloadCodec):
         try:
             return Payload.FromString(cipher.decrypt(nonce, sealed, kid.encode()))
         except InvalidTag:
-            return refused(f"a payload sealed with key {kid!r} failed authentication")
+            return self._refuse(f"a payload sealed with key {kid!r} failed authentication")
+
+    @staticmethod
+    def _refuse(reason: str) -> Payload:
+        logger.warning("payload.refused: %s", reason)
+        return refused(reason)
 
     def _cannot_decrypt(self, kid: str) -> CannotDecrypt:
         if self._key_id is None:

@@ -4,6 +4,7 @@ what it cannot open yet is an error to retry, what it never will open is refused
 from __future__ import annotations
 
 import base64
+import logging
 
 import pytest
 from temporalio.api.common.v1 import Payload
@@ -79,9 +80,13 @@ async def test_a_process_without_a_key_seals_nothing_and_cannot_decrypt() -> Non
     assert keyless.key_id is None and keyless.key_ids == frozenset()
 
 
-async def test_required_encryption_refuses_plaintext_and_still_opens_sealed() -> None:
+async def test_required_encryption_refuses_plaintext_and_still_opens_sealed(caplog) -> None:
     codec = EncryptionCodec(KEY, require=True)
-    [refused] = await codec.decode([_payload('{"kind": "approve"}')])
+    with caplog.at_level(logging.WARNING, logger="wire.codec"):
+        [refused] = await codec.decode([_payload('{"kind": "approve"}')])
+    assert [r.getMessage() for r in caplog.records] == [
+        f"payload.refused: {refusal_reason(refused)}"
+    ]
     reason = refusal_reason(refused)
     assert reason is not None and "not encrypted" in reason and REQUIRE_ENV in reason
     assert b"approve" not in refused.SerializeToString()  # the plaintext goes no further
