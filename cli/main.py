@@ -41,6 +41,7 @@ from sdk.client import ComplaintClient, ComplaintSummary
 from sdk.errors import InvalidAction, UnknownComplaint
 from sdk.signing import assertion, load_key
 from sdk.timeline import timeline
+from wire.codec import PayloadKeyError
 from wire.connection import connect, connect_config
 from wire.converter import describe
 
@@ -333,6 +334,8 @@ async def _main(args: argparse.Namespace) -> None:
     config = connect_config(args.address, args.namespace)
     try:
         client = await connect(config)
+    except PayloadKeyError as error:  # the encryption settings, before any connection
+        raise Failure(USAGE, "configuration", str(error)) from None
     except Exception as error:  # noqa: BLE001 - any failure here means we could not connect
         raise Failure(
             UNEXPECTED, "unreachable", f"cannot reach Temporal at {config['target_host']}: {error}"

@@ -1,6 +1,6 @@
 """The one data converter every client and worker of the complaint engine uses.
 
-Pydantic JSON for our models, plus two guards:
+Pydantic JSON for our models, plus three guards:
 
 - Strict workflow inputs: the start argument and every update argument come from
   outside. When one does not decode to its declared model (a malformed payload,
@@ -9,11 +9,15 @@ Pydantic JSON for our models, plus two guards:
   touches history, and a start fails the workflow at once with the reason. Left
   to the SDK default, a bad start argument (or a ``null`` update argument that
   slips past a validator) fails workflow tasks, retried forever.
-- Optional encryption (`wire.codec`): with a key, the server stores ciphertext.
+- Encryption (`wire.codec`): with a key, the server stores ciphertext, failure
+  messages and stack traces included (`SealedFailureConverter`). Every process
+  has the codec, with or without a key, so a payload it cannot decrypt fails the
+  workflow task (retried until a worker with the key runs) instead of passing
+  for invalid input; a payload decoding refused (plaintext while encryption is
+  required, a forged ciphertext) is refused like invalid input.
 
 Clients and workers must share the same key (see `wire.codec`); the message
-of a refusal lists fields and errors only, never the values sent, because it is
-stored in history unencrypted.
+of a refusal lists fields and errors only, never the values sent.
 """
 
 from __future__ import annotations
@@ -23,8 +27,9 @@ from typing import Any
 
 from pydantic import ValidationError
 from temporalio.api.common.v1 import Payload
+from temporalio.api.failure.v1 import Failure
 from temporalio.contrib.pydantic import PydanticPayloadConverter
-from temporalio.converter import DataConverter
+from temporalio.converter import DataConverter, DefaultFailureConverter, PayloadConverter
 from temporalio.exceptions import ApplicationError
 
 from schemas.actions import (
@@ -37,7 +42,13 @@ from schemas.complaint import ComplaintInput
 from schemas.failures import FailureType
 from schemas.intake import CustomerDetails
 from schemas.staff import SignedAssertion
-from wire.codec import EncryptionCodec, keys_from_env
+from wire.codec import (
+    ENCODING,
+    CannotDecrypt,
+    EncryptionCodec,
+    refusal_reason,
+    settings_from_env,
+)
 
 EXTERNAL_INPUTS: tuple[type, ...] = (
     ComplaintInput,
@@ -74,6 +85,40 @@ def _refusal(name: str, why: str) -> ApplicationError:
     )
 
 
+class SealRefusal(ApplicationError):
+    """An input refused for how it came sealed (plaintext where encryption is required,
+    or a forged ciphertext), never for what it says: its message stays readable, so a
+    client without the key learns why."""
+
+    def __init__(self, name: str, why: str) -> None:
+        super().__init__(
+            f"invalid {name}: {why}", type=FailureType.INVALID_INPUT, non_retryable=True
+        )
+
+
+class PayloadRefused(RuntimeError):
+    """A payload other than a start or update argument that decoding refused: retried
+    (loudly) rather than failing the complaint, like a payload we cannot decrypt."""
+
+
+def _check_sealing(payloads: Sequence[Payload], names: list[str | None]) -> None:
+    """Undecryptable payloads are retried, refused ones refused; before any decoding."""
+    for index, payload in enumerate(payloads):
+        name = names[index] if index < len(names) else None
+        if payload.metadata.get("encoding") == ENCODING:
+            # No codec opened it: a converter used without our codec. Never invalid input.
+            raise CannotDecrypt(
+                "cannot decrypt: a binary/encrypted payload reached a converter "
+                "without the payload codec"
+            )
+        reason = refusal_reason(payload)
+        if reason is None:
+            continue
+        if name:
+            raise SealRefusal(name, reason)
+        raise PayloadRefused(f"payload refused: {reason}")
+
+
 class InputPayloadConverter(PydanticPayloadConverter):
     """Pydantic JSON, refusing external inputs that do not decode to their model."""
 
@@ -81,6 +126,7 @@ class InputPayloadConverter(PydanticPayloadConverter):
         self, payloads: Sequence[Payload], type_hints: list[type] | None = None
     ) -> list[Any]:
         names = [_external(h) for h in type_hints or []]
+        _check_sealing(payloads, names)
         if not any(names):
             return super().from_payloads(payloads, type_hints)
         name = next(n for n in names if n)
@@ -96,13 +142,49 @@ class InputPayloadConverter(PydanticPayloadConverter):
         return values
 
 
-def data_converter(key: bytes | None = None, old_keys: Sequence[bytes] = ()) -> DataConverter:
-    """Pydantic JSON with strict inputs; AES-GCM encrypted when a key is given."""
-    codec = EncryptionCodec(key, old_keys) if key else None
-    return DataConverter(payload_converter_class=InputPayloadConverter, payload_codec=codec)
+class SealedFailureConverter(DefaultFailureConverter):
+    """Failure messages and stack traces move into the (encrypted) encoded attributes.
+
+    Two kinds stay readable, because they say only how a payload was sealed, and the
+    process that needs to read them may lack the key: `CannotDecrypt` (the workflow
+    task failure of a worker without the key) and `SealRefusal`.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(encode_common_attributes=True)
+
+    def to_failure(
+        self, exception: BaseException, payload_converter: PayloadConverter, failure: Failure
+    ) -> None:
+        super().to_failure(exception, payload_converter, failure)
+        if isinstance(exception, CannotDecrypt | SealRefusal):
+            failure.ClearField("encoded_attributes")
+            failure.message = str(exception)
+
+
+def data_converter(
+    key: bytes | None = None, old_keys: Sequence[bytes] = (), *, require: bool = False
+) -> DataConverter:
+    """Pydantic JSON with strict inputs; AES-GCM encrypted, failures included, when a key
+    is given; plaintext refused when `require` (which needs a key)."""
+    codec = EncryptionCodec(key, old_keys, require=require)
+    failures = SealedFailureConverter if key is not None else DefaultFailureConverter
+    return DataConverter(
+        payload_converter_class=InputPayloadConverter,
+        payload_codec=codec,
+        failure_converter_class=failures,
+    )
 
 
 def data_converter_from_env(env: Mapping[str, str] | None = None) -> DataConverter:
-    """`data_converter` with the key (if any) from ``COMPLAINTS_PAYLOAD_KEY``."""
-    key, old_keys = keys_from_env(env)
-    return data_converter(key, old_keys)
+    """`data_converter` from ``COMPLAINTS_PAYLOAD_KEY``, ``COMPLAINTS_PAYLOAD_OLD_KEYS`` and
+    ``COMPLAINTS_REQUIRE_ENCRYPTION``; raises `PayloadKeyError` when encryption is
+    required and there is no key, so no client or worker starts that way."""
+    settings = settings_from_env(env)
+    return data_converter(settings.key, settings.old_keys, require=settings.required)
+
+
+def requires_encryption(converter: DataConverter) -> bool:
+    """Whether `converter` encrypts and refuses plaintext (what a required setting needs)."""
+    codec = converter.payload_codec
+    return isinstance(codec, EncryptionCodec) and codec.required and codec.key_id is not None

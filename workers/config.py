@@ -7,10 +7,13 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
+from temporalio.converter import DataConverter
 
 from activities.http_backend import HttpBackendConfig
 from activities.policy_store import BOUNDS, HttpPolicyConfig
 from schemas.complaint import DEFAULT_ADDRESS, DEFAULT_NAMESPACE, TASK_QUEUE
+from wire.codec import KEY_ENV, REQUIRE_ENV, PayloadKeyError, settings_from_env
+from wire.converter import requires_encryption
 
 HTTP_ENV = {
     "notify_url": "COMPLAINTS_HTTP_NOTIFY_URL",
@@ -80,6 +83,8 @@ class Settings(BaseModel):
     """Set to load policies from the policy service instead of `policy_dirs`."""
     policy_bounds: str = "production"
     """A name in `activities.policy_store.BOUNDS`."""
+    require_encryption: bool = False
+    """``COMPLAINTS_REQUIRE_ENCRYPTION``: start only with a key, refuse plaintext payloads."""
 
     @property
     def local_db(self) -> Path:
@@ -98,4 +103,16 @@ class Settings(BaseModel):
             staff_directory_file=env.get("COMPLAINTS_STAFF_DIRECTORY_FILE") or None,
             staff_directory_url=env.get("COMPLAINTS_STAFF_DIRECTORY_URL") or None,
             **policy_settings_from_env(env),
+            # Also checks the keys: encryption required without a key refuses to start.
+            require_encryption=settings_from_env(env).required,
+        )
+
+
+def check_encryption(settings: Settings, converter: DataConverter) -> None:
+    """A worker that must require encryption refuses to start on a client that does not
+    (no key, or plaintext accepted), whatever built that client."""
+    if settings.require_encryption and not requires_encryption(converter):
+        raise PayloadKeyError(
+            f"{REQUIRE_ENV} is set but the worker's client does not require encryption "
+            f"(build it with wire.connection.connect and {KEY_ENV}): refusing to start"
         )

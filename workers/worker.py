@@ -20,8 +20,9 @@ from activities.staff_directory import (
     HttpStaffDirectory,
     StaffDirectorySource,
 )
+from wire.codec import PayloadKeyError
 from wire.connection import connect, connect_config
-from workers.config import Settings
+from workers.config import Settings, check_encryption
 from workers.logging import configure_logging
 from workflows.complaint import ComplaintWorkflow
 from workflows.sandbox import WORKFLOW_RUNNER
@@ -90,6 +91,7 @@ def make_staff_directory(settings: Settings) -> StaffDirectorySource:
 async def run_worker(client: Client, settings: Settings, stop: asyncio.Event) -> None:
     """Run until `stop` is set, then shut down gracefully and release the backend and the
     policy store."""
+    check_encryption(settings, client.data_converter)
     backend = make_backend(settings)
     staff = make_staff_directory(settings)
     policies = make_policy_store(settings)
@@ -107,8 +109,11 @@ async def run_worker(client: Client, settings: Settings, stop: asyncio.Event) ->
 
 async def _main() -> None:
     configure_logging()
-    settings = load_settings()
-    client = await connect(connect_config(settings.temporal_address, settings.namespace))
+    try:
+        settings = load_settings()
+        client = await connect(connect_config(settings.temporal_address, settings.namespace))
+    except PayloadKeyError as error:
+        raise SystemExit(f"worker: {error}") from None
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
