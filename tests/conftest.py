@@ -6,10 +6,16 @@ the SDK, the CLI and logging are tested against the real thing.
 A run leaves no process behind: SIGTERM and SIGHUP stop it as Ctrl-C does (fixture
 teardown stops the servers), and whatever the run started that still runs after
 teardown is killed and fails the run (`tests.processes`).
+
+The Temporal SDK core's own log lines go to Python logging (`temporalio.core`), not
+straight to the terminal: pytest shows them with a failing test's captured log. Every
+worker on the time-skipping server would otherwise print, between pytest's dots, that the
+server does not advertise `activity_failure_include_heartbeat`.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sys
@@ -19,6 +25,13 @@ from dataclasses import dataclass
 
 import pytest
 import pytest_asyncio
+from temporalio.runtime import (
+    LogForwardingConfig,
+    LoggingConfig,
+    Runtime,
+    TelemetryConfig,
+    TelemetryFilter,
+)
 from temporalio.testing import WorkflowEnvironment
 
 from activities.local_backend import LocalBackend
@@ -37,6 +50,16 @@ _replaced_handlers: dict[signal.Signals, object] = {}
 def pytest_configure(config: pytest.Config) -> None:
     os.environ[processes.RUN_ENV] = uuid.uuid4().hex  # inherited by all this run starts
     _replaced_handlers.update(processes.stop_like_ctrl_c(*_STOPS))
+    _core_logs_to_python_logging()
+
+
+def _core_logs_to_python_logging() -> None:
+    """Before any client exists: every client and worker of the run uses the default runtime."""
+    core = LoggingConfig(
+        filter=TelemetryFilter(core_level="WARN", other_level="ERROR"),
+        forwarding=LogForwardingConfig(logger=logging.getLogger("temporalio.core")),
+    )
+    Runtime.set_default(Runtime(telemetry=TelemetryConfig(logging=core)))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
