@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run worker test record-histories lint fmt bench clean clean-data
+.PHONY: help run demo worker test record-histories lint fmt bench clean clean-data
 
 help: ## List targets
 	@echo "Targets:"
@@ -25,8 +25,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
-run: $(STAMP) ## Dev server (data/) + worker + demo; Ctrl-C stops all
+run: $(STAMP) ## Dev server (data/) + worker + demo (once: a second run reuses it); Ctrl-C stops all
 	PATH="$(VENV_BIN):$$PATH" $(PY) -m devtools.run_local
+
+demo: $(STAMP) ## As `make run`, and files the demo's seven complaints again
+	PATH="$(VENV_BIN):$$PATH" $(PY) -m devtools.run_local --demo
 
 worker: $(STAMP) ## Worker only, against an already running server
 	PATH="$(VENV_BIN):$$PATH" $(PY) -m workers.worker
