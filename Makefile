@@ -9,6 +9,8 @@ STAMP = $(VENV)/.installed
 # Absolute, so tools that chdir (tests, subprocesses) still find `temporal`.
 VENV_BIN = $(abspath $(VENV))/bin
 PYTEST_ARGS ?=
+# pytest-xdist workers, each with its own dev and time-skipping servers (0: one process).
+TEST_WORKERS ?= 2
 BENCH_ARGS ?=
 
 .DEFAULT_GOAL := help
@@ -34,8 +36,8 @@ demo: $(STAMP) ## As `make run`, and files the demo's seven complaints again
 worker: $(STAMP) ## Worker only, against an already running server
 	PATH="$(VENV_BIN):$$PATH" $(PY) -m workers.worker
 
-test: $(STAMP) ## Run pytest (pass extra args via PYTEST_ARGS=...)
-	PATH="$(VENV_BIN):$$PATH" $(PY) -m pytest $(PYTEST_ARGS)
+test: $(STAMP) ## Run pytest on TEST_WORKERS workers (extra args via PYTEST_ARGS=...)
+	PATH="$(VENV_BIN):$$PATH" $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 record-histories: $(STAMP) ## Re-record the replay tests' histories from the current workflow
 	PATH="$(VENV_BIN):$$PATH" $(PY) -m tests.replay.record

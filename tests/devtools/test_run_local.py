@@ -18,6 +18,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from devtools import run_local
 from devtools.dev_server import free_ports
 from tests import processes
@@ -87,6 +89,7 @@ async def supervise(data_dir: Path, until: str, *args: str) -> Run:
     return Run(proc.returncode, out + rest.decode().splitlines(), err.decode().splitlines())
 
 
+@pytest.mark.slow
 async def test_make_run_speaks_to_a_person_and_a_second_run_files_no_duplicates(
     tmp_path: Path,
 ):
