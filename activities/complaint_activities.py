@@ -1,8 +1,10 @@
-"""Activities of the complaint workflow: the only place where effects happen.
+"""Activities of the complaint workflow: the only place where effects happen, and where the
+policy a complaint runs under is loaded.
 
-Activities are methods of one class so the backend is injected (as in Temporal's
-samples-python): the worker builds `ComplaintActivities(backend)` once and registers
-`activities.as_list()`; tests pass a `LocalBackend` on a temporary file.
+Activities are methods of a class so what they use is injected (as in Temporal's
+samples-python): the worker builds `ComplaintActivities(backend, staff)` and
+`PolicyActivities(store)` once and registers their `as_list()`; tests pass a
+`LocalBackend` on a temporary file and an `InMemoryPolicyStore`.
 
 Logs carry ids, keys and kinds only: contact details and message bodies are personal
 data and never reach the logs.
@@ -27,6 +29,12 @@ from activities.backend import (
     ComplaintBackend,
     RemedyRefusedError,
 )
+from activities.policy_store import (
+    PolicyRefused,
+    PolicyStore,
+    PolicyStoreUnavailable,
+    UnknownPolicyVersion,
+)
 from activities.staff_directory import FileStaffDirectory, StaffDirectorySource
 from schemas.effects import (
     EmployeeFollowUp,
@@ -39,6 +47,7 @@ from schemas.effects import (
 )
 from schemas.failures import FailureType
 from schemas.messages import CustomerMessage, DeliveryReceipt, MessageKind
+from schemas.policy import CompanyPolicy
 from schemas.staff import StaffMember, StaffQuery, StaffRole
 
 logger = structlog.get_logger()
@@ -180,3 +189,40 @@ class ComplaintActivities:
             "employee_follow_up.recorded", reference=receipt.reference, duplicate=receipt.duplicate
         )
         return receipt
+
+
+class PolicyActivities:
+    """The policy a complaint runs under, from the operator's store, never from its caller."""
+
+    def __init__(self, store: PolicyStore) -> None:
+        self._store = store
+
+    def as_list(self) -> list[Callable[..., Any]]:
+        return [self.load_policy]
+
+    @activity.defn
+    async def load_policy(self, version: str) -> CompanyPolicy:
+        """The checked policy of `version` (or `current`), whose content becomes the result in
+        history. An unknown or refused version fails at once; an unavailable store is retried.
+        """
+        info = activity.info()
+        log = logger.bind(
+            workflow_id=info.workflow_id, version=version, activity=info.activity_type
+        )
+        try:
+            policy = await self._store.load(version)
+        except UnknownPolicyVersion as unknown:
+            log.warning("policy.unknown")
+            raise ApplicationError(
+                unknown.message, type=FailureType.UNKNOWN_POLICY, non_retryable=True
+            ) from unknown
+        except PolicyRefused as refused:
+            log.error("policy.refused", reason=refused.message)
+            raise ApplicationError(
+                refused.message, type=FailureType.POLICY_REFUSED, non_retryable=True
+            ) from refused
+        except PolicyStoreUnavailable as down:
+            log.warning("policy.unavailable", attempt=info.attempt)
+            raise ApplicationError(down.message, type=FailureType.BACKEND_UNAVAILABLE) from down
+        log.info("policy.loaded", policy_version=policy.version)
+        return policy

@@ -23,6 +23,7 @@ from activities.http_contract import (
     REFUSAL_STATUS,
     REJECTED_STATUSES,
     REMEDIES,
+    USER_AGENT,
     Endpoint,
     MessageDelivery,
     Problem,
@@ -38,7 +39,6 @@ from schemas.effects import (
 )
 from schemas.messages import CustomerMessage, DeliveryReceipt, RenderedMessage
 
-USER_AGENT = "complaint-engine/0.1"
 MAX_RETRY_AFTER_S = 300.0
 """A service asking us to wait longer than this is treated as asking for five minutes."""
 _REASON_CHARS = 300
@@ -146,7 +146,7 @@ def _read(endpoint: Endpoint, response: httpx.Response, receipt: type[R]) -> R:
                 f"{_excerpt(response.text)}",
                 status,
             ) from unreadable
-    problem = _problem(response)
+    problem = Problem.parse(response.content)
     reason = _excerpt((problem.text() if problem else None) or response.text)
     refusal = _refusal(endpoint, status, problem)
     if refusal is not None:
@@ -167,13 +167,6 @@ def _refusal(endpoint: Endpoint, status: int, problem: Problem | None) -> Remedy
     if problem is None or status not in REFUSAL_STATUS.values():
         return None
     return next((r for r in endpoint.refusals if r.value == problem.code), None)
-
-
-def _problem(response: httpx.Response) -> Problem | None:
-    try:
-        return Problem.model_validate_json(response.content)
-    except ValidationError:
-        return None
 
 
 def _retry_after(response: httpx.Response) -> float | None:

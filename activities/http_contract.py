@@ -1,8 +1,9 @@
 """The HTTP contract a company implements to run the engine against its own services.
 
-One module holds it so the client (`HttpBackend`), the test services and the published
-OpenAPI document (`docs/openapi.json`, regenerated with `python -m activities.http_contract`)
-cannot drift apart: bodies are the pydantic schemas the activities already exchange.
+One module holds it so the clients (`HttpBackend`, `HttpPolicyStore`), the test services and
+the published OpenAPI document (`docs/openapi.json`, regenerated with
+`python -m activities.http_contract`) cannot drift apart: bodies are the pydantic schemas
+the activities already exchange.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from pydantic.json_schema import models_json_schema
 
 from schemas.effects import (
@@ -24,7 +25,10 @@ from schemas.effects import (
     RemedyRefused,
 )
 from schemas.messages import CustomerMessage, DeliveryReceipt, RenderedMessage
+from schemas.policy import CURRENT, CompanyPolicy, PolicyVersion
 
+USER_AGENT = "complaint-engine/0.1"
+"""Sent by every client of the contract."""
 IDEMPOTENCY_KEY = "Idempotency-Key"
 """Request header: one effect per key, whatever the number of attempts."""
 
@@ -60,6 +64,14 @@ class Problem(BaseModel):
     """For a refusal of POST /v1/remedies: a `RemedyRefused` value."""
     message: str | None = None
     """Said to people: it is recorded on the complaint (RemedyFailed.error)."""
+
+    @classmethod
+    def parse(cls, content: bytes) -> Problem | None:
+        """The error body, or None when it is not one (a proxy's HTML page, say)."""
+        try:
+            return cls.model_validate_json(content)
+        except ValidationError:
+            return None
 
     def text(self) -> str | None:
         """The human-readable reason, also from RFC 9457's `detail`/`title`."""
@@ -132,6 +144,12 @@ EMPLOYEE_FOLLOW_UPS = Endpoint(
 )
 ENDPOINTS: tuple[Endpoint, ...] = (MESSAGES, REMEDIES, PAGES, EMPLOYEE_FOLLOW_UPS)
 
+POLICY_SERVICE = "policy"
+"""The optional policy service: COMPLAINTS_HTTP_POLICY_URL, read with GET."""
+POLICY_PATH = "/policies/{version_id}"
+POLICY_NOT_FOUND = "policy_not_found"
+"""The `code` of a 404 that means "no such version" (any other 404 is retried)."""
+
 _REF = "#/components/schemas/{model}"
 
 
@@ -175,27 +193,72 @@ def _responses(endpoint: Endpoint, schemas: dict[Any, Any]) -> dict[str, Any]:
     return responses
 
 
+def _servers(service: str) -> list[dict[str, Any]]:
+    env = f"COMPLAINTS_HTTP_{service.upper()}_URL"
+    return [
+        {
+            "url": "{baseUrl}",
+            "description": f"The {service} service",
+            "variables": {
+                "baseUrl": {
+                    "default": f"https://{service}.example.com",
+                    "description": f"Configured by {env}",
+                }
+            },
+        }
+    ]
+
+
+def _policy_path(policy_schema: dict[str, Any]) -> dict[str, Any]:
+    version = TypeAdapter(PolicyVersion).json_schema()
+    return {
+        "servers": _servers(POLICY_SERVICE),
+        "get": {
+            "operationId": "get_policy",
+            "summary": "One version of the company policy, or the current one",
+            "description": (
+                f"The policy document of `version_id`. `{CURRENT}` is the version the "
+                "company made current: answer with that version's document (its `version` "
+                "field says which). Never change a published version: publish a new one and "
+                "make it current. A worker refuses a document that is not a valid policy, "
+                "is of another version than asked for, or breaks its bounds."
+            ),
+            "parameters": [
+                {
+                    "name": "version_id",
+                    "in": "path",
+                    "required": True,
+                    "description": f"A version id, or `{CURRENT}`.",
+                    "schema": version,
+                }
+            ],
+            "responses": {
+                "200": {
+                    "description": "The policy document.",
+                    "content": {"application/json": {"schema": policy_schema}},
+                },
+                "404": _problem(
+                    f"With code `{POLICY_NOT_FOUND}`: no such version; the complaint naming it "
+                    "fails at once. Without that code (a proxy's page): retried until fixed."
+                ),
+                "401": _problem("Missing or wrong bearer token: retried until the token is fixed."),
+                "5XX": _problem("Any server error: retried with backoff."),
+            },
+        },
+    }
+
+
 def openapi() -> dict[str, Any]:
-    """The OpenAPI 3.1 document of all four services, generated from the schemas."""
+    """The OpenAPI 3.1 document of the four services and the policy service, generated
+    from the schemas."""
     models: list[tuple[type[BaseModel], Any]] = [(e.request, "serialization") for e in ENDPOINTS]
     models += [(e.receipt, "validation") for e in ENDPOINTS] + [(Problem, "validation")]
+    models += [(CompanyPolicy, "validation")]
     schemas, definitions = models_json_schema(models, ref_template=_REF)
     paths: dict[str, Any] = {}
     for endpoint in ENDPOINTS:
-        env = f"COMPLAINTS_HTTP_{endpoint.service.upper()}_URL"
         paths[endpoint.path] = {
-            "servers": [
-                {
-                    "url": "{baseUrl}",
-                    "description": f"The {endpoint.service} service",
-                    "variables": {
-                        "baseUrl": {
-                            "default": f"https://{endpoint.service}.example.com",
-                            "description": f"Configured by {env}",
-                        }
-                    },
-                }
-            ],
+            "servers": _servers(endpoint.service),
             "post": {
                 "operationId": endpoint.path.rsplit("/", 1)[-1].replace("-", "_"),
                 "summary": endpoint.summary,
@@ -222,6 +285,7 @@ def openapi() -> dict[str, Any]:
                 "responses": _responses(endpoint, schemas),
             },
         }
+    paths[POLICY_PATH] = _policy_path(schemas[(CompanyPolicy, "validation")])
     return {
         "openapi": "3.1.0",
         "info": {
@@ -237,7 +301,10 @@ def openapi() -> dict[str, Any]:
                 "bearer": {
                     "type": "http",
                     "scheme": "bearer",
-                    "description": "COMPLAINTS_HTTP_TOKEN, sent to all four services.",
+                    "description": (
+                        "COMPLAINTS_HTTP_TOKEN, sent to all four services and, when set, "
+                        "to the policy service."
+                    ),
                 }
             },
         },

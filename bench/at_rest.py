@@ -2,13 +2,14 @@
 
 On a fresh worker process: complaints are filed at the pace the worker parks them
 (at most `at_rest_start_concurrency` between filing and parking), the solution
-deadline is zero so the default remedy applies at once (no update or polling needed
-to get there), and all follow-up timers are set to fire at one instant after the
-last is parked. Parked means the resolution message is in the local outbox. At rest,
-the worker's RSS (VmRSS of its process) and the dev server's are read. When the
-timers fire, each complaint sends its follow-up, a reminder `at_rest_silence_s` (1 s)
-later and, the customer staying silent, closes as resolved-unconfirmed 1 s after that;
-the drain time is from the firing instant to the last closing message.
+deadline is the shortest a policy may have (`DEVELOPMENT.min_deadline`, 0.1 s) so the
+default remedy applies at once (no update or polling needed to get there), and all
+follow-up timers are set to fire at one instant after the last is parked. Parked means
+the resolution message is in the local outbox. At rest, the worker's RSS (VmRSS of its
+process) and the dev server's are read. When the timers fire, each complaint sends its
+follow-up, a reminder `at_rest_silence_s` (1 s) later and, the customer staying silent,
+closes as resolved-unconfirmed 1 s after that; the drain time is from the firing instant
+to the last closing message.
 
 The firing instant is set from a calibration batch's parking rate (x1.3, plus up to
 20 s); if parking still overran it, `overran` says so and the figures are not at rest.
@@ -22,6 +23,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from activities.policy_store import DEVELOPMENT
 from bench.context import BenchContext, Json, median
 from bench.env import CpuMeter, peak_rss_bytes, rss_bytes
 from bench.scenarios import bench_policy, file, kettle
@@ -83,12 +85,12 @@ async def _park(
             silence = timedelta(seconds=ctx.sizes.at_rest_silence_s)
             policy = bench_policy(
                 max(delay, 1.0),
-                solution_choice=timedelta(0),
+                solution_choice=DEVELOPMENT.min_deadline,
                 follow_up_reply=silence,
                 follow_up_after_reminder=silence,
             )
             intake = kettle(f"{prefix}-{filed}")
-            pending.add(asyncio.create_task(file(ctx.client, ctx.task_queue, intake, policy)))
+            pending.add(asyncio.create_task(file(ctx.client, ctx.target, intake, policy)))
             filed += 1
         done = {t for t in pending if t.done()}
         for task in done:

@@ -7,6 +7,7 @@ possible update round trip. The engine's figures are read as ratios to these.
 
 The happy path, as the complaint workflow runs it:
 
+    load the policy
     4 messages (acknowledgement, apology, thanks, proposals)
     wait for the customer's choice        timer, cancelled by `choose`
     remedy, resolution message
@@ -41,6 +42,7 @@ WAITING_FOR_ANSWER = WaitingOn.FOLLOW_UP_ANSWER.value
 
 
 STEPS = (
+    "policy",
     "acknowledgement",
     "apology",
     "thanks",
@@ -80,7 +82,7 @@ class BareLifecycle:
     @workflow.run
     async def run(self, spec: BareSpec) -> int:
         self._local = frozenset(spec.local_steps)
-        for step in STEPS[:4]:
+        for step in STEPS[:5]:  # the policy, then the four messages
             await self._step(step)
         await self._wait(lambda: self._chosen, spec.choice_timeout_s, WAITING_FOR_CHOICE)
         await self._step("remedy")

@@ -33,9 +33,10 @@ class BenchContext:
     _ids: itertools.count = field(default_factory=itertools.count)
 
     @property
-    def task_queue(self) -> str:
+    def target(self) -> WorkerProcess:
+        """The worker complaints are filed with: its task queue and its policy folder."""
         assert self.worker is not None, "this figure needs a worker"
-        return self.worker.task_queue
+        return self.worker
 
     def prefix(self, what: str) -> str:
         """A fresh workflow-id prefix: no two measurements share ids."""

@@ -20,7 +20,9 @@ from types import TracebackType
 
 from temporalio.client import Client
 
+from activities.policy_store import FilePolicyStore
 from devtools.dev_server import DevServer, free_ports, terminate
+from schemas.policy import CompanyPolicy
 from wire.converter import data_converter_from_env
 from workflows.search_attributes import SEARCH_ATTRIBUTE_TYPES
 
@@ -85,6 +87,8 @@ class WorkerProcess:
         self.address = address
         self.task_queue = task_queue
         self.backend_db = work_dir / f"{name}-complaints.db"
+        self.policy_dir = work_dir / f"{name}-policies"
+        """The worker's policy folder (development bounds); drivers add to it."""
         self.log_path = work_dir / f"{name}-worker.log"
         self._ready = work_dir / f"{name}-worker.ready"
         self._options = worker_options or {}
@@ -102,6 +106,7 @@ class WorkerProcess:
             "--address", self.address,
             "--task-queue", self.task_queue,
             "--backend-db", str(self.backend_db),
+            "--policy-dir", str(self.policy_dir),
             "--ready-file", str(self._ready),
         ]  # fmt: skip
         for key, value in self._options.items():
@@ -126,6 +131,12 @@ class WorkerProcess:
                 raise TimeoutError(f"bench worker not ready in time; see {self.log_path}")
             time.sleep(0.05)
         return self
+
+    def add_policy(self, policy: CompanyPolicy) -> str:
+        """Publish `policy` in the worker's folder (once per version); returns its version."""
+        if not (self.policy_dir / f"{policy.version}.json").exists():
+            FilePolicyStore(self.policy_dir).add(policy)
+        return policy.version
 
     def stop(self) -> None:
         terminate(self.process, WORKER_STOP_TIMEOUT_S)

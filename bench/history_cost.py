@@ -115,7 +115,7 @@ async def collect(ctx: BenchContext) -> dict[str, WorkflowHistory]:
     drivers = {**DRIVERS, "bare": functools.partial(bare_path, local_steps=ctx.floor_local_steps)}
     handles = await asyncio.gather(
         *(
-            driver(ctx.client, ctx.task_queue, delay, Polls(), ctx.prefix(f"hc-{path}"))
+            driver(ctx.client, ctx.target, delay, Polls(), ctx.prefix(f"hc-{path}"))
             for path, driver in drivers.items()
         )
     )

@@ -57,12 +57,12 @@ async def run_once(ctx: BenchContext, index: int) -> Json:
     # Follow-up far away: after the approval the complaints just wait, then are terminated.
     delay = 3600.0
     prefix = ctx.prefix("rt-engine")
-    open_ = functools.partial(escalated, ctx.client, ctx.task_queue, delay, Polls(), prefix)
+    open_ = functools.partial(escalated, ctx.client, ctx.target, delay, Polls(), prefix)
     complaints = await bounded(SETUP_CONCURRENCY, [open_] * n)
     prefix = ctx.prefix("rt-floor")
     bare = await bounded(
         SETUP_CONCURRENCY,
-        [functools.partial(start_bare_update, ctx.client, ctx.task_queue, prefix)] * n,
+        [functools.partial(start_bare_update, ctx.client, ctx.target, prefix)] * n,
     )
     for handle in bare:  # the first task has run: the workflow is cached, idle, waiting
         await handle.query("__stack_trace")

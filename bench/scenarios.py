@@ -1,15 +1,18 @@
 """Complaints to benchmark and the clients that drive them, as customers and managers would.
 
 Every path runs the real `ComplaintWorkflow` with real activities on the local backend;
-only the policy's deadlines are shortened. The customer acts through the same updates
-as in production. A client cannot be told when a complaint starts waiting for it, so
-the driver polls the small `waiting_on` query (with backoff), exactly as it polls the
-floor's; `Polls` counts those queries so the report can show what the driving costs.
+only the policy's deadlines are shortened, in a policy version named by its deadlines that
+the driver registers in the bench worker's policy folder before filing under it. The
+customer acts through the same updates as in production. A client cannot be told when a
+complaint starts waiting for it, so the driver polls the small `waiting_on` query (with
+backoff), exactly as it polls the floor's; `Polls` counts those queries so the report can
+show what the driving costs.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import time
 import uuid
 from dataclasses import dataclass
@@ -26,6 +29,7 @@ from bench.baseline import (
     BareSpec,
     BareUpdate,
 )
+from bench.env import WorkerProcess
 from devtools.demo_staff import demo_key
 from domain.signatures import sign
 from schemas.actions import CustomerChoice, DecisionKind, FollowUpAnswer, ManagerDecision
@@ -49,7 +53,8 @@ PATHS = ("resolve", "decline", "escalate_override", "reopen")
 
 
 def bench_policy(follow_up_delay_s: float, **deadlines: timedelta) -> CompanyPolicy:
-    """The default policy with the follow-up (and any given deadline) shortened."""
+    """The default policy with the follow-up (and any given deadline) shortened; its version
+    is named by its deadlines, so one version always means one content."""
     fields: dict[str, Any] = dict(
         details_reply=LONG,
         solution_choice=LONG,
@@ -62,7 +67,9 @@ def bench_policy(follow_up_delay_s: float, **deadlines: timedelta) -> CompanyPol
         follow_up_after_reminder=LONG,
         specialist_review=LONG,
     )
-    return CompanyPolicy(version="bench", deadlines=Deadlines(**(fields | deadlines)))
+    chosen = Deadlines(**(fields | deadlines))
+    digest = hashlib.sha256(chosen.model_dump_json().encode()).hexdigest()[:12]
+    return CompanyPolicy(version=f"bench-{digest}", deadlines=chosen)
 
 
 def kettle(prefix: str, days_since_purchase: int = 7, **overrides: Any) -> ComplaintIntake:
@@ -104,13 +111,14 @@ async def until_waiting(
 
 
 async def file(
-    client: Client, task_queue: str, intake: ComplaintIntake, policy: CompanyPolicy
+    client: Client, worker: WorkerProcess, intake: ComplaintIntake, policy: CompanyPolicy
 ) -> WorkflowHandle[W, ComplaintResult]:
+    """Register `policy` with the worker, then file the complaint under its version."""
     return await client.start_workflow(
         W.run,
-        ComplaintInput(intake=intake, policy=policy),
+        ComplaintInput(intake=intake, policy_version=worker.add_policy(policy)),
         id=workflow_id_for(intake.complaint_id),
-        task_queue=task_queue,
+        task_queue=worker.task_queue,
     )
 
 
@@ -127,10 +135,10 @@ async def _answer_follow_up(
 
 
 async def happy_path(
-    client: Client, task_queue: str, follow_up_delay_s: float, polls: Polls, prefix: str
+    client: Client, worker: WorkerProcess, follow_up_delay_s: float, polls: Polls, prefix: str
 ) -> WorkflowHandle:
     """Intake → the customer chooses → resolved → the follow-up comes → 'fixed' → closed."""
-    handle = await file(client, task_queue, kettle(prefix), bench_policy(follow_up_delay_s))
+    handle = await file(client, worker, kettle(prefix), bench_policy(follow_up_delay_s))
     await until_waiting(handle, WAITING_FOR_CHOICE, polls)
     await handle.execute_update(
         W.choose_solution, CustomerChoice(customer_id=CUSTOMER, remedy=RemedyKind.REPLACEMENT)
@@ -144,7 +152,7 @@ async def happy_path(
 
 async def bare_path(
     client: Client,
-    task_queue: str,
+    worker: WorkerProcess,
     follow_up_delay_s: float,
     polls: Polls,
     prefix: str,
@@ -155,7 +163,7 @@ async def bare_path(
         BareLifecycle.run,
         BareSpec(follow_up_delay_s=follow_up_delay_s, local_steps=local_steps),
         id=f"{prefix}-{uuid.uuid4().hex[:12]}",
-        task_queue=task_queue,
+        task_queue=worker.task_queue,
     )
     await until_waiting(handle, WAITING_FOR_CHOICE, polls)
     await handle.execute_update(BareLifecycle.choose, "replacement")
@@ -167,11 +175,11 @@ async def bare_path(
 
 
 async def decline_path(
-    client: Client, task_queue: str, follow_up_delay_s: float, polls: Polls, prefix: str
+    client: Client, worker: WorkerProcess, follow_up_delay_s: float, polls: Polls, prefix: str
 ) -> WorkflowHandle:
     """Bought 150 days ago: a refund is declined; the customer lets it be, and it closes."""
     policy = bench_policy(follow_up_delay_s, appeal=timedelta(seconds=follow_up_delay_s))
-    handle = await file(client, task_queue, kettle(prefix, days_since_purchase=150), policy)
+    handle = await file(client, worker, kettle(prefix, days_since_purchase=150), policy)
     await until_waiting(handle, WAITING_FOR_CHOICE, polls)
     await handle.execute_update(
         W.choose_solution, CustomerChoice(customer_id=CUSTOMER, remedy=RemedyKind.REFUND)
@@ -194,11 +202,11 @@ def override(handle: WorkflowHandle, manager_id: str = "manager-1") -> SignedAss
 
 
 async def escalated(
-    client: Client, task_queue: str, follow_up_delay_s: float, polls: Polls, prefix: str
+    client: Client, worker: WorkerProcess, follow_up_delay_s: float, polls: Polls, prefix: str
 ) -> WorkflowHandle:
     """No receipt, a refund asked for: the complaint waits for a level-1 manager."""
     intake = kettle(prefix, receipt_present=False)
-    handle = await file(client, task_queue, intake, bench_policy(follow_up_delay_s))
+    handle = await file(client, worker, intake, bench_policy(follow_up_delay_s))
     await until_waiting(handle, WAITING_FOR_CHOICE, polls)
     await handle.execute_update(
         W.choose_solution, CustomerChoice(customer_id=CUSTOMER, remedy=RemedyKind.REFUND)
@@ -208,10 +216,10 @@ async def escalated(
 
 
 async def escalate_override_path(
-    client: Client, task_queue: str, follow_up_delay_s: float, polls: Polls, prefix: str
+    client: Client, worker: WorkerProcess, follow_up_delay_s: float, polls: Polls, prefix: str
 ) -> WorkflowHandle:
     """No receipt → escalated → the manager overrides → resolved → follow-up confirmed."""
-    handle = await escalated(client, task_queue, follow_up_delay_s, polls, prefix)
+    handle = await escalated(client, worker, follow_up_delay_s, polls, prefix)
     await handle.execute_update(W.decide_escalation, override(handle))
     await _answer_follow_up(handle, follow_up_delay_s, polls)
     result = await handle.result()
@@ -221,10 +229,10 @@ async def escalate_override_path(
 
 
 async def reopen_path(
-    client: Client, task_queue: str, follow_up_delay_s: float, polls: Polls, prefix: str
+    client: Client, worker: WorkerProcess, follow_up_delay_s: float, polls: Polls, prefix: str
 ) -> WorkflowHandle:
     """A repair that did not work: 'not fixed' at the follow-up reopens; a replacement works."""
-    handle = await file(client, task_queue, kettle(prefix), bench_policy(follow_up_delay_s))
+    handle = await file(client, worker, kettle(prefix), bench_policy(follow_up_delay_s))
     await until_waiting(handle, WAITING_FOR_CHOICE, polls)
     await handle.execute_update(
         W.choose_solution, CustomerChoice(customer_id=CUSTOMER, remedy=RemedyKind.REPAIR)
@@ -250,7 +258,7 @@ DRIVERS = {
 }
 
 
-async def start_bare_update(client: Client, task_queue: str, prefix: str) -> WorkflowHandle:
+async def start_bare_update(client: Client, worker: WorkerProcess, prefix: str) -> WorkflowHandle:
     return await client.start_workflow(
-        BareUpdate.run, id=f"{prefix}-{uuid.uuid4().hex[:12]}", task_queue=task_queue
+        BareUpdate.run, id=f"{prefix}-{uuid.uuid4().hex[:12]}", task_queue=worker.task_queue
     )

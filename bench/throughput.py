@@ -25,9 +25,7 @@ async def _measure(ctx: BenchContext, driver, what: str) -> Json:
     sizes = ctx.sizes
     polls = Polls()
     prefix = ctx.prefix(what)
-    run = functools.partial(
-        driver, ctx.client, ctx.task_queue, sizes.follow_up_delay_s, polls, prefix
-    )
+    run = functools.partial(driver, ctx.client, ctx.target, sizes.follow_up_delay_s, polls, prefix)
     cpu = CpuMeter(ctx.pids()).start()
     started = time.monotonic()
     await bounded(sizes.throughput_concurrency, [run] * sizes.throughput_complaints)
@@ -51,7 +49,7 @@ async def warm_up(ctx: BenchContext) -> None:
     delay = ctx.sizes.follow_up_delay_s
     floor = functools.partial(bare_path, local_steps=ctx.floor_local_steps)
     runs = [
-        functools.partial(driver, ctx.client, ctx.task_queue, delay, polls, ctx.prefix(what))
+        functools.partial(driver, ctx.client, ctx.target, delay, polls, ctx.prefix(what))
         for driver, what in ((happy_path, "warm-engine"), (floor, "warm-floor"))
     ]
     await bounded(2 * n, runs * n)

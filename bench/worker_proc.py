@@ -1,9 +1,10 @@
 """A benchmark worker process: the production worker, plus the bare floor on the same slots.
 
 The complaint side is exactly what `workers.worker.build_worker` builds (so its tuning is
-what gets measured); the floor's workflows and no-op activities are added to the same
-`Worker` config, so both share pollers, slots and cache. `--option key=value` overrides
-one `Worker` option (a JSON value), to try a tuning before it goes into `build_worker`.
+what gets measured), with policies from `--policy-dir` under the development bounds; the
+floor's workflows and no-op activities are added to the same `Worker` config, so both
+share pollers, slots and cache. `--option key=value` overrides one `Worker` option (a JSON
+value), to try a tuning before it goes into `build_worker`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from temporalio.worker import (
 )
 
 from activities.local_backend import LocalBackend
+from activities.policy_store import DEVELOPMENT, FilePolicyStore
 from bench.baseline import BARE_ACTIVITIES, BARE_WORKFLOWS
 from wire.converter import data_converter_from_env
 from workers.logging import configure_logging
@@ -49,9 +51,10 @@ async def _main(args: argparse.Namespace) -> None:
     configure_logging()  # as the production worker does: logs cost CPU too
     client = await Client.connect(args.address, data_converter=data_converter_from_env())
     backend = LocalBackend(args.backend_db)
+    policies = FilePolicyStore(Path(args.policy_dir), DEVELOPMENT)
     # Only the config is wanted: the probe is built on its own queue (the SDK refuses two
     # workers on one queue in a process) and never run.
-    probe = build_worker(client, f"{args.task_queue}-config-probe", backend)
+    probe = build_worker(client, f"{args.task_queue}-config-probe", backend, policies=policies)
     config = probe.config()
     config["task_queue"] = args.task_queue
     config["workflows"] = [*config["workflows"], *BARE_WORKFLOWS]
@@ -74,6 +77,7 @@ def main() -> None:
     parser.add_argument("--address", required=True)
     parser.add_argument("--task-queue", required=True)
     parser.add_argument("--backend-db", required=True)
+    parser.add_argument("--policy-dir", required=True)
     parser.add_argument("--ready-file", required=True)
     parser.add_argument("--option", action="append", default=[])
     asyncio.run(_main(parser.parse_args()))

@@ -84,7 +84,7 @@ async def _serve(server: DevServer, data_dir: Path, *, again: bool) -> None:
     # Explicitly the local server: TLS or API keys in the environment are for a cluster.
     local = ClientConnectConfig(target_host=server.address, namespace=server.namespace)
     client = await connect(local)
-    settings = load_settings()
+    settings = demo.worker_settings(load_settings())  # the demo's policies too
     worker = asyncio.create_task(run_worker(client, settings, stop), name="worker")
     demo.say(f"Worker: serving task queue {settings.task_queue!r}.\n")
     # If the worker dies, everything else should stop waiting for it.

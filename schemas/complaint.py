@@ -2,21 +2,37 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic_core import PydanticCustomError
 
 from schemas.intake import ComplaintIntake
 from schemas.messages import Outcome
-from schemas.policy import CompanyPolicy
+from schemas.policy import PolicyVersion
 from schemas.remedies import Remedy
 
 
 class ComplaintInput(BaseModel):
-    """Start argument of `ComplaintWorkflow`: the complaint and the policy it runs under."""
+    """Start argument of `ComplaintWorkflow`: the complaint, and which of the operator's
+    policy versions it runs under (None: the current one). Never the policy itself: the
+    worker loads it from its own store."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     intake: ComplaintIntake
-    policy: CompanyPolicy = Field(default_factory=CompanyPolicy)
+    policy_version: PolicyVersion | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_policy_content(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "policy" in data:
+            raise PydanticCustomError(
+                "policy_not_accepted",
+                "policy: a start cannot carry policy content, the policy is the operator's "
+                "and the worker loads it; name one of its versions with policy_version",
+            )
+        return data
 
 
 class ComplaintResult(BaseModel):

@@ -20,7 +20,14 @@ class FailureType(StrEnum):
     """A service rejected the request itself (details[0] is the HTTP status); not retried."""
     BACKEND_UNAVAILABLE = "BackendUnavailable"
     """A service could not answer now; retried, sooner or later as it asked."""
+    UNKNOWN_POLICY = "UnknownPolicy"
+    """The policy store has no such version: the complaint fails at its start."""
+    POLICY_REFUSED = "PolicyRefused"
+    """The policy document is invalid or out of the worker's bounds: the complaint fails at
+    its start."""
 
 
+POLICY_FAILURES = frozenset({FailureType.UNKNOWN_POLICY, FailureType.POLICY_REFUSED})
+"""Why a complaint could not start under the policy it named."""
 REFUSALS = frozenset({FailureType.INVALID_ACTION, FailureType.INVALID_INPUT})
 """Update failures that mean "not accepted, nothing recorded"."""

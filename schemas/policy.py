@@ -1,18 +1,40 @@
-"""Company policy as versioned data.
+"""Company policy as versioned data, owned by the operator.
 
-A complaint records the policy it started under, so a later policy change
-never rewrites the rules of a complaint already in flight.
+Policies are JSON documents the worker loads by version (`policies/` holds them, with the
+JSON Schema of this model); a caller names a version at most, never sends the content.
+A complaint records the policy it started under, so a later policy change never rewrites
+the rules of a complaint already in flight. What any policy must satisfy is checked here
+(positive deadlines, authority growing with each level); how short a deadline may be is
+the operator's choice (`activities.policy_store.PolicyBounds`).
+
+    python -m schemas.policy            # the JSON Schema (policies/company-policy.schema.json)
+    python -m schemas.policy default    # the default document (policies/2026-11-default.json)
 """
 
 from __future__ import annotations
 
+import json
+import sys
 from datetime import timedelta
 from decimal import Decimal
+from itertools import pairwise
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, model_validator
 
 from schemas.intake import Category
 from schemas.remedies import RemedyKind
+
+CURRENT = "current"
+"""The version name a store resolves to whatever version the operator made current."""
+DEFAULT_VERSION = "2026-11-default"
+
+PolicyVersion = Annotated[
+    str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+]
+"""A version id: letters, digits, `.`, `_` and `-`, so it is also a safe file name."""
+
+Positive = Annotated[timedelta, Field(gt=timedelta(0))]
 
 
 class ManagerLevel(BaseModel):
@@ -33,16 +55,16 @@ class Deadlines(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    details_reply: timedelta = timedelta(days=2)
-    solution_choice: timedelta = timedelta(days=2)
-    appeal: timedelta = timedelta(days=7)
-    manager_response: timedelta = timedelta(days=1)
-    manager_after_reminder: timedelta = timedelta(hours=8)
-    callback_interval: timedelta = timedelta(days=2)
-    follow_up_delay: timedelta = timedelta(days=4)
-    follow_up_reply: timedelta = timedelta(days=3)
-    follow_up_after_reminder: timedelta = timedelta(days=3)
-    specialist_review: timedelta = timedelta(days=3)
+    details_reply: Positive = timedelta(days=2)
+    solution_choice: Positive = timedelta(days=2)
+    appeal: Positive = timedelta(days=7)
+    manager_response: Positive = timedelta(days=1)
+    manager_after_reminder: Positive = timedelta(hours=8)
+    callback_interval: Positive = timedelta(days=2)
+    follow_up_delay: Positive = timedelta(days=4)
+    follow_up_reply: Positive = timedelta(days=3)
+    follow_up_after_reminder: Positive = timedelta(days=3)
+    specialist_review: Positive = timedelta(days=3)
 
 
 def _default_catalogue() -> dict[Category, list[RemedyKind]]:
@@ -74,7 +96,7 @@ class CompanyPolicy(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    version: str = "2026-11-default"
+    version: PolicyVersion = DEFAULT_VERSION
     agent_authority_limit: Decimal = Field(default=Decimal("100"), ge=0)
     managers: list[ManagerLevel] = Field(default_factory=_default_ladder, min_length=1)
     specialist_title: str = "Customer care specialist"
@@ -101,11 +123,30 @@ class CompanyPolicy(BaseModel):
     deadlines: Deadlines = Field(default_factory=Deadlines)
 
     @model_validator(mode="after")
-    def _ladder_is_ordered(self) -> CompanyPolicy:
+    def _is_consistent(self) -> CompanyPolicy:
+        """A version id that is not `current`; levels 1, 2, 3, ...; authority rising from the
+        agent through each level."""
+        if self.version == CURRENT:
+            raise ValueError(f"version {CURRENT!r} is reserved: it names the current version")
         levels = [m.level for m in self.managers]
         if levels != list(range(1, len(levels) + 1)):
             raise ValueError("manager levels must be 1, 2, 3, ... in order")
+        limits = [("agent_authority_limit", self.agent_authority_limit)] + [
+            (f"managers[{i}].authority_limit", m.authority_limit)
+            for i, m in enumerate(self.managers)
+        ]
+        for (lower, below), (upper, above) in pairwise(limits):
+            if below >= above:
+                raise ValueError(
+                    f"{lower} ({below}) must be below {upper} ({above}): "
+                    "each level may grant more than the one it escalates from"
+                )
         return self
+
+    @field_serializer("receipt_required_for")
+    def _in_order(self, kinds: frozenset[RemedyKind]) -> list[RemedyKind]:
+        """A set, written in a stable order so documents and histories do not churn."""
+        return sorted(kinds)
 
     @property
     def top_level(self) -> int:
@@ -113,3 +154,20 @@ class CompanyPolicy(BaseModel):
 
     def manager(self, level: int) -> ManagerLevel:
         return self.managers[min(level, self.top_level) - 1]
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a policy document (`policies/company-policy.schema.json`)."""
+    return CompanyPolicy.model_json_schema(mode="validation")
+
+
+def as_json(value: Any) -> str:
+    """How policy files are written: two-space indent, a final newline."""
+    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["default"]:
+        print(as_json(CompanyPolicy().model_dump(mode="json")), end="")
+    else:
+        print(as_json(json_schema()), end="")

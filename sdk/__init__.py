@@ -6,6 +6,7 @@ from sdk.errors import (
     ComplaintClosed,
     ComplaintError,
     InvalidAction,
+    PolicyNotAvailable,
     UnknownComplaint,
 )
 from wire.connection import connect, connect_config, data_converter
@@ -18,6 +19,7 @@ __all__ = [
     "ComplaintSummary",
     "FiledComplaint",
     "InvalidAction",
+    "PolicyNotAvailable",
     "UnknownComplaint",
     "connect",
     "connect_config",

@@ -19,7 +19,9 @@ from temporalio.client import (
     Client,
     WorkflowExecution,
     WorkflowExecutionStatus,
+    WorkflowFailureError,
     WorkflowHandle,
+    WorkflowQueryFailedError,
     WorkflowUpdateFailedError,
     WorkflowUpdateRPCTimeoutOrCancelledError,
 )
@@ -45,9 +47,9 @@ from schemas.complaint import (
     workflow_id_for,
 )
 from schemas.events import DomainEvent
-from schemas.failures import REFUSALS
+from schemas.failures import POLICY_FAILURES, REFUSALS
 from schemas.intake import ComplaintIntake, CustomerDetails
-from schemas.policy import CompanyPolicy
+from schemas.policy import CURRENT
 from schemas.remedies import RemedyKind
 from schemas.staff import SignedAssertion
 from schemas.state import ComplaintState, Status
@@ -56,6 +58,7 @@ from sdk.errors import (
     ComplaintClosed,
     ComplaintError,
     InvalidAction,
+    PolicyNotAvailable,
     UnknownComplaint,
 )
 from wire.connection import connect
@@ -156,34 +159,48 @@ class ComplaintClient:
     # ------------------------------------------------------------------ filing
 
     async def file_complaint(
-        self, intake: ComplaintIntake, policy: CompanyPolicy | None = None
+        self, intake: ComplaintIntake, policy_version: str | None = None
     ) -> FiledComplaint:
         """Start the complaint's workflow; filing the same complaint id again is a no-op.
 
-        Safe to retry: a running or closed complaint with this id is returned as it is
-        (the first filing wins; a different intake under the same id is ignored).
+        The complaint runs under the operator's policy: the version named (one the workers'
+        store holds), or the current one. An unknown version fails the complaint at once:
+        `result` raises `PolicyNotAvailable`. Safe to retry: a running or completed
+        complaint with this id is returned as it is (the first filing wins; a different
+        intake under the same id is ignored). A run that failed or was terminated never
+        burns the id: filing again starts the complaint anew.
         """
-        policy = policy or CompanyPolicy()
+        arg = ComplaintInput(intake=intake, policy_version=policy_version)
         workflow_id = workflow_id_for(intake.complaint_id)
         # The values the workflow would upsert first, so the complaint is findable at once.
         filed = fold(
-            [ev.Received(at=datetime.now(UTC), intake=intake, policy_version=policy.version)]
+            [
+                ev.Received(
+                    at=datetime.now(UTC), intake=intake, policy_version=policy_version or CURRENT
+                )
+            ]
         )
         try:
             handle = await self._client.start_workflow(
                 ComplaintWorkflow.run,
-                ComplaintInput(intake=intake, policy=policy),
+                arg,
                 id=workflow_id,
                 task_queue=self._task_queue,
                 id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+                id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
                 search_attributes=sa.typed(sa.search_attributes_for(filed)),
                 static_summary=start_summary(intake),
-                static_details=start_details(intake, policy),
+                static_details=start_details(intake),
             )
             run_id = handle.result_run_id
-        except WorkflowAlreadyStartedError:  # filed before, and closed since
-            run_id = (await self._client.get_workflow_handle(workflow_id).describe()).run_id
+        except WorkflowAlreadyStartedError:  # filed before, and completed since
+            described = await self._client.get_workflow_handle(workflow_id).describe()
+            if described.status is not WorkflowExecutionStatus.COMPLETED:
+                raise ComplaintError(
+                    intake.complaint_id,
+                    f"complaint {intake.complaint_id!r} exists as a {described.status.name} run",
+                ) from None
+            run_id = described.run_id
         return FiledComplaint(
             complaint_id=intake.complaint_id, workflow_id=workflow_id, run_id=run_id
         )
@@ -205,6 +222,11 @@ class ComplaintClient:
         """Wait for the complaint to close, and say how it ended."""
         try:
             return await self._handle(complaint_id).result()
+        except WorkflowFailureError as failure:
+            cause = failure.cause
+            if isinstance(cause, ApplicationError) and cause.type in POLICY_FAILURES:
+                raise PolicyNotAvailable(complaint_id, cause.message) from None
+            raise
         except RPCError as error:
             raise self._unknown_if_missing(complaint_id, error) from None
 
@@ -297,6 +319,10 @@ class ComplaintClient:
     async def _query(self, complaint_id: str, query: Callable[..., Any]) -> Any:
         try:
             return await self._handle(complaint_id).query(query)
+        except WorkflowQueryFailedError as failed:  # e.g. a run that failed at its start
+            raise ComplaintError(
+                complaint_id, f"complaint {complaint_id!r} cannot answer: {failed.message}"
+            ) from None
         except RPCError as error:
             raise self._unknown_if_missing(complaint_id, error) from None
 

@@ -52,3 +52,9 @@ class ComplaintBusy(ComplaintError):
             "nothing happened twice: retry with the same request_id",
         )
         self.update_id = update_id
+
+
+class PolicyNotAvailable(ComplaintError):
+    """The complaint could not start under the policy it named: the workers' store has no
+    such version, or refuses its document. `message` is the store's reason; nothing was
+    said or done for the complaint."""

@@ -43,6 +43,7 @@ from temporalio.runtime import (
 from temporalio.testing import WorkflowEnvironment
 
 from activities.local_backend import LocalBackend
+from activities.policy_store import InMemoryPolicyStore
 from devtools.dev_server import find_temporal_cli
 from sdk.client import ComplaintClient
 from tests import processes
@@ -182,6 +183,8 @@ class DevWorker:
     namespace: str
     task_queue: str
     backend: LocalBackend
+    policies: InMemoryPolicyStore
+    """The worker's policy store: the default policy, current; suites add their own."""
 
 
 @pytest_asyncio.fixture(scope="session")
@@ -200,12 +203,17 @@ async def dev_worker(
     dev_env: WorkflowEnvironment, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[DevWorker]:
     backend = LocalBackend(tmp_path_factory.mktemp("dev-worker") / "complaints.db")
+    policies = InMemoryPolicyStore()
     task_queue = f"complaints-{uuid.uuid4()}"
     try:
-        async with build_worker(dev_env.client, task_queue, backend):
+        async with build_worker(dev_env.client, task_queue, backend, policies=policies):
             client = dev_env.client
             yield DevWorker(
-                client.service_client.config.target_host, client.namespace, task_queue, backend
+                client.service_client.config.target_host,
+                client.namespace,
+                task_queue,
+                backend,
+                policies,
             )
     finally:
         await backend.aclose()

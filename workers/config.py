@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from activities.http_backend import HttpBackendConfig
+from activities.policy_store import BOUNDS, HttpPolicyConfig
 from schemas.complaint import DEFAULT_ADDRESS, DEFAULT_NAMESPACE, TASK_QUEUE
 
 HTTP_ENV = {
@@ -32,6 +33,34 @@ def http_config_from_env(env: Mapping[str, str]) -> HttpBackendConfig:
     return HttpBackendConfig.model_validate(fields)
 
 
+POLICY_DIR_ENV = "COMPLAINTS_POLICY_DIR"
+"""Folders of policy documents, separated by `os.pathsep` (searched in turn); `policies`
+by default."""
+POLICY_URL_ENV = "COMPLAINTS_HTTP_POLICY_URL"
+"""The policy service, instead of folders; `COMPLAINTS_HTTP_TOKEN` is sent if set."""
+POLICY_BOUNDS_ENV = "COMPLAINTS_POLICY_BOUNDS"
+"""`production` (the default) or `development`: how short a policy's deadlines may be."""
+
+
+def policy_settings_from_env(env: Mapping[str, str]) -> dict[str, object]:
+    """Where policies come from and their bounds: a folder or a service, never both."""
+    folders, url = env.get(POLICY_DIR_ENV), env.get(POLICY_URL_ENV)
+    if folders and url:
+        raise ValueError(f"set {POLICY_DIR_ENV} or {POLICY_URL_ENV}, not both")
+    bounds = env.get(POLICY_BOUNDS_ENV) or "production"
+    if bounds not in BOUNDS:
+        raise ValueError(f"unknown {POLICY_BOUNDS_ENV} {bounds!r} (known: {', '.join(BOUNDS)})")
+    fields: dict[str, object] = {"policy_bounds": bounds}
+    if folders:
+        fields["policy_dirs"] = tuple(Path(f) for f in folders.split(os.pathsep) if f)
+    if url:
+        http: dict[str, object] = {"url": url, "token": env.get("COMPLAINTS_HTTP_TOKEN") or None}
+        if env.get("COMPLAINTS_HTTP_TIMEOUT_S"):
+            http["timeout_s"] = float(env["COMPLAINTS_HTTP_TIMEOUT_S"])
+        fields["policy_http"] = HttpPolicyConfig.model_validate(http)
+    return fields
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -46,6 +75,11 @@ class Settings(BaseModel):
     embedded demo directory, unless `COMPLAINTS_STAFF_DIRECTORY_URL` names a service."""
     staff_directory_url: str | None = None
     """Set when `backend` is "http"."""
+    policy_dirs: tuple[Path, ...] = (Path("policies"),)
+    policy_http: HttpPolicyConfig | None = None
+    """Set to load policies from the policy service instead of `policy_dirs`."""
+    policy_bounds: str = "production"
+    """A name in `activities.policy_store.BOUNDS`."""
 
     @property
     def local_db(self) -> Path:
@@ -63,4 +97,5 @@ class Settings(BaseModel):
             http=http_config_from_env(env) if env.get("COMPLAINTS_BACKEND") == "http" else None,
             staff_directory_file=env.get("COMPLAINTS_STAFF_DIRECTORY_FILE") or None,
             staff_directory_url=env.get("COMPLAINTS_STAFF_DIRECTORY_URL") or None,
+            **policy_settings_from_env(env),
         )

@@ -9,9 +9,10 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.backend import ComplaintBackend
-from activities.complaint_activities import ComplaintActivities
+from activities.complaint_activities import ComplaintActivities, PolicyActivities
 from activities.http_backend import HttpBackend
 from activities.local_backend import LocalBackend
+from activities.policy_store import BOUNDS, FilePolicyStore, HttpPolicyStore, PolicyStore
 from activities.staff_directory import (
     FileStaffDirectory,
     HttpStaffDirectory,
@@ -39,20 +40,35 @@ def make_backend(settings: Settings) -> ComplaintBackend:
     return LocalBackend(settings.local_db)
 
 
+def make_policy_store(settings: Settings) -> PolicyStore:
+    """The policy service when one is configured, else the policy folders."""
+    bounds = BOUNDS[settings.policy_bounds]
+    if settings.policy_http is not None:
+        return HttpPolicyStore(settings.policy_http, bounds)
+    return FilePolicyStore(settings.policy_dirs, bounds)
+
+
 def build_worker(
     client: Client,
     task_queue: str,
     backend: ComplaintBackend,
     *,
     staff: StaffDirectorySource | None = None,
+    policies: PolicyStore | None = None,
 ) -> Worker:
-    """`staff`: the staff directory (default: the embedded demo directory)."""
+    """`staff`: the staff directory (default: the embedded demo directory). `policies`:
+    the policy store (default: the one the environment configures, `make_policy_store`).
+    The caller closes the backend and what it passes."""
+    policies = policies or make_policy_store(load_settings())
     return Worker(
         client,
         task_queue=task_queue,
         workflows=[ComplaintWorkflow],
         workflow_runner=WORKFLOW_RUNNER,
-        activities=ComplaintActivities(backend, staff).as_list(),
+        activities=[
+            *ComplaintActivities(backend, staff).as_list(),
+            *PolicyActivities(policies).as_list(),
+        ],
     )
 
 
@@ -67,14 +83,19 @@ def make_staff_directory(settings: Settings) -> StaffDirectorySource:
 
 
 async def run_worker(client: Client, settings: Settings, stop: asyncio.Event) -> None:
-    """Run until `stop` is set, then shut down gracefully and release the backend."""
+    """Run until `stop` is set, then shut down gracefully and release the backend and the
+    policy store."""
     backend = make_backend(settings)
     staff = make_staff_directory(settings)
+    policies = make_policy_store(settings)
     try:
-        async with build_worker(client, settings.task_queue, backend, staff=staff):
+        async with build_worker(
+            client, settings.task_queue, backend, staff=staff, policies=policies
+        ):
             await stop.wait()
     finally:
         await backend.aclose()
+        await policies.aclose()
         if isinstance(staff, HttpStaffDirectory):
             await staff.aclose()
 

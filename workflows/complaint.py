@@ -26,11 +26,12 @@ with workflow.unsafe.imports_passed_through():
         FollowUpAnswer,
         Withdrawal,
     )
-    from schemas.complaint import ComplaintInput, ComplaintResult
+    from schemas.complaint import ComplaintInput, ComplaintResult, workflow_id_for
     from schemas.events import DomainEvent, EscalationReason
     from schemas.failures import FailureType
     from schemas.intake import Category, CustomerDetails
     from schemas.messages import MessageKind, Outcome
+    from schemas.policy import CompanyPolicy
     from schemas.staff import SignedAssertion
     from schemas.state import ComplaintState, Status, WaitingOn
     from workflows import effects, search_attributes
@@ -45,7 +46,8 @@ Command = Callable[..., list[DomainEvent]]
 class ComplaintWorkflow:
     @workflow.init
     def __init__(self, input: ComplaintInput) -> None:
-        self._policy = input.policy
+        self._policy: CompanyPolicy | None = None
+        """Loaded first thing; until then every update is refused (the complaint is new)."""
         self._record = Record()
         self._waiting = Waiting(lambda: self._state, self._call_back, self._publish)
 
@@ -57,7 +59,15 @@ class ComplaintWorkflow:
 
     @workflow.run
     async def run(self, input: ComplaintInput) -> ComplaintResult:
-        intake, policy = input.intake, self._policy
+        intake = input.intake
+        if workflow.info().workflow_id != workflow_id_for(intake.complaint_id):
+            raise ApplicationError(
+                f"workflow id {workflow.info().workflow_id!r} does not match the complaint: "
+                f"start it as {workflow_id_for(intake.complaint_id)!r}",
+                type=FailureType.INVALID_INPUT,
+                non_retryable=True,
+            )
+        self._policy = policy = await effects.load_policy(input.policy_version)
         await self._enact(lifecycle.receive(intake, policy, self._now()))
         try:
             if intake.abusive:

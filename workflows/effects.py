@@ -1,4 +1,5 @@
-"""The effects a plan asks for, as activities: their options written once.
+"""The effects a plan asks for, as activities: their options written once; and the policy
+a complaint runs under, loaded once at its start.
 
 Messages, pages, the staff lookup and the employee follow-up are local activities, run in
 the workflow task that asks for them, each called by what it does ("tell customer:
@@ -9,6 +10,10 @@ Each effect with an outside consequence carries an idempotency key that is the s
 every attempt and every replay (`workflows.record.Record.key`), so a retried effect is
 recognised by the backend and never happens twice; the staff lookup only reads. A business
 refusal of a remedy is returned as a value; every other failure is retried until it passes.
+
+The policy is loaded by a local activity from the operator's store; its result, the whole
+policy, is recorded in history, so a replay runs under the same content whatever the store
+holds by then. A version the store does not have, or refuses, fails the complaint.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities import names
-    from activities.complaint_activities import ComplaintActivities
+    from activities.complaint_activities import ComplaintActivities, PolicyActivities
     from domain.plan import (
         Effect,
         EffectResult,
@@ -41,8 +46,9 @@ with workflow.unsafe.imports_passed_through():
         PageReceipt,
         RemedyOrder,
     )
-    from schemas.failures import FailureType
+    from schemas.failures import POLICY_FAILURES, FailureType
     from schemas.messages import CustomerMessage, DeliveryReceipt, MessageContext
+    from schemas.policy import CURRENT, CompanyPolicy
     from schemas.staff import StaffMember, StaffQuery
     from schemas.state import ComplaintState
 
@@ -54,6 +60,9 @@ _RETRY = RetryPolicy(
 _TIMEOUT = timedelta(seconds=30)
 _LOCAL_RETRY_THRESHOLD = timedelta(milliseconds=500)
 """A failing local effect waits out longer backoffs on a durable timer, not in the worker."""
+
+_POLICY_TIMEOUT = timedelta(seconds=10)
+"""A policy is one small document: a store slower than this is retried."""
 
 Key = Callable[[str], str]
 """Gives the idempotency key of the next effect of a step (`Record.key`)."""
@@ -89,6 +98,27 @@ async def run(effect: Effect, state: ComplaintState, key: Key) -> EffectResult:
                 names.EMPLOYEE_FOLLOW_UP, note, note.idempotency_key, EmployeeFollowUpReceipt
             )
     raise TypeError(f"unknown effect {effect!r}")
+
+
+async def load_policy(version: str | None) -> CompanyPolicy:
+    """The policy of `version` (the current one if None); an unknown or refused version
+    fails the complaint with the store's reason, before anything is recorded."""
+    version = version or CURRENT
+    try:
+        return await workflow.execute_local_activity_method(
+            PolicyActivities.load_policy,
+            version,
+            activity_id="policy",
+            summary=f"load policy {version}",
+            start_to_close_timeout=_POLICY_TIMEOUT,
+            retry_policy=_RETRY,
+            local_retry_threshold=_LOCAL_RETRY_THRESHOLD,
+        )
+    except ActivityError as failure:
+        cause = failure.cause
+        if isinstance(cause, ApplicationError) and cause.type in POLICY_FAILURES:
+            raise ApplicationError(cause.message, type=cause.type, non_retryable=True) from None
+        raise
 
 
 def _message(tell: Tell, state: ComplaintState, key: Key) -> CustomerMessage:

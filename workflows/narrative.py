@@ -26,7 +26,7 @@ def start_summary(intake: ComplaintIntake) -> str:
     )
 
 
-def start_details(intake: ComplaintIntake, policy: CompanyPolicy) -> str:
+def start_details(intake: ComplaintIntake) -> str:
     """The facts as filed, in markdown."""
     lines = [
         f"**Complaint** `{intake.complaint_id}` from customer `{intake.customer_id}` "
@@ -44,7 +44,6 @@ def start_details(intake: ComplaintIntake, policy: CompanyPolicy) -> str:
         lines.append(f"**Bought** {intake.purchase_date.isoformat()}")
     if intake.employee_reference:
         lines.append(f"**About employee** {intake.employee_reference}")
-    lines.append(f"**Policy** {policy.version}")
     description = redact_text(intake.description)[:_DESCRIPTION_CHARS]
     lines.append(f"> {description}")
     return "\n\n".join(lines)
@@ -53,7 +52,8 @@ def start_details(intake: ComplaintIntake, policy: CompanyPolicy) -> str:
 def current_details(
     state: ComplaintState, waiting_on: WaitingOn | None, policy: CompanyPolicy
 ) -> str:
-    """Where the complaint stands: status, what it waits for and until when, in markdown."""
+    """Where the complaint stands, in markdown: status, what it waits for and until when,
+    and the policy it runs under."""
     status = words(state.status.value)
     if state.outcome is not None:
         status += f" ({words(state.outcome.value)})"
@@ -77,4 +77,5 @@ def current_details(
         lines.append(f"**Carried out** {state.resolved_with.label()}")
     if state.reopen_count:
         lines.append(f"**Reopened** {state.reopen_count}x")
+    lines.append(f"**Policy** {policy.version}")
     return "\n\n".join(lines)

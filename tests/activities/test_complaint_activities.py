@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,8 +14,9 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
 from activities import templates
-from activities.complaint_activities import ComplaintActivities
+from activities.complaint_activities import ComplaintActivities, PolicyActivities
 from activities.local_backend import LocalBackend
+from activities.policy_store import InMemoryPolicyStore, PolicyStoreUnavailable
 from schemas.effects import (
     EmployeeFollowUp,
     EmployeeFollowUpReceipt,
@@ -34,6 +36,7 @@ from schemas.messages import (
     MessageKind,
     RenderedMessage,
 )
+from schemas.policy import CURRENT, CompanyPolicy
 from schemas.remedies import Remedy, RemedyKind
 from schemas.staff import StaffQuery, StaffRole
 
@@ -262,3 +265,45 @@ async def test_logs_identify_the_effect_without_personal_data(
     logged = repr(logs)
     for secret in (EMAIL, PHONE, "Ann Tamm", rendered.body, rendered.subject):
         assert secret not in logged
+
+
+async def test_the_policy_is_loaded_from_the_store(env: ActivityEnvironment) -> None:
+    demo = CompanyPolicy(version="2026-11-demo")
+    acts = PolicyActivities(InMemoryPolicyStore(CompanyPolicy(), demo))
+    with structlog.testing.capture_logs() as logs:
+        assert await env.run(acts.load_policy, "2026-11-demo") == demo
+        assert await env.run(acts.load_policy, CURRENT) == CompanyPolicy()
+    assert [(e["event"], e["policy_version"]) for e in logs] == [
+        ("policy.loaded", "2026-11-demo"),
+        ("policy.loaded", "2026-11-default"),
+    ]
+
+
+async def test_an_unknown_or_refused_policy_fails_at_once(env: ActivityEnvironment) -> None:
+    store = InMemoryPolicyStore()
+    spam = CompanyPolicy().model_dump(mode="json") | {"version": "spam"}
+    spam["deadlines"]["callback_interval"] = "PT0.01S"
+    store.documents["spam"] = json.dumps(spam)
+    acts = PolicyActivities(store)
+
+    with pytest.raises(ApplicationError) as unknown:
+        await env.run(acts.load_policy, "2025-01-gone")
+    assert (unknown.value.type, unknown.value.non_retryable) == (FailureType.UNKNOWN_POLICY, True)
+    assert unknown.value.message == "no policy version '2025-01-gone' in memory"
+    with pytest.raises(ApplicationError) as refused:
+        await env.run(acts.load_policy, "spam")
+    assert (refused.value.type, refused.value.non_retryable) == (FailureType.POLICY_REFUSED, True)
+    assert "deadlines.callback_interval is 0:00:00.010000" in refused.value.message
+
+
+async def test_an_unavailable_policy_store_stays_retryable(env: ActivityEnvironment) -> None:
+    class Down:
+        async def load(self, version: str) -> CompanyPolicy:
+            raise PolicyStoreUnavailable(version, "policy service answered 503")
+
+        async def aclose(self) -> None:
+            return None
+
+    with pytest.raises(ApplicationError) as down:
+        await env.run(PolicyActivities(Down()).load_policy, CURRENT)
+    assert (down.value.type, down.value.non_retryable) == (FailureType.BACKEND_UNAVAILABLE, False)

@@ -5,12 +5,16 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from devtools import demo
+from schemas.policy import CURRENT, CompanyPolicy
 from sdk import ComplaintClient
 from sdk.signing import load_key
+from workers.config import Settings
+from workers.worker import make_policy_store
 
 
 async def test_the_demo_prints_cli_commands_and_ui_queries_the_server_accepts(
@@ -37,3 +41,10 @@ async def test_the_demo_prints_cli_commands_and_ui_queries_the_server_accepts(
     ]
     for query in queries:  # valid visibility syntax on a real server
         assert isinstance(await complaints.find(query), list)
+
+
+async def test_the_demo_worker_loads_the_demo_policy_beside_the_operators():
+    store = make_policy_store(demo.worker_settings(Settings()))
+    demo_policy = await store.load(demo.DEMO_VERSION)
+    assert demo_policy.deadlines.callback_interval == timedelta(seconds=12)
+    assert await store.load(CURRENT) == CompanyPolicy()

@@ -1,4 +1,4 @@
-"""The four company services of docs/http-contract.md on loopback, with faults on demand.
+"""The company services of docs/http-contract.md on loopback, with faults on demand.
 
 A real HTTP/1.1 server (asyncio streams + h11, which httpx already depends on) so the
 client meets real sockets: keep-alive, timeouts, connections closed mid-request. It does
@@ -29,12 +29,17 @@ from activities.http_backend import HttpBackendConfig
 from activities.http_contract import (
     ENDPOINTS,
     IDEMPOTENCY_KEY,
+    POLICY_NOT_FOUND,
+    POLICY_PATH,
+    POLICY_SERVICE,
     REFUSAL_STATUS,
     REMEDIES,
     Endpoint,
     MessageDelivery,
 )
+from activities.policy_store import HttpPolicyConfig
 from schemas.effects import EmployeeFollowUp, ManagerPage, RemedyOrder, RemedyRefused
+from schemas.policy import CURRENT
 from schemas.remedies import RemedyKind
 
 SERVICES = tuple(e.service for e in ENDPOINTS)
@@ -92,7 +97,8 @@ class _Applied:
 
 @dataclass
 class HttpServices:
-    """Notify, commerce, staff and HR services behind one loopback port, by path prefix."""
+    """Notify, commerce, staff, HR and policy services behind one loopback port, by path
+    prefix."""
 
     token: str = "test-token"
     faults: Faults = field(default_factory=Faults)
@@ -100,6 +106,10 @@ class HttpServices:
     """Commerce answers 404 order_not_found for these."""
     final_sale_orders: set[str] = field(default_factory=set)
     """Commerce answers 422 not_allowed for these."""
+    policies: dict[str, Any] = field(default_factory=dict)
+    """The policy service's documents by version id (JSON, or text sent as it is)."""
+    current_policy: str | None = None
+    """What `GET /policies/current` answers with."""
     requests: list[Recorded] = field(default_factory=list)
     _applied: dict[str, dict[str, _Applied]] = field(
         default_factory=lambda: {service: {} for service in SERVICES}
@@ -133,6 +143,14 @@ class HttpServices:
             **{f"{service}_url": f"{base}/{service}" for service in SERVICES},
             token=SecretStr(token or self.token),
             timeout_s=timeout_s,
+        )
+
+    def policy_config(self, token: str | None = None) -> HttpPolicyConfig:
+        """A client configuration for the policy service."""
+        return HttpPolicyConfig(
+            url=f"http://127.0.0.1:{self.port}/{POLICY_SERVICE}",
+            token=SecretStr(token or self.token),
+            timeout_s=1.0,
         )
 
     # -- steering -----------------------------------------------------------------------
@@ -269,6 +287,8 @@ class HttpServices:
             record(_Answer(status, body))
             return _Answer(status, body), None
 
+        if request.method == b"GET" and path.startswith(f"/{POLICY_SERVICE}/"):
+            return self._policy(path, auth)
         if endpoint is None or request.method != b"POST":
             return answer(404, {"message": f"no route {request.method.decode()} {path}"})
         if auth != f"Bearer {self.token}":
@@ -310,6 +330,23 @@ class HttpServices:
             applied[key] = _Applied(outcome, effect)
         record(None if fault == "drop" else outcome, fault=fault, replay=replay)
         return outcome, fault
+
+    def _policy(self, path: str, auth: str | None) -> tuple[_Answer, None]:
+        """GET /policies/<version_id>: the document, or 404 `policy_not_found`."""
+        prefix = f"/{POLICY_SERVICE}" + POLICY_PATH.format(version_id="")
+        version = path.removeprefix(prefix)
+        if version == CURRENT and self.current_policy:
+            version = self.current_policy
+        if auth != f"Bearer {self.token}":
+            answer = _Answer(401, {"message": "missing or wrong bearer token"})
+        elif scripted := self._scripted.get(POLICY_SERVICE):
+            answer = scripted.pop(0)
+        elif version in self.policies:
+            answer = _Answer(200, self.policies[version])
+        else:
+            answer = _Answer(404, {"code": POLICY_NOT_FOUND, "message": f"no version {version}"})
+        self.requests.append(Recorded(POLICY_SERVICE, path, None, auth, None, answer.status))
+        return answer, None
 
     def _apply(
         self, endpoint: Endpoint, key: str, request: BaseModel

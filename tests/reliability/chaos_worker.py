@@ -2,7 +2,8 @@
 
 Run as ``python -m tests.reliability.chaos_worker``; configured like ``make worker``
 (``TEMPORAL_ADDRESS``, ``COMPLAINTS_TASK_QUEUE``, ``COMPLAINTS_DATA_DIR``,
-``COMPLAINTS_PAYLOAD_KEY``). Two differences, both around the backend:
+``COMPLAINTS_PAYLOAD_KEY``, ``COMPLAINTS_POLICY_DIR``, ``COMPLAINTS_POLICY_BOUNDS``).
+Two differences, both around the backend:
 
 - every effect is held a moment before and after it happens (``CHAOS_MAX_DELAY_S``),
   so a kill -9 lands inside activities often, including the worst spot: the effect
@@ -26,7 +27,7 @@ from schemas.effects import EmployeeFollowUp, ManagerPage, RemedyOrder
 from schemas.messages import CustomerMessage, RenderedMessage
 from wire.connection import connect, connect_config
 from workers.logging import configure_logging
-from workers.worker import build_worker, load_settings, make_backend
+from workers.worker import build_worker, load_settings, make_backend, make_policy_store
 
 JOURNAL_ENV = "CHAOS_JOURNAL"
 DELAY_ENV = "CHAOS_MAX_DELAY_S"
@@ -89,17 +90,19 @@ async def _main() -> None:
     backend = JournaledBackend(
         make_backend(settings), journal, float(os.environ.get(DELAY_ENV, "0.3"))
     )
+    policies = make_policy_store(settings)
     client = await connect(connect_config(settings.temporal_address, settings.namespace))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        async with build_worker(client, settings.task_queue, backend):
+        async with build_worker(client, settings.task_queue, backend, policies=policies):
             journal.write("ready")
             await stop.wait()
     finally:
         await backend.aclose()
+        await policies.aclose()
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from temporalio.testing import WorkflowEnvironment
 from activities.local_backend import LocalBackend
 from schemas.complaint import workflow_id_for
 from tests.conftest import DevWorker
-from tests.reliability.paths import BY_NAME
+from tests.reliability.paths import BY_NAME, PATHS
 from tests.reliability.runner import BackendWatch, Tally, advance, play
 from workflows.complaint import ComplaintWorkflow
 
@@ -69,6 +69,8 @@ class Live:
 
 @pytest_asyncio.fixture
 async def live(dev_env: WorkflowEnvironment, dev_worker: DevWorker) -> AsyncIterator[Live]:
+    for path in PATHS:
+        dev_worker.policies.add(path.policy())
     watch = BackendWatch(dev_worker.backend.db_path)
     watching = asyncio.create_task(watch.run())
     try:

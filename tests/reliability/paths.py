@@ -9,7 +9,10 @@ must hold, so a run can be checked however late crashes made each step.
 
 Deadlines are per path, so the outcome cannot depend on timing: a wait someone
 answers is long (minutes), a wait that must lapse is short (seconds). A crash can
-delay an answer, never make it late.
+delay an answer, never make it late. Each path's policy is a version of its own
+(`reliability-<path>`), which the worker that plays the paths must hold (`policy_store`,
+or `write_policies` for a worker in another process); its seconds need the development
+bounds.
 """
 
 from __future__ import annotations
@@ -18,10 +21,12 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from activities.policy_store import FilePolicyStore, InMemoryPolicyStore
 from schemas.actions import (
     Appeal,
     CustomerChoice,
@@ -391,3 +396,16 @@ PATHS: tuple[LifecyclePath, ...] = (
 )
 
 BY_NAME = {p.name: p for p in PATHS}
+
+
+def policy_store() -> InMemoryPolicyStore:
+    """A store holding every path's policy (development bounds), the default current."""
+    return InMemoryPolicyStore(CompanyPolicy(), *(p.policy() for p in PATHS))
+
+
+def write_policies(folder: Path) -> Path:
+    """Every path's policy as a document in `folder`, for a worker in another process."""
+    store = FilePolicyStore(folder)
+    for path in PATHS:
+        store.add(path.policy())
+    return folder

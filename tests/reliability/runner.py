@@ -127,7 +127,9 @@ async def start(
     tally: Tally,
 ) -> WorkflowHandle:
     """File the complaint; a retried start finds the one already running."""
-    arg = ComplaintInput(intake=path.make_intake(complaint_id, today), policy=path.policy())
+    arg = ComplaintInput(
+        intake=path.make_intake(complaint_id, today), policy_version=path.policy().version
+    )
     handle = await retrying(
         lambda: client.start_workflow(
             ComplaintWorkflow.run,

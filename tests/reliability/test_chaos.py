@@ -41,7 +41,7 @@ from schemas.complaint import ComplaintResult, workflow_id_for
 from schemas.events import DomainEvent
 from tests.reliability.chaos import JournalReader, WorkerProcess
 from tests.reliability.chaos_worker import DELAY_ENV, JOURNAL_ENV
-from tests.reliability.paths import PATHS, LifecyclePath, contact_for
+from tests.reliability.paths import PATHS, LifecyclePath, contact_for, write_policies
 from tests.reliability.runner import BackendWatch, Tally, play, retrying
 from tests.reliability.summary import SUMMARY
 from wire.codec import KEY_ENV
@@ -138,7 +138,9 @@ class Monkey:
                 self.worker.start()
 
 
-def _worker_env(server: DevServer, task_queue: str, data: Path, key: bytes, journal: Path):
+def _worker_env(
+    server: DevServer, task_queue: str, data: Path, key: bytes, journal: Path, policies: Path
+):
     inherited = {
         k: v
         for k, v in os.environ.items()
@@ -149,6 +151,8 @@ def _worker_env(server: DevServer, task_queue: str, data: Path, key: bytes, jour
         "COMPLAINTS_TASK_QUEUE": task_queue,
         "COMPLAINTS_DATA_DIR": str(data),
         "COMPLAINTS_BACKEND": "local",
+        "COMPLAINTS_POLICY_DIR": str(policies),
+        "COMPLAINTS_POLICY_BOUNDS": "development",
         KEY_ENV: base64.b64encode(key).decode(),
         JOURNAL_ENV: str(journal),
         DELAY_ENV: str(EFFECT_DELAY_S),
@@ -172,8 +176,9 @@ async def test_crashes_and_a_server_restart_lose_nothing_and_repeat_nothing(tmp_
     task_queue = f"chaos-{uuid.uuid4().hex[:8]}"
     backend = LocalBackend(data / "complaints.db")  # the worker's backend file, read side
     journal = JournalReader(tmp_path / "journal.log")
+    policies = write_policies(tmp_path / "policies")
     worker = WorkerProcess(
-        _worker_env(server, task_queue, data, key, journal.path), log_dir=tmp_path
+        _worker_env(server, task_queue, data, key, journal.path, policies), log_dir=tmp_path
     )
     run = uuid.uuid4().hex[:6]
     plan = [(path, f"chaos-{run}-{path.name}-{n}") for n in range(PER_PATH) for path in PATHS]

@@ -27,7 +27,7 @@ from activities.local_backend import LocalBackend
 from schemas.complaint import ComplaintResult, workflow_id_for
 from schemas.failures import FailureType
 from schemas.messages import Outcome
-from tests.reliability.paths import BY_NAME, contact_for
+from tests.reliability.paths import BY_NAME, contact_for, policy_store
 from tests.reliability.runner import BackendWatch, Tally, advance, follow, play
 from tests.reliability.summary import SUMMARY
 from wire.codec import EncryptionCodec, key_id
@@ -58,7 +58,7 @@ async def test_customer_data_at_rest_in_temporal_is_ciphertext(dev_env, tmp_path
     )
     watching = asyncio.create_task(watch.run())
     try:
-        async with build_worker(sealed, task_queue, backend):
+        async with build_worker(sealed, task_queue, backend, policies=policy_store()):
             result = await play(
                 sealed, watch, path, complaint_id, task_queue, date.today(), Tally()
             )

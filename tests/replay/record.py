@@ -30,7 +30,7 @@ from activities.local_backend import LocalBackend
 from devtools.dev_server import find_temporal_cli
 from schemas.complaint import workflow_id_for
 from tests.processes import stop_like_ctrl_c
-from tests.reliability.paths import PATHS
+from tests.reliability.paths import PATHS, policy_store
 from tests.reliability.runner import BackendWatch, Tally, play
 from wire.converter import data_converter
 from workers.worker import build_worker
@@ -61,7 +61,7 @@ async def _record(env: WorkflowEnvironment, out: Path) -> list[Path]:
         watching = asyncio.create_task(watch.run())
         task_queue = f"record-{uuid.uuid4().hex[:8]}"
         try:
-            async with build_worker(env.client, task_queue, backend):
+            async with build_worker(env.client, task_queue, backend, policies=policy_store()):
                 await asyncio.gather(
                     *(
                         play(

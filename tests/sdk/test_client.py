@@ -16,10 +16,12 @@ from domain.signatures import sign
 from schemas.actions import DecisionKind, ManagerDecision
 from schemas.intake import Category, Severity
 from schemas.messages import Outcome
+from schemas.policy import CompanyPolicy
 from schemas.remedies import RemedyKind
 from schemas.state import Status, WaitingOn
 from sdk import ComplaintClient, ComplaintClosed, InvalidAction, UnknownComplaint
 from sdk.signing import assertion
+from tests.conftest import DevWorker
 from tests.factories import CUSTOMER, make_intake
 from tests.polling import until_found, until_status
 
@@ -144,7 +146,8 @@ async def test_happy_path_reads_well_in_the_ui_and_upserts_once_per_status(
     upserts = [u for u in upserts if set(u) != {"TemporalChangeVersion"}]  # SDK: patches taken
     # Set at start, then one upsert per status: awaiting_choice, in_progress, resolved, closed.
     assert len(upserts) == 4
-    assert _effect_ids(history)[:2] == ["acknowledgement/1", "apology/1"]
+    # The policy is loaded first, before anything is said.
+    assert _effect_ids(history)[:3] == ["policy", "acknowledgement/1", "apology/1"]
     print(f"happy path history: {len(history.events)} events")  # for the benchmark record
 
 
@@ -201,3 +204,20 @@ async def test_visibility_finds_complaints_by_their_search_attributes(
     await until_status(complaints, billing_high.complaint_id, Status.AWAITING_CHOICE)
     for intake in (billing_high, rude_first, rude_second):
         await complaints.withdraw(intake.complaint_id, customer_id=intake.customer_id)
+
+
+async def test_a_complaint_runs_under_the_policy_version_it_names(
+    complaints: ComplaintClient, dev_worker: DevWorker
+):
+    version = dev_worker.policies.add(
+        CompanyPolicy(version="sdk-strict", agent_authority_limit=Decimal("10"))
+    )
+    intake = make_intake()
+    cid, customer = intake.complaint_id, intake.customer_id
+    await complaints.file_complaint(intake, policy_version=version)
+    state = await until_status(complaints, cid, Status.AWAITING_CHOICE)
+    assert state.policy_version == "sdk-strict"
+    await complaints.choose_solution(cid, RemedyKind.REFUND, customer_id=customer)  # 49.90 > 10
+    state = await until_status(complaints, cid, Status.AWAITING_MANAGER)
+    assert state.escalation is not None and state.escalation.reason.value == "beyond_authority"
+    await complaints.withdraw(cid, customer_id=customer)

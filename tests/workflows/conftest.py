@@ -1,4 +1,5 @@
-"""A time-skipping Temporal test server, a real worker, real activities on a local backend."""
+"""A time-skipping Temporal test server, a real worker, real activities on a local backend,
+and policies from an in-memory store the tests add to."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from activities.local_backend import LocalBackend
+from activities.policy_store import InMemoryPolicyStore
 from tests.servers import register_search_attributes
 from workers.worker import build_worker
 
@@ -41,7 +43,15 @@ def task_queue() -> str:
     return f"complaints-{uuid.uuid4()}"
 
 
+@pytest.fixture
+def policies() -> InMemoryPolicyStore:
+    """The worker's policy store: the default policy, current; a test may add its own."""
+    return InMemoryPolicyStore()
+
+
 @pytest_asyncio.fixture
-async def worker(env: WorkflowEnvironment, backend: LocalBackend, task_queue: str):
-    async with build_worker(env.client, task_queue, backend) as running:
+async def worker(
+    env: WorkflowEnvironment, backend: LocalBackend, task_queue: str, policies: InMemoryPolicyStore
+):
+    async with build_worker(env.client, task_queue, backend, policies=policies) as running:
         yield running

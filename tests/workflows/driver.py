@@ -19,7 +19,6 @@ from activities.local_backend import LocalBackend
 from schemas.complaint import ComplaintInput, ComplaintResult, workflow_id_for
 from schemas.events import DomainEvent
 from schemas.intake import ComplaintIntake
-from schemas.policy import CompanyPolicy
 from schemas.state import ComplaintState, Status
 from tests.signing import Unsigned
 from workflows.complaint import ComplaintWorkflow
@@ -39,11 +38,13 @@ class Complaint:
         backend: LocalBackend,
         task_queue: str,
         intake: ComplaintIntake,
-        policy: CompanyPolicy | None = None,
+        policy_version: str | None = None,
     ) -> Complaint:
+        """Start the complaint under a version the worker's store holds (its current one
+        by default)."""
         handle = await env.client.start_workflow(
             ComplaintWorkflow.run,
-            ComplaintInput(intake=intake, policy=policy or CompanyPolicy()),
+            ComplaintInput(intake=intake, policy_version=policy_version),
             id=workflow_id_for(intake.complaint_id),
             task_queue=task_queue,
         )

@@ -499,13 +499,13 @@ class _HeldBackend(LocalBackend):
 
 
 @pytest.mark.slow
-async def test_an_instant_answer_to_the_proposals_is_heard(env, tmp_path, task_queue):
+async def test_an_instant_answer_to_the_proposals_is_heard(env, tmp_path, task_queue, policies):
     """The customer answers while the proposals' delivery is still being reported: the
     complaint already waits for that answer, so it is accepted, not refused as early."""
     backend = _HeldBackend(tmp_path / "held.db", held=MessageKind.PROPOSALS)
     today = (await env.get_current_time()).date()
     intake = make_intake(purchase_date=today - timedelta(days=7))
-    async with build_worker(env.client, task_queue, backend):
+    async with build_worker(env.client, task_queue, backend, policies=policies):
         complaint = await Complaint.file(env, backend, task_queue, intake)
         await asyncio.wait_for(backend.holding.wait(), 30)
         receipt = await complaint.act(W.choose_solution, choose(RemedyKind.REPLACEMENT))
@@ -520,7 +520,9 @@ async def test_an_instant_answer_to_the_proposals_is_heard(env, tmp_path, task_q
 
 
 @pytest.mark.slow
-async def test_a_manager_may_decide_while_the_thanks_is_being_sent(env, tmp_path, task_queue):
+async def test_a_manager_may_decide_while_the_thanks_is_being_sent(
+    env, tmp_path, task_queue, policies
+):
     """Every step is recorded before its message goes out: the decision lands between the
     two and is carried out once the thanks is delivered."""
     backend = _HeldBackend(tmp_path / "held.db", held=MessageKind.THANKS)
@@ -529,7 +531,7 @@ async def test_a_manager_may_decide_while_the_thanks_is_being_sent(env, tmp_path
         description="The delivery driver insulted me at my door",
         amount=None,
     )
-    async with build_worker(env.client, task_queue, backend):
+    async with build_worker(env.client, task_queue, backend, policies=policies):
         complaint = await Complaint.file(env, backend, task_queue, intake)
         await complaint.until_event("Apologised", settled=False)
         credit = Remedy(kind=RemedyKind.STORE_CREDIT, amount=Decimal("30"))

@@ -74,7 +74,7 @@ async def start(env: WorkflowEnvironment, task_queue: str, worker):
     async def _start(intake: ComplaintIntake) -> WorkflowHandle:
         handle = await env.client.start_workflow(
             W.run,
-            ComplaintInput(intake=intake, policy=CompanyPolicy()),
+            ComplaintInput(intake=intake),
             id=workflow_id_for(intake.complaint_id),
             task_queue=task_queue,
         )

@@ -51,11 +51,13 @@ class _HeldRemedy(LocalBackend):
         return await super().execute_remedy(order)
 
 
-async def test_money_moves_only_once_the_decision_is_in_history(env, tmp_path, task_queue):
+async def test_money_moves_only_once_the_decision_is_in_history(
+    env, tmp_path, task_queue, policies
+):
     """Had the remedy run inside the workflow task that accepts the approval, a crash there
     would leave money moved on a decision that history does not hold yet."""
     backend = _HeldRemedy(tmp_path / "held.db")
-    async with build_worker(env.client, task_queue, backend):
+    async with build_worker(env.client, task_queue, backend, policies=policies):
         complaint = await Complaint.file(env, backend, task_queue, rude_employee_intake())
         await complaint.until(Status.AWAITING_MANAGER)
         await complaint.until_event("Thanked")
@@ -87,13 +89,17 @@ async def test_money_moves_only_once_the_decision_is_in_history(env, tmp_path, t
     assert len(backend.remedies(complaint.complaint_id)) == 1
 
 
-async def test_idempotency_keys_do_not_depend_on_what_came_in_between(env, tmp_path, task_queue):
+async def test_idempotency_keys_do_not_depend_on_what_came_in_between(
+    env, tmp_path, task_queue, policies
+):
     """The same remedy and resolution keep their keys whether or not a promised callback
     came first: a retried workflow task that makes the callback first finds them done."""
     backend = LocalBackend(tmp_path / "keys.db")
-    hourly = CompanyPolicy(deadlines=Deadlines(callback_interval=timedelta(hours=1)))
+    hourly = policies.add(
+        CompanyPolicy(version="hourly", deadlines=Deadlines(callback_interval=timedelta(hours=1)))
+    )
     keys: list[list[str]] = []
-    async with build_worker(env.client, task_queue, backend):
+    async with build_worker(env.client, task_queue, backend, policies=policies):
         for callbacks_first in (0, 1):
             complaint = await Complaint.file(
                 env, backend, task_queue, rude_employee_intake(), hourly
