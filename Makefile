@@ -21,10 +21,12 @@ help: ## List targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | \
 		awk 'BEGIN {FS = ":.*## "}; {printf "  %-17s %s\n", $$1, $$2}'
 
+# PYTHONWARNINGS: setuptools' "Editable installation" warning block, printed on every first
+# install, is about folders that shadow their package; here the folders are the packages.
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	PYTHONWARNINGS=ignore $(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
 run: $(STAMP) ## Dev server (data/) + worker + demo (once: a second run reuses it); Ctrl-C stops all
