@@ -9,30 +9,37 @@ STAMP = $(VENV)/.installed
 # Absolute, so tools that chdir (tests, subprocesses) still find `temporal`.
 VENV_BIN = $(abspath $(VENV))/bin
 PYTEST_ARGS ?=
+# pytest-xdist workers, each with its own dev and time-skipping servers (0: one process).
+TEST_WORKERS ?= 2
 BENCH_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run worker test record-histories golden preview lint fmt bench clean clean-data
+.PHONY: help run demo worker test record-histories golden preview lint fmt bench clean clean-data
 
 help: ## List targets
 	@echo "Targets:"
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | \
 		awk 'BEGIN {FS = ":.*## "}; {printf "  %-17s %s\n", $$1, $$2}'
 
+# PYTHONWARNINGS: setuptools' "Editable installation" warning block, printed on every first
+# install, is about folders that shadow their package; here the folders are the packages.
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	PYTHONWARNINGS=ignore $(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
-run: $(STAMP) ## Dev server (data/) + worker + demo; Ctrl-C stops all
+run: $(STAMP) ## Dev server (data/) + worker + demo (once: a second run reuses it); Ctrl-C stops all
 	PATH="$(VENV_BIN):$$PATH" $(PY) -m devtools.run_local
+
+demo: $(STAMP) ## As `make run`, and files the demo's seven complaints again
+	PATH="$(VENV_BIN):$$PATH" $(PY) -m devtools.run_local --demo
 
 worker: $(STAMP) ## Worker only, against an already running server
 	PATH="$(VENV_BIN):$$PATH" $(PY) -m workers.worker
 
-test: $(STAMP) ## Run pytest (pass extra args via PYTEST_ARGS=...)
-	PATH="$(VENV_BIN):$$PATH" $(PY) -m pytest $(PYTEST_ARGS)
+test: $(STAMP) ## Run pytest on TEST_WORKERS workers (extra args via PYTEST_ARGS=...)
+	PATH="$(VENV_BIN):$$PATH" $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 record-histories: $(STAMP) ## Re-record the replay tests' histories from the current workflow
 	PATH="$(VENV_BIN):$$PATH" $(PY) -m tests.replay.record

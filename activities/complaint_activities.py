@@ -12,7 +12,8 @@ data and never reach the logs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import functools
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
@@ -21,6 +22,7 @@ import structlog
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities import names
 from activities.backend import (
     BackendContractError,
     BackendUnavailableError,
@@ -39,14 +41,15 @@ from schemas.effects import (
     EmployeeFollowUp,
     EmployeeFollowUpReceipt,
     ManagerPage,
+    PageKind,
     PageReceipt,
     RemedyOrder,
     RemedyReceipt,
 )
 from schemas.failures import FailureType
-from schemas.messages import CustomerMessage, DeliveryReceipt
+from schemas.messages import CustomerMessage, DeliveryReceipt, MessageKind
 from schemas.policy import CompanyPolicy
-from schemas.staff import StaffMember, StaffQuery
+from schemas.staff import StaffMember, StaffQuery, StaffRole
 
 logger = structlog.get_logger()
 
@@ -94,6 +97,16 @@ def _backend_errors(log: Any) -> Iterator[None]:
         ) from down
 
 
+def _named(name: str, method: Callable[[Any], Awaitable[Any]]) -> Callable[..., Any]:
+    """`method` registered as the activity `name` (same argument and result types)."""
+
+    @functools.wraps(method, updated=())  # its signature and hints, not its definition
+    async def run(arg: Any) -> Any:
+        return await method(arg)
+
+    return activity.defn(name=name)(run)
+
+
 class ComplaintActivities:
     """Every side effect of a complaint, each through the injected backend and idempotent."""
 
@@ -104,13 +117,14 @@ class ComplaintActivities:
         self._staff = staff or FileStaffDirectory()
 
     def as_list(self) -> list[Callable[..., Any]]:
-        """The bound activities, ready for `Worker(activities=...)`."""
+        """The bound activities, ready for `Worker(activities=...)`: the remedy, and each
+        local effect under one name per kind (`activities.names`)."""
         return [
-            self.send_customer_message,
             self.execute_remedy,
-            self.notify_manager,
-            self.record_employee_follow_up,
-            self.find_staff,
+            *(_named(names.tell(kind), self.send_customer_message) for kind in MessageKind),
+            *(_named(names.page(kind), self.notify_manager) for kind in PageKind),
+            *(_named(names.find(role), self.find_staff) for role in StaffRole),
+            _named(names.EMPLOYEE_FOLLOW_UP, self.record_employee_follow_up),
         ]
 
     @activity.defn

@@ -1,12 +1,14 @@
-"""`make run` demo: six complaints from real situations, driven as customers and managers would.
+"""`make run` demo: seven complaints from real situations, driven as customers and staff would.
 
-The six run under the demo's policy (`devtools/policies/2026-11-demo.json`), whose
-deadlines are seconds so the whole lifecycle plays out in about a minute; the demo worker
-loads it from that folder (`worker_settings`), as a worker loads any policy. Everything
-else is the production workflow on a real Temporal server. Everything goes through the SDK
-(`sdk.ComplaintClient`), as a backend service would, naming the policy version only. A
-seventh complaint, under the current (default) policy, is left waiting for a manager, for
-you to decide with the CLI.
+Six run under the demo's policy (`devtools/policies/2026-11-demo.json`), whose deadlines
+are seconds so their lifecycles play out in about a minute; the demo worker loads it from
+that folder (`worker_settings`), as a worker loads any policy. Everything else is the
+production workflow on a real Temporal server. Everything goes through the SDK
+(`sdk.ComplaintClient`), as a backend service would, naming the policy version only. Each
+step is printed as it happens and each outcome as it comes; the seventh complaint, under the
+current (default) policy, is left waiting for a manager, for you to decide with the CLI. A
+second `make run` finds the complaints of earlier demos (they live in the dev server's
+database) and files no more; `make demo` does.
 """
 
 from __future__ import annotations
@@ -25,13 +27,13 @@ from temporalio.client import Client
 from activities.policy_store import DEVELOPMENT
 from devtools.demo_staff import demo_directory, demo_key, key_file
 from domain.signatures import sign
+from domain.wording import words
 from schemas.actions import DecisionKind, ManagerDecision, StaffResume
-from schemas.complaint import TASK_QUEUE
+from schemas.complaint import DEFAULT_ADDRESS, TASK_QUEUE, workflow_id_for
 from schemas.intake import Category, Channel, ComplaintIntake, Contact, Language, Severity
 from schemas.remedies import Remedy, RemedyKind
-from schemas.staff import SignedAssertion
-from schemas.state import Status
-from sdk.client import ComplaintClient
+from schemas.state import ComplaintState, Status
+from sdk.client import ComplaintClient, ComplaintSummary
 from sdk.signing import assertion
 from workers.config import Settings
 
@@ -52,124 +54,179 @@ def worker_settings(settings: Settings) -> Settings:
     )
 
 
-Script = Callable[[ComplaintClient, ComplaintIntake], Awaitable[None]]
+STEP_TIMEOUT_S = 90.0
+"""How long a script waits for its complaint to reach the next step before giving up."""
+DEMO_PREFIX = "demo-"
+TAG_WIDTH = 13
 
 
-async def _until(complaints: ComplaintClient, cid: str, status: Status, timeout=90.0) -> None:
-    deadline = time.monotonic() + timeout
-    while (await complaints.state(cid)).status is not status:
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{cid} did not reach {status.value}")
-        await asyncio.sleep(0.3)
+def say(text: str) -> None:
+    """One line for the person at the terminal, at once (stdout may be a pipe)."""
+    print(text, flush=True)
 
 
-async def _choose_then_confirm(
-    complaints: ComplaintClient, c: ComplaintIntake, kind: RemedyKind
-) -> None:
-    cid, customer = c.complaint_id, c.customer_id
-    await _until(complaints, cid, Status.AWAITING_CHOICE)
-    await complaints.choose_solution(cid, kind, customer_id=customer)
-    await _until(complaints, cid, Status.AWAITING_CONFIRMATION)
-    await complaints.answer_follow_up(cid, customer_id=customer)
+class Case:
+    """One demo complaint, acted on as its customer and staff would, each step told."""
+
+    def __init__(
+        self, complaints: ComplaintClient, intake: ComplaintIntake, run: str, started: float
+    ) -> None:
+        self.complaints = complaints
+        self.intake = intake
+        self.tag = intake.complaint_id.removeprefix(f"{DEMO_PREFIX}{run}-")
+        self._started = started
+
+    @property
+    def cid(self) -> str:
+        return self.intake.complaint_id
+
+    def say(self, text: str) -> None:
+        elapsed = time.monotonic() - self._started
+        say(f"{elapsed:>5.0f}s  {self.tag:<{TAG_WIDTH}} {text}")
+
+    async def until(self, *statuses: Status) -> ComplaintState:
+        deadline = time.monotonic() + STEP_TIMEOUT_S
+        while (state := await self.complaints.state(self.cid)).status not in statuses:
+            if state.closed or time.monotonic() > deadline:
+                wanted = " or ".join(words(s.value) for s in statuses)
+                raise TimeoutError(f"did not reach {wanted}; it is {words(state.status.value)}")
+            await asyncio.sleep(0.3)
+        return state
+
+    async def choose(self, kind: RemedyKind) -> None:
+        state = await self.until(Status.AWAITING_CHOICE)
+        self.say("offered " + ", ".join(option.label() for option in state.options))
+        await self.complaints.choose_solution(self.cid, kind, customer_id=self.intake.customer_id)
+        self.say(f"customer chose {kind.value}")
+
+    async def escalated(self) -> ComplaintState:
+        state = await self.until(Status.AWAITING_MANAGER)
+        assert state.escalation is not None
+        reason = words(state.escalation.reason.value)
+        self.say(f"escalated to a level-{state.escalation.level} manager: {reason}")
+        return state
+
+    async def moved_up(self, level: int) -> None:
+        deadline = time.monotonic() + STEP_TIMEOUT_S
+        while (await self.complaints.state(self.cid)).escalation_level < level:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"never moved up to level {level}")
+            await asyncio.sleep(0.3)
+        self.say(f"no answer in time, reminded, then moved up to level {level}")
+
+    async def decide(self, by: str, decision: ManagerDecision) -> None:
+        """As the staff console would: the person's decision, signed with their demo key."""
+        signed = sign(assertion(self.cid, by, decision=decision), demo_key(by))
+        await self.complaints.decide_escalation(self.cid, signed)
+        granted = f" {decision.remedy.label()}" if decision.remedy else ""
+        self.say(f"{_who(by)} decided: {decision.kind.value}{granted}")
+
+    async def resume(self, by: str, note: str) -> None:
+        resume = StaffResume(note=note)
+        await self.complaints.resume(
+            self.cid, sign(assertion(self.cid, by, resume=resume), demo_key(by))
+        )
+        self.say(f"{_who(by)} resumed the conversation: {note}")
+
+    async def confirm(self, fixed: bool = True, comment: str | None = None) -> None:
+        await self.until(Status.AWAITING_CONFIRMATION)
+        self.say("follow-up sent: is it fixed?")
+        await self.complaints.answer_follow_up(
+            self.cid, fixed=fixed, comment=comment, customer_id=self.intake.customer_id
+        )
+        self.say("customer: fixed" if fixed else f"customer: not fixed ({comment}); reopened")
 
 
-def _signed(cid: str, by: str, **content) -> SignedAssertion:
-    """As the staff console would: the demo person's decision, signed with their demo key."""
-    return sign(assertion(cid, by, **content), demo_key(by))
+def _who(staff_id: str) -> str:
+    member = next(m for m in demo_directory().members if m.staff_id == staff_id)
+    return f"{member.title} {member.name}"
 
 
-async def _kettle(complaints: ComplaintClient, c: ComplaintIntake) -> None:
-    await _choose_then_confirm(complaints, c, RemedyKind.REPLACEMENT)
+Script = Callable[[Case], Awaitable[None]]
 
 
-async def _no_receipt(complaints: ComplaintClient, c: ComplaintIntake) -> None:
+async def _kettle(case: Case) -> None:
+    await case.choose(RemedyKind.REPLACEMENT)
+    await case.confirm()
+
+
+async def _no_receipt(case: Case) -> None:
     """The shift manager is silent: reminded, then the store manager overrides the rule."""
-    cid, customer = c.complaint_id, c.customer_id
-    await _until(complaints, cid, Status.AWAITING_CHOICE)
-    await complaints.choose_solution(cid, RemedyKind.REFUND, customer_id=customer)
-    while (await complaints.state(cid)).escalation_level < 2:
-        await asyncio.sleep(0.5)
-    await complaints.decide_escalation(
-        cid,
-        _signed(
-            cid,
-            "manager-2",
-            decision=ManagerDecision(
-                kind=DecisionKind.OVERRIDE,
-                remedy=Remedy(kind=RemedyKind.REFUND, amount=Decimal("89.00")),
-                reason="Card statement shows the purchase; the claim is credible",
-            ),
+    await case.choose(RemedyKind.REFUND)
+    await case.escalated()
+    await case.moved_up(2)
+    await case.decide(
+        "manager-2",
+        ManagerDecision(
+            kind=DecisionKind.OVERRIDE,
+            remedy=Remedy(kind=RemedyKind.REFUND, amount=Decimal("89.00")),
+            reason="Card statement shows the purchase; the claim is credible",
         ),
     )
-    await _until(complaints, cid, Status.AWAITING_CONFIRMATION)
-    await complaints.answer_follow_up(cid, customer_id=customer)
+    await case.confirm()
 
 
-async def _rude_employee(complaints: ComplaintClient, c: ComplaintIntake) -> None:
-    cid, customer = c.complaint_id, c.customer_id
-    await _until(complaints, cid, Status.AWAITING_MANAGER)
-    await complaints.decide_escalation(
-        cid,
-        _signed(
-            cid,
-            "manager-1",
-            decision=ManagerDecision(
-                kind=DecisionKind.APPROVE,
-                remedy=Remedy(kind=RemedyKind.DISCOUNT, amount=Decimal("15.00")),
-            ),
+async def _rude_employee(case: Case) -> None:
+    await case.escalated()
+    await case.decide(
+        "manager-1",
+        ManagerDecision(
+            kind=DecisionKind.APPROVE,
+            remedy=Remedy(kind=RemedyKind.DISCOUNT, amount=Decimal("15.00")),
         ),
     )
-    await _until(complaints, cid, Status.AWAITING_CONFIRMATION)
-    await complaints.answer_follow_up(cid, customer_id=customer)
+    await case.confirm()
 
 
-async def _abusive(complaints: ComplaintClient, c: ComplaintIntake) -> None:
-    cid = c.complaint_id
-    await _until(complaints, cid, Status.PAUSED)
+async def _abusive(case: Case) -> None:
+    await case.until(Status.PAUSED)
+    case.say("abusive conversation: paused, a specialist takes over")
     await asyncio.sleep(2)
-    resume = StaffResume(note="Spoke by phone; calm now")
-    await complaints.resume(cid, _signed(cid, "specialist-1", resume=resume))
-    await _choose_then_confirm(complaints, c, RemedyKind.DISCOUNT)
+    await case.resume("specialist-1", "Spoke by phone; calm now")
+    await case.choose(RemedyKind.DISCOUNT)
+    await case.confirm()
 
 
-async def _late_big_refund(complaints: ComplaintClient, c: ComplaintIntake) -> None:
+async def _late_big_refund(case: Case) -> None:
     """Above agent authority and outside the return window: the manager overrides."""
-    cid, customer = c.complaint_id, c.customer_id
-    await _until(complaints, cid, Status.AWAITING_CHOICE)
-    await complaints.choose_solution(cid, RemedyKind.REFUND, customer_id=customer)
-    await _until(complaints, cid, Status.AWAITING_MANAGER)
-    await complaints.decide_escalation(
-        cid,
-        _signed(
-            cid,
-            "manager-1",
-            decision=ManagerDecision(
-                kind=DecisionKind.OVERRIDE,
-                remedy=Remedy(kind=RemedyKind.REFUND, amount=Decimal("449.00")),
-                reason="Loyal customer, fault is a known batch defect",
-            ),
+    await case.choose(RemedyKind.REFUND)
+    await case.escalated()
+    await case.decide(
+        "manager-1",
+        ManagerDecision(
+            kind=DecisionKind.OVERRIDE,
+            remedy=Remedy(kind=RemedyKind.REFUND, amount=Decimal("449.00")),
+            reason="Loyal customer, fault is a known batch defect",
         ),
     )
-    await _until(complaints, cid, Status.AWAITING_CONFIRMATION)
-    await complaints.answer_follow_up(cid, customer_id=customer)
+    await case.confirm()
 
 
-async def _reopened(complaints: ComplaintClient, c: ComplaintIntake) -> None:
-    cid, customer = c.complaint_id, c.customer_id
-    await _until(complaints, cid, Status.AWAITING_CHOICE)
-    await complaints.choose_solution(cid, RemedyKind.REPAIR, customer_id=customer)
-    await _until(complaints, cid, Status.AWAITING_CONFIRMATION)
-    await complaints.answer_follow_up(
-        cid, fixed=False, comment="Still jams after the repair", customer_id=customer
-    )
-    await _choose_then_confirm(complaints, c, RemedyKind.REPLACEMENT)
+async def _reopened(case: Case) -> None:
+    """The repair fails and the customer takes a replacement. Should the replacement need a
+    manager (everything granted counts against the agent's limit), the shift manager
+    approves it, with a reason."""
+    await case.choose(RemedyKind.REPAIR)
+    await case.confirm(fixed=False, comment="Still jams after the repair")
+    await case.choose(RemedyKind.REPLACEMENT)
+    state = await case.until(Status.AWAITING_MANAGER, Status.AWAITING_CONFIRMATION)
+    if state.status is Status.AWAITING_MANAGER:
+        await case.escalated()
+        await case.decide(
+            "manager-1",
+            ManagerDecision(
+                kind=DecisionKind.APPROVE, reason="The repair failed; a replacement is owed"
+            ),
+        )
+    await case.confirm()
 
 
 def _cases(run: str) -> list[tuple[str, ComplaintIntake, Script]]:
+    """Six complaints the demo plays to their end: (title, intake, script)."""
     today = date.today()
 
     def intake(slug: str, **fields) -> ComplaintIntake:
-        return ComplaintIntake(complaint_id=f"demo-{run}-{slug}", **fields)
+        return ComplaintIntake(complaint_id=f"{DEMO_PREFIX}{run}-{slug}", **fields)
 
     return [
         (
@@ -274,18 +331,30 @@ def _cases(run: str) -> list[tuple[str, ComplaintIntake, Script]]:
     ]
 
 
-async def _play(
-    complaints: ComplaintClient, ui_url: str, title: str, intake: ComplaintIntake, script: Script
-) -> str:
-    filed = await complaints.file_complaint(intake, DEMO_VERSION)
-    await script(complaints, intake)
-    result = await complaints.result(intake.complaint_id)
-    remedy = result.remedy.label() if result.remedy else "no remedy"
-    link = f"{ui_url}/namespaces/{complaints.temporal.namespace}/workflows/{filed.workflow_id}"
-    return (
-        f"- {title}: {result.outcome.value} ({remedy}; escalations {result.escalations}, "
-        f"reopened {result.reopen_count}, {result.event_count} events)\n    {link}"
+async def _play(case: Case, ui_url: str, title: str, script: Script) -> bool:
+    """Play one complaint to its end; True if it ended as the script meant."""
+    try:
+        await script(case)
+        result = await case.complaints.result(case.cid)
+    except Exception as error:  # noqa: BLE001 - one broken case must not stop the others
+        case.say(f"=> did not finish: {error}")
+        case.say(f"   {_link(case.complaints, ui_url, case.cid)}")
+        return False
+    remedy = f"with {result.remedy.label()}" if result.remedy else "with no remedy"
+    escalations = {0: "no escalation", 1: "1 escalation"}.get(
+        result.escalations, f"{result.escalations} escalations"
     )
+    case.say(
+        f"=> {words(result.outcome.value)} {remedy} "
+        f"({title.lower()}; {escalations}, {result.event_count} events)"
+    )
+    case.say(f"   {_link(case.complaints, ui_url, case.cid)}")
+    return True
+
+
+def _link(complaints: ComplaintClient, ui_url: str, cid: str) -> str:
+    namespace = complaints.temporal.namespace
+    return f"{ui_url}/namespaces/{namespace}/workflows/{workflow_id_for(cid)}"
 
 
 def _for_a_manager(run: str) -> ComplaintIntake:
@@ -306,73 +375,131 @@ def _for_a_manager(run: str) -> ComplaintIntake:
     )
 
 
-async def _leave_for_a_manager(complaints: ComplaintClient, intake: ComplaintIntake) -> None:
+async def _leave_for_a_manager(case: Case) -> None:
     """Default (days-long) deadlines: it waits calmly in the inbox until someone decides."""
-    cid, customer = intake.complaint_id, intake.customer_id
-    await complaints.file_complaint(intake)
-    await _until(complaints, cid, Status.AWAITING_CHOICE)
-    await complaints.choose_solution(cid, RemedyKind.REFUND, customer_id=customer)
-    await _until(complaints, cid, Status.AWAITING_MANAGER)
+    await case.complaints.file_complaint(case.intake)
+    case.say("filed: espresso machine leaks, refund 799.00 asked (default deadlines: days)")
+    await case.choose(RemedyKind.REFUND)
+    await case.escalated()
+    case.say("=> waiting for you: a shift manager may grant up to 500, a store manager 2000")
 
 
-KEYS = Path("data/keys")
-"""Where the demo writes its staff's demo keys, for trying `complaints` by hand."""
+def keys_dir(data_dir: Path) -> Path:
+    """Where the demo writes its staff's demo keys, for trying `complaints` by hand."""
+    return data_dir / "keys"
 
 
-def _write_demo_keys() -> None:
-    KEYS.mkdir(parents=True, exist_ok=True)
+def _write_demo_keys(data_dir: Path) -> None:
+    keys = keys_dir(data_dir)
+    keys.mkdir(parents=True, exist_ok=True)
     for member in demo_directory().members:
-        (KEYS / f"{member.staff_id}.pem").write_bytes(key_file(member.staff_id))
+        (keys / f"{member.staff_id}.pem").write_bytes(key_file(member.staff_id))
 
 
 def _ui_query(ui_url: str, namespace: str, query: str) -> str:
     return f"{ui_url}/namespaces/{namespace}/workflows?query={quote(query)}"
 
 
-def _try_this(complaints: ComplaintClient, ui_url: str, run: str, cid: str) -> str:
+def _try_this(
+    complaints: ComplaintClient, ui_url: str, prefix: str, cid: str, data_dir: Path
+) -> str:
+    """The CLI commands to decide `cid`, and UI links to the complaints whose id starts
+    with `prefix`."""
     namespace = complaints.temporal.namespace
     address = complaints.temporal.service_client.config.target_host
     cli = ".venv/bin/complaints"
+    keys = keys_dir(data_dir)
 
     def decide(by: str) -> str:
-        return f"{cli} approve {cid} --as {by} --key-file {KEYS}/{by}.pem"
+        return f"{cli} approve {cid} --as {by} --key-file {keys}/{by}.pem"
 
     why = shlex.quote("Leak confirmed on the video the customer sent")
+    lines = [
+        f"Complaint {cid} is waiting for a manager. Try the manager CLI (add --json for scripts):"
+    ]
+    if address != DEFAULT_ADDRESS:
+        lines.append(f"  export TEMPORAL_ADDRESS={address}")
     return "\n".join(
         [
-            f"Complaint {cid} is waiting for a manager. Try the manager CLI "
-            f"(it talks to {address}; add --json for scripts):",
+            *lines,
             f"  {cli} inbox --level 2",
             f"  {cli} show {cid}",
             f"  {decide('manager-1')}   # refused: above a shift manager's limit",
             f"  {decide('manager-2')}   # the store manager may grant 799.00",
-            f"  {cli} counter {cid} --as manager-2 --key-file {KEYS}/manager-2.pem "
+            f"  {cli} counter {cid} --as manager-2 --key-file {keys}/manager-2.pem "
             f"--remedy repair --amount 150 --reason {why}",
-            f"(demo keys in {KEYS}/, written by this demo: development only)",
+            f"(demo keys in {keys}/, written by the demo: development only)",
             "",
             "In the Temporal UI:",
-            "  this demo's complaints: "
-            + _ui_query(ui_url, namespace, f'WorkflowId STARTS_WITH "complaint-demo-{run}"'),
+            "  the demo's complaints: "
+            + _ui_query(ui_url, namespace, f'WorkflowId STARTS_WITH "complaint-{prefix}"'),
             "  all complaints awaiting a manager: "
             + _ui_query(ui_url, namespace, f"ComplaintStatus = '{Status.AWAITING_MANAGER.value}'"),
         ]
     )
 
 
-async def run_demo(client: Client, ui_url: str) -> None:
-    complaints = ComplaintClient(client, TASK_QUEUE)
-    _write_demo_keys()
-    run = time.strftime("%Y%m%d-%H%M%S")
-    print(f"\nDemo {run}: filing six complaints (deadlines shortened to seconds)...\n")
-    for_you = _for_a_manager(run)
-    lines, _ = await asyncio.gather(
-        asyncio.gather(
-            *(
-                _play(complaints, ui_url, title, intake, script)
-                for title, intake, script in _cases(run)
-            )
-        ),
-        _leave_for_a_manager(complaints, for_you),
+async def earlier_demos(complaints: ComplaintClient) -> list[ComplaintSummary]:
+    """The complaints earlier demos filed on this server, oldest first."""
+    return await complaints.find(f'WorkflowId STARTS_WITH "complaint-{DEMO_PREFIX}"')
+
+
+def _found(earlier: list[ComplaintSummary], data_dir: Path) -> str:
+    open_ = [c for c in earlier if c.running]
+    waiting = [c for c in open_ if c.status == Status.AWAITING_MANAGER.value]
+    return (
+        f"Found {len(earlier)} complaints from earlier demos in {data_dir}/ "
+        f"({len(earlier) - len(open_)} closed, {len(open_)} open, "
+        f"{len(waiting)} waiting for a manager). Not filing the demo again: "
+        "`make demo` files seven more, `make clean-data` starts afresh."
     )
-    print("\n".join(lines))
-    print(f"\n{_try_this(complaints, ui_url, run, for_you.complaint_id)}\n")
+
+
+async def run(client: Client, ui_url: str, data_dir: Path, *, again: bool = False) -> bool:
+    """The demo, unless earlier demos' complaints are on the server (then say so), or
+    `again`. False if a complaint did not end as its script meant."""
+    complaints = ComplaintClient(client, TASK_QUEUE)
+    _write_demo_keys(data_dir)
+    earlier = await earlier_demos(complaints)
+    if earlier and not again:
+        say(_found(earlier, data_dir))
+        waiting = [
+            c
+            for c in earlier
+            if c.running
+            and c.status == Status.AWAITING_MANAGER.value
+            and c.complaint_id.endswith("-for-you")
+        ]
+        if waiting:
+            cid = waiting[-1].complaint_id
+            say(f"\n{_try_this(complaints, ui_url, DEMO_PREFIX, cid, data_dir)}\n")
+        return True
+    return await run_demo(client, ui_url, data_dir)
+
+
+async def run_demo(client: Client, ui_url: str, data_dir: Path) -> bool:
+    """File and play the seven complaints; False if one did not end as its script meant."""
+    complaints = ComplaintClient(client, TASK_QUEUE)
+    _write_demo_keys(data_dir)
+    run = time.strftime("%Y%m%d-%H%M%S")
+    started = time.monotonic()
+    say(
+        f"Demo {run}: seven complaints, deadlines shortened to seconds; "
+        "six play to their end, one waits for you."
+    )
+    cases = [
+        (title, Case(complaints, intake, run, started), script)
+        for title, intake, script in _cases(run)
+    ]
+    for title, case, _ in cases:
+        await complaints.file_complaint(case.intake, DEMO_VERSION)
+        case.say(f"filed: {title}")
+    for_you = Case(complaints, _for_a_manager(run), run, started)
+    played, _ = await asyncio.gather(
+        asyncio.gather(*(_play(case, ui_url, title, script) for title, case, script in cases)),
+        _leave_for_a_manager(for_you),
+    )
+    finished = sum(played)
+    say(f"\nDemo done: {finished} of {len(cases)} complaints ended as planned, one waits for you.")
+    say(f"\n{_try_this(complaints, ui_url, f'{DEMO_PREFIX}{run}', for_you.cid, data_dir)}\n")
+    return finished == len(cases)

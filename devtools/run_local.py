@@ -1,59 +1,68 @@
 """``make run``: dev server + worker + demo in one process tree, until Ctrl-C.
 
-Shutdown order matters: the worker is stopped first (so in-flight tasks finish
-or are cleanly abandoned) and only then the Temporal server. The server runs in
-its own session, so Ctrl-C reaches only this process, which drives that order.
+What reaches the terminal is for a person: a banner first (the UI, commands to try, where
+the logs go, Ctrl-C), then one line per demo step and each outcome as it comes. The worker's
+logs go to ``<data>/worker.log`` (readable lines; ``COMPLAINTS_LOG_FORMAT=json`` for JSON);
+only warnings and errors also reach the terminal, as readable lines. ``make worker`` keeps
+JSON on stderr, for production.
 
-State lives in ``$COMPLAINTS_DATA_DIR`` (default ``data/``) and survives restarts;
-``make clean-data`` wipes it.
+Shutdown order matters: the worker is stopped first (so in-flight tasks finish or are
+cleanly abandoned) and only then the Temporal server. The server runs in its own session,
+so Ctrl-C reaches only this process, which drives that order.
+
+State lives in ``$COMPLAINTS_DATA_DIR`` (default ``data/``) and survives restarts: a second
+run finds the earlier demos' complaints there and files no more (``--demo``, as ``make
+demo`` passes, files seven more); ``make clean-data`` wipes it. The server listens on
+``$COMPLAINTS_DEV_PORT`` (7233), its UI on ``$COMPLAINTS_DEV_UI_PORT`` (8233).
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
-import importlib
 import logging
 import os
 import signal
 import sys
 from collections.abc import Awaitable
 from pathlib import Path
-from types import ModuleType
+from typing import IO
 
 from temporalio.envconfig import ClientConnectConfig
 
+from devtools import demo
 from devtools.dev_server import DevServer
+from schemas.complaint import DEFAULT_ADDRESS
 from wire.connection import connect
-from workers.logging import configure_logging
+from workers import logging as worker_logging
+from workers.worker import load_settings, run_worker
+from workflows.search_attributes import SEARCH_ATTRIBUTE_TYPES
 
 log = logging.getLogger("run_local")
 
 WORKER_STOP_TIMEOUT_S = 30.0
+PORT_ENV = "COMPLAINTS_DEV_PORT"
+UI_PORT_ENV = "COMPLAINTS_DEV_UI_PORT"
+WORKER_LOG = "worker.log"
+CLI = ".venv/bin/complaints"
 
 
-def _optional_module(name: str) -> ModuleType | None:
-    """Import ``name`` if it exists yet (modules are being written in parallel).
-
-    Only a missing module is tolerated: an ImportError raised *inside* an
-    existing module is a real bug and must not be silently swallowed.
-    """
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as e:
-        if e.name != name:
-            raise
-        return None
-
-
-def _search_attribute_types() -> dict[str, str]:
-    mod = _optional_module("workflows.search_attributes")
-    if mod is None:
-        log.info("workflows.search_attributes not found: no custom search attributes")
-        return {}
-    return dict(mod.SEARCH_ATTRIBUTE_TYPES)
+def banner(ui_url: str, namespace: str, data_dir: Path, address: str) -> list[str]:
+    """What a person reads first: where to look, what to try, where the logs are."""
+    cli = CLI if address == DEFAULT_ADDRESS else f"TEMPORAL_ADDRESS={address} {CLI}"
+    return [
+        "Complaint engine on this machine: a Temporal dev server, a worker and a demo.",
+        f"  Web UI   {ui_url}/namespaces/{namespace}/workflows",
+        f"  CLI      {cli} inbox --level 2         escalations waiting for a manager",
+        f"           {cli} show <complaint id>     a complaint's story (the id or complaint-<id>)",
+        f"  Logs     {data_dir / WORKER_LOG} (worker), {data_dir / 'temporal-server.log'} (server)",
+        f"  Data     {data_dir}/ is kept across runs; make clean-data wipes it",
+        "Ctrl-C to stop (the worker first, then the server).",
+        "",
+    ]
 
 
-async def _until(aw: Awaitable[object], *stoppers: asyncio.Future[object]) -> None:
+async def _until(aw: Awaitable[object], *stoppers: asyncio.Future[object]) -> object:
     """Run ``aw`` until it finishes or any stopper completes first (then cancel it)."""
     task = asyncio.ensure_future(aw)
     try:
@@ -62,11 +71,10 @@ async def _until(aw: Awaitable[object], *stoppers: asyncio.Future[object]) -> No
         if not task.done():
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
-    if task.done() and not task.cancelled():
-        task.result()
+    return None if task.cancelled() else task.result()
 
 
-async def _serve(server: DevServer) -> None:
+async def _serve(server: DevServer, data_dir: Path, *, again: bool) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -76,62 +84,73 @@ async def _serve(server: DevServer) -> None:
     # Explicitly the local server: TLS or API keys in the environment are for a cluster.
     local = ClientConnectConfig(target_host=server.address, namespace=server.namespace)
     client = await connect(local)
-
+    settings = demo.worker_settings(load_settings())  # the demo's policies too
+    worker = asyncio.create_task(run_worker(client, settings, stop), name="worker")
+    demo.say(f"Worker: serving task queue {settings.task_queue!r}.\n")
     # If the worker dies, everything else should stop waiting for it.
-    watch: list[asyncio.Future[object]] = [stopped]
-    worker_task: asyncio.Task[None] | None = None
-    worker_mod = _optional_module("workers.worker")
-    demo_mod = _optional_module("devtools.demo")
-    if worker_mod is None:
-        log.warning("workers.worker not found yet: running the server without a worker")
-    else:
-        settings = worker_mod.load_settings() if hasattr(worker_mod, "load_settings") else None
-        if settings is not None and demo_mod is not None:
-            settings = demo_mod.worker_settings(settings)  # the demo's policies too
-        worker_task = asyncio.create_task(
-            worker_mod.run_worker(client, settings, stop), name="worker"
-        )
-        watch.append(worker_task)
-
-    if demo_mod is None:
-        log.info("devtools.demo not found yet: no demo")
-    else:
-        try:
-            await _until(demo_mod.run_demo(client, server.ui_url), *watch)
-        except Exception:
-            # Keep serving: the UI is the best place to see what the demo broke.
-            log.exception("demo failed")
-
-    log.info("Temporal UI: %s (server %s). Ctrl-C to stop.", server.ui_url, server.address)
+    watch: list[asyncio.Future[object]] = [stopped, worker]
+    try:
+        await _until(demo.run(client, server.ui_url, data_dir, again=again), *watch)
+    except Exception as error:  # noqa: BLE001 - keep serving: the UI shows what broke
+        log.exception("demo failed")
+        demo.say(f"The demo failed: {error!r} (details in {data_dir / WORKER_LOG}).")
+    if not stop.is_set() and not worker.done():
+        demo.say("Serving the UI and the CLI. Ctrl-C to stop.")
     await asyncio.wait(watch, return_when=asyncio.FIRST_COMPLETED)
 
     stop.set()
     stopped.cancel()
-    if worker_task is not None:
-        log.info("stopping worker")
-        try:
-            await asyncio.wait_for(worker_task, WORKER_STOP_TIMEOUT_S)
-        except TimeoutError:
-            log.error("worker did not stop within %.0fs; cancelled", WORKER_STOP_TIMEOUT_S)
-
-
-def main() -> None:
-    configure_logging()
-    data_dir = Path(os.environ.get("COMPLAINTS_DATA_DIR", "data"))
+    demo.say("\nStopping the worker...")
     try:
-        with DevServer(data_dir, search_attributes=_search_attribute_types()) as server:
+        await asyncio.wait_for(worker, WORKER_STOP_TIMEOUT_S)
+    except TimeoutError:
+        demo.say(f"The worker did not stop within {WORKER_STOP_TIMEOUT_S:.0f}s; cancelled.")
+    except Exception as error:  # noqa: BLE001 - it is stopping anyway; say why it ended
+        log.exception("worker failed")
+        demo.say(f"The worker failed: {error!r} (details in {data_dir / WORKER_LOG}).")
+
+
+def _log_to_file(data_dir: Path) -> IO[str]:
+    """Worker logs to the file (readable unless COMPLAINTS_LOG_FORMAT says json); warnings
+    and errors to the terminal too, as readable lines."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    file = open(data_dir / WORKER_LOG, "a", encoding="utf-8")  # noqa: SIM115 - closed in main
+    json = os.environ.get(worker_logging.FORMAT_ENV, "console").lower() == "json"
+    worker_logging.configure_logging(json=json, stream=file)
+    worker_logging.add_handler(sys.stderr, json=False, level=logging.WARNING)
+    return file
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="run_local", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--demo", action="store_true", help="file the demo's complaints even if earlier ones exist"
+    )
+    args = parser.parse_args(argv)
+    data_dir = Path(os.environ.get("COMPLAINTS_DATA_DIR", "data"))
+    server = DevServer(
+        data_dir,
+        port=int(os.environ.get(PORT_ENV, "7233")),
+        ui_port=int(os.environ.get(UI_PORT_ENV, "8233")),
+        search_attributes=SEARCH_ATTRIBUTE_TYPES,
+    )
+    for line in banner(server.ui_url, server.namespace, data_dir, server.address):
+        demo.say(line)
+    logs = _log_to_file(data_dir)
+    try:
+        with server:
             if server.reused:
-                log.info("reusing the Temporal server already listening on %s", server.address)
+                demo.say(f"Temporal: reusing the server already listening on {server.address}.")
             else:
-                log.info(
-                    "started Temporal dev server, db %s, log %s", server.db_path, server.log_path
-                )
-            asyncio.run(_serve(server))
+                demo.say(f"Temporal: dev server started on {server.address} ({server.db_path}).")
+            asyncio.run(_serve(server, data_dir, again=args.demo))
             if not server.reused:
-                log.info("stopping Temporal dev server")
+                demo.say("Stopping the Temporal dev server...")
     except KeyboardInterrupt:  # Ctrl-C before the event loop took over signals
         sys.exit(130)
-    log.info("stopped")
+    finally:
+        logs.close()
+    demo.say("Stopped.")
 
 
 if __name__ == "__main__":

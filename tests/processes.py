@@ -11,15 +11,18 @@ is cancelled.
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
 RUN_ENV = "COMPLAINT_ENGINE_TEST_RUN"
-"""A fresh id per test session, in the environment of everything the session starts."""
+"""A fresh id per test session, in the environment of everything the session starts; a
+pytest-xdist worker's session marks what it starts with a sub-run of it (`sub_run`)."""
 PROC = Path("/proc")
 
 
@@ -60,11 +63,21 @@ def process(pid: int) -> Process | None:
     return Process(pid, int(fields[1]), int(fields[2]), command.decode(errors="replace"))
 
 
+SUB_RUN = "."
+
+
+def sub_run(value: str, name: str) -> str:
+    """The marker of a run inside the run marked `value` (a pytest-xdist worker's)."""
+    return f"{value}{SUB_RUN}{name}"
+
+
 def carrying(name: str, value: str) -> list[Process]:
-    """Live processes, other than this one, started with ``name=value`` in their environment."""
+    """Live processes, other than this one, started with ``name=value`` in their environment,
+    or with the marker of a run inside that one (`sub_run`)."""
     if not PROC.is_dir():  # not Linux: nothing to read
         return []
     wanted = f"{name}={value}".encode()
+    inside = wanted + SUB_RUN.encode()
     found = []
     for entry in PROC.iterdir():
         if not entry.name.isdigit() or int(entry.name) == os.getpid():
@@ -73,7 +86,7 @@ def carrying(name: str, value: str) -> list[Process]:
             environ = (entry / "environ").read_bytes().split(b"\0")
         except OSError:  # gone, or not ours to read
             continue
-        if wanted in environ:
+        if any(var == wanted or var.startswith(inside) for var in environ):
             found_process = process(int(entry.name))
             if found_process is not None:
                 found.append(found_process)
@@ -110,18 +123,31 @@ def until_gone(pids: list[int], patience: float = 60.0) -> list[int]:
         time.sleep(0.05)
 
 
-def stop_like_ctrl_c(*signals: signal.Signals) -> dict[signal.Signals, object]:
+def stop_like_ctrl_c(
+    *signals: signal.Signals, forward: Callable[[], list[Process]] | None = None
+) -> dict[signal.Signals, object]:
     """Handle each signal (unless ignored, as SIGHUP under nohup) as Ctrl-C.
 
     During an asyncio test that is the loop's SIGINT handler, which cancels the test,
-    elsewhere a KeyboardInterrupt; either way pytest tears the fixtures down. Returns
-    the handlers replaced, for `signal.signal` to put back.
+    elsewhere a KeyboardInterrupt; either way pytest tears the fixtures down. `forward`
+    names processes to pass the signal on to first (pytest-xdist's workers, which then
+    stop as this one does). Returns the handlers replaced, for `signal.signal` to put back.
     """
+    handler = _as_ctrl_c if forward is None else functools.partial(_forward, forward)
     replaced = {}
     for sig in signals:
         if signal.getsignal(sig) == signal.SIG_DFL:
-            replaced[sig] = signal.signal(sig, _as_ctrl_c)
+            replaced[sig] = signal.signal(sig, handler)
     return replaced
+
+
+def _forward(to: Callable[[], list[Process]], signum: int, frame: FrameType | None) -> None:
+    for each in to():
+        try:
+            os.kill(each.pid, signum)
+        except ProcessLookupError:
+            pass
+    _as_ctrl_c(signum, frame)
 
 
 def _as_ctrl_c(signum: int, frame: FrameType | None) -> None:

@@ -1,4 +1,5 @@
-"""A test run leaves no process behind: passed, failed, or stopped by Ctrl-C or SIGTERM.
+"""A test run leaves no process behind: passed, failed, or stopped by Ctrl-C or SIGTERM,
+in one process or on pytest-xdist workers.
 
 Each case runs `tests/workflows/leftover_probe.py` in a pytest of its own, with the
 real session fixtures (dev server, time-skipping server, a worker on each) and a
@@ -51,14 +52,16 @@ class Run:
     """What carried the run's marker after its pytest exited (killed since)."""
 
 
-def run_probe(tmp_path: Path, mode: str, interrupt: signal.Signals | None = None) -> Run:
+def run_probe(
+    tmp_path: Path, mode: str, interrupt: signal.Signals | None = None, *args: str
+) -> Run:
     mark = uuid.uuid4().hex
     ready = tmp_path / "ready"
     log = tmp_path / "probe.log"
     env = os.environ | {MARK_ENV: mark, MODE_ENV: mode, READY_ENV: str(ready)}
     with open(log, "wb") as out:
         probe = subprocess.Popen(
-            [sys.executable, "-c", _PYTEST, "-p", "no:cacheprovider", "-q", PROBE],
+            [sys.executable, "-c", _PYTEST, "-p", "no:cacheprovider", "-q", *args, PROBE],
             cwd=REPO,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -113,6 +116,16 @@ def test_a_process_that_outlives_the_session_is_killed_and_fails_the_run(
     tmp_path: Path,
 ) -> None:
     run = run_probe(tmp_path, "leak")
+    assert run.left == []
+    assert run.code == pytest.ExitCode.TESTS_FAILED, run.output
+    assert SWEPT in run.output and "sleep 3600" in run.output, run.output
+
+
+def test_under_xdist_a_workers_leftover_is_killed_and_fails_the_run(tmp_path: Path) -> None:
+    """`make test` runs on pytest-xdist workers: a worker's check kills what its tests left,
+    the controller reports it and fails the run. (That a clean run on workers reports
+    nothing, `make test` itself shows.)"""
+    run = run_probe(tmp_path, "leak", None, "-n", "2")
     assert run.left == []
     assert run.code == pytest.ExitCode.TESTS_FAILED, run.output
     assert SWEPT in run.output and "sleep 3600" in run.output, run.output

@@ -86,6 +86,35 @@ class _Redacted:
         return redact_text(str(self._render(logger, name, event)))
 
 
+_SHARED = [
+    structlog.contextvars.merge_contextvars,
+    structlog.stdlib.add_log_level,
+    structlog.stdlib.add_logger_name,
+    add_temporal_context,
+    redact_contacts,
+]
+
+
+def add_handler(stream: TextIO, *, json: bool, level: int = logging.NOTSET) -> logging.Handler:
+    """One more place the lines go (after `configure_logging`), e.g. warnings to a terminal
+    while everything goes to a file; same fields, same masking."""
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=[structlog.stdlib.ExtraAdder(), *_SHARED],
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.format_exc_info,
+            _Redacted(json),
+        ],
+    )
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(formatter)
+    handler.setLevel(level)
+    handler._complaints = True  # type: ignore[attr-defined]
+    logging.getLogger().addHandler(handler)
+    return handler
+
+
 def configure_logging(
     level: int | str = logging.INFO, *, json: bool | None = None, stream: TextIO | None = None
 ) -> logging.Handler:
@@ -96,17 +125,10 @@ def configure_logging(
     """
     if json is None:
         json = os.environ.get(FORMAT_ENV, "json").lower() != "console"
-    shared = [
-        structlog.contextvars.merge_contextvars,
-        structlog.stdlib.add_log_level,
-        structlog.stdlib.add_logger_name,
-        add_temporal_context,
-        redact_contacts,
-    ]
     structlog.configure(
         processors=[
             structlog.stdlib.filter_by_level,
-            *shared,
+            *_SHARED,
             structlog.processors.format_exc_info,
             structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
         ],
@@ -114,22 +136,10 @@ def configure_logging(
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=False,
     )
-    formatter = structlog.stdlib.ProcessorFormatter(
-        foreign_pre_chain=[structlog.stdlib.ExtraAdder(), *shared],
-        processors=[
-            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
-            structlog.processors.format_exc_info,
-            _Redacted(json),
-        ],
-    )
-    handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(formatter)
     root = logging.getLogger()
     for old in [h for h in root.handlers if getattr(h, "_complaints", False)]:
         root.removeHandler(old)
-    handler._complaints = True  # type: ignore[attr-defined]
-    root.addHandler(handler)
+    handler = add_handler(stream or sys.stderr, json=json)
     root.setLevel(level)
     # Context goes into fields (add_temporal_context), not appended to the message.
     workflow.logger.workflow_info_on_message = False

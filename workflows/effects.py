@@ -1,14 +1,15 @@
 """The effects a plan asks for, as activities: their options written once; and the policy
 a complaint runs under, loaded once at its start.
 
-Messages, pages and the employee follow-up are local activities, run in the workflow
-task that asks for them. The remedy, the one effect that moves money or goods, is a
-regular activity: scheduled by the workflow task that records the decision, it runs only
-once that decision is in history. Each effect with an outside consequence carries an
-idempotency key that is the same in every attempt and every replay
-(`workflows.record.Record.key`), so a retried effect is recognised by the backend and
-never happens twice; the staff lookup only reads. A business refusal of a remedy is
-returned as a value; every other failure is retried until it passes.
+Messages, pages, the staff lookup and the employee follow-up are local activities, run in
+the workflow task that asks for them, each called by what it does ("tell customer:
+apology", `activities.names`): the UI's Timeline labels a local activity by its type. The
+remedy, the one effect that moves money or goods, is a regular activity: scheduled by the
+workflow task that records the decision, it runs only once that decision is in history.
+Each effect with an outside consequence carries an idempotency key that is the same in
+every attempt and every replay (`workflows.record.Record.key`), so a retried effect is
+recognised by the backend and never happens twice; the staff lookup only reads. A business
+refusal of a remedy is returned as a value; every other failure is retried until it passes.
 
 The policy is loaded by a local activity from the operator's store; its result, the whole
 policy, is recorded in history, so a replay runs under the same content whatever the store
@@ -26,6 +27,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from activities import names
     from activities.complaint_activities import ComplaintActivities, PolicyActivities
     from domain.plan import (
         Effect,
@@ -37,11 +39,17 @@ with workflow.unsafe.imports_passed_through():
         Refused,
         Tell,
     )
-    from schemas.effects import EmployeeFollowUp, ManagerPage, RemedyOrder
+    from schemas.effects import (
+        EmployeeFollowUp,
+        EmployeeFollowUpReceipt,
+        ManagerPage,
+        PageReceipt,
+        RemedyOrder,
+    )
     from schemas.failures import POLICY_FAILURES, FailureType
-    from schemas.messages import CustomerMessage, MessageContext, MessageKind
+    from schemas.messages import CustomerMessage, DeliveryReceipt, MessageContext, MessageKind
     from schemas.policy import CURRENT, CompanyPolicy
-    from schemas.staff import StaffQuery
+    from schemas.staff import StaffMember, StaffQuery
     from schemas.state import ComplaintState
 
 _RETRY = RetryPolicy(
@@ -72,14 +80,13 @@ async def run(
         case Tell():
             message = _message(effect, state, key, policy, workflow.now())
             await _local(
-                ComplaintActivities.send_customer_message, message, message.idempotency_key
+                names.tell(message.kind), message, message.idempotency_key, DeliveryReceipt
             )
             return None
         case Page():
             page = _page(effect, state, key)
-            return (
-                await _local(ComplaintActivities.notify_manager, page, page.idempotency_key)
-            ).page_id
+            receipt = await _local(names.page(page.kind), page, page.idempotency_key, PageReceipt)
+            return receipt.page_id
         case FindStaff():
             assert state.intake is not None
             query = StaffQuery(
@@ -88,13 +95,13 @@ async def run(
                 min_level=effect.min_level,
                 store=state.intake.store,
             )
-            return await _local(ComplaintActivities.find_staff, query, key("staff"))
+            return await _local(names.find(query.role), query, key("staff"), list[StaffMember])
         case ExecuteRemedy():
             return await _execute_remedy(effect, state, key)
         case RecordEmployeeFollowUp():
             note = _employee_note(effect, state, key)
             return await _local(
-                ComplaintActivities.record_employee_follow_up, note, note.idempotency_key
+                names.EMPLOYEE_FOLLOW_UP, note, note.idempotency_key, EmployeeFollowUpReceipt
             )
     raise TypeError(f"unknown effect {effect!r}")
 
@@ -233,11 +240,16 @@ async def _execute_remedy(order: ExecuteRemedy, state: ComplaintState, key: Key)
 
 
 async def _local(
-    activity: Callable, arg: CustomerMessage | ManagerPage | StaffQuery | EmployeeFollowUp, key: str
-):
-    return await workflow.execute_local_activity_method(
-        activity,
+    name: str,
+    arg: CustomerMessage | ManagerPage | StaffQuery | EmployeeFollowUp,
+    key: str,
+    result_type: type,
+) -> Any:
+    """A local effect, by its activity name (one per kind: `activities.names`)."""
+    return await workflow.execute_local_activity(
+        name,
         arg,
+        result_type=result_type,
         activity_id=_activity_id(key),
         summary=_summary(arg),
         start_to_close_timeout=_TIMEOUT,

@@ -115,15 +115,16 @@ def follow_up(key: str = "C-1:employee") -> EmployeeFollowUp:
     )
 
 
-def test_activity_names_are_the_method_names(acts: ComplaintActivities) -> None:
+def test_each_local_effect_is_registered_by_what_it_does(acts: ComplaintActivities) -> None:
+    """The UI's Timeline labels a local activity by its type: one name per kind."""
     names = [activity._Definition.must_from_callable(fn).name for fn in acts.as_list()]
-    assert names == [
-        "send_customer_message",
-        "execute_remedy",
-        "notify_manager",
-        "record_employee_follow_up",
-        "find_staff",
-    ]
+    assert names[0] == "execute_remedy"  # a regular activity: the Timeline shows its summary
+    assert "tell customer: apology" in names and "tell customer: follow up reminder" in names
+    assert {"page manager: escalation", "page manager: reminder", "page specialist"} <= set(names)
+    assert {"find managers", "find specialists", "record employee follow-up"} <= set(names)
+    assert len(names) == len(set(names)) == 1 + len(MessageKind) + 3 + 2 + 1
+    for name in names[1:]:
+        assert "_" not in name
 
 
 async def test_find_staff_answers_from_the_directory(acts: ComplaintActivities, env) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from bench import report
 from bench.config import Sizes
 from bench.runner import FIGURES, run
@@ -28,6 +30,7 @@ TINY = Sizes(
 )
 
 
+@pytest.mark.slow
 async def test_every_figure_is_measured_and_reported(tmp_path: Path) -> None:
     result = await run(TINY, label="smoke")
 

@@ -1,9 +1,12 @@
-"""What `make run` prints after the demo: commands to try and UI links that really filter."""
+"""What `make run` prints after the demo: commands to try and UI links that really filter.
+
+(tests/devtools/test_run_local.py runs `make run`'s supervisor and the whole demo.)"""
 
 from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from devtools import demo
@@ -18,7 +21,9 @@ async def test_the_demo_prints_cli_commands_and_ui_queries_the_server_accepts(
     complaints: ComplaintClient, tmp_path, monkeypatch
 ):
     cid = "demo-20261125-120000-for-you"
-    text = demo._try_this(complaints, "http://127.0.0.1:8233", "20261125-120000", cid)
+    text = demo._try_this(
+        complaints, "http://127.0.0.1:8233", "demo-20261125-120000", cid, Path("data")
+    )
 
     assert ".venv/bin/complaints inbox --level 2" in text
     approve = (
@@ -26,7 +31,7 @@ async def test_the_demo_prints_cli_commands_and_ui_queries_the_server_accepts(
     )
     assert approve in text
     monkeypatch.chdir(tmp_path)
-    demo._write_demo_keys()  # the key files those commands name, as `make run` writes them
+    demo._write_demo_keys(Path("data"))  # the key files those commands name, as `make run` does
     assert load_key(tmp_path / "data/keys/manager-1.pem").public_key() is not None
     links = re.findall(r"http://127\.0\.0\.1:8233/namespaces/default/workflows\?\S+", text)
     queries = [parse_qs(urlsplit(link).query)["query"][0] for link in links]

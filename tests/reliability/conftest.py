@@ -1,4 +1,5 @@
-"""Reliability suite: live helpers on the session's dev server, and the one-screen summary."""
+"""Reliability suite: live helpers on the session's dev server (tests/conftest.py prints the
+one-screen summary)."""
 
 from __future__ import annotations
 
@@ -17,12 +18,7 @@ from schemas.complaint import workflow_id_for
 from tests.conftest import DevWorker
 from tests.reliability.paths import BY_NAME, PATHS
 from tests.reliability.runner import BackendWatch, Tally, advance, play
-from tests.reliability.summary import print_summary
 from workflows.complaint import ComplaintWorkflow
-
-
-def pytest_terminal_summary(terminalreporter) -> None:
-    print_summary(terminalreporter)
 
 
 @dataclass

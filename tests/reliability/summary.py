@@ -2,13 +2,16 @@
 
 Reliability and replay tests add their figures to `SUMMARY` as they pass; the
 conftest hook prints them in pytest's terminal summary, so CI output shows them
-whether or not output capture is on. Figures only ever come from checks that ran.
+whether or not output capture is on. Under pytest-xdist each worker sends its figures
+to the controller, which adds them up and prints them. Figures only ever come from
+checks that ran.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 
 @dataclass
@@ -57,6 +60,29 @@ class Summary:
 
     def refusals(self, family: str) -> Refusals:
         return self.invalid.setdefault(family, Refusals())
+
+    def to_wire(self) -> dict[str, Any]:
+        """Plain values, for a pytest-xdist worker to send its figures to the controller."""
+        wire = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "_printed"}
+        wire["invalid"] = {k: [r.tried, r.refused] for k, r in self.invalid.items()}
+        return {k: dict(v) if isinstance(v, dict) else v for k, v in wire.items()}
+
+    def merge(self, wire: dict[str, Any]) -> None:
+        """Add a worker's figures (`to_wire`): each check runs on one worker, so counts add."""
+        for name, value in wire.items():
+            mine = getattr(self, name)
+            if name == "invalid":
+                for family, (tried, refused) in value.items():
+                    self.refusals(family).tried += tried
+                    self.refusals(family).refused += refused
+            elif isinstance(mine, Counter):
+                mine.update(value)
+            elif isinstance(mine, dict):
+                mine.update(value)
+            elif name == "seed":
+                self.seed = self.seed if value is None else value
+            else:
+                setattr(self, name, mine + value)
 
     def lines(self) -> list[str]:
         out: list[str] = []
@@ -122,7 +148,7 @@ SUMMARY = Summary()
 
 
 def print_summary(terminalreporter: object) -> None:
-    """For `pytest_terminal_summary` in each conftest that may run alone; prints once."""
+    """For `pytest_terminal_summary` (tests/conftest.py); prints once."""
     lines = SUMMARY.lines()
     if not lines or SUMMARY._printed:
         return

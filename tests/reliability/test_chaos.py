@@ -31,6 +31,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+import pytest
 from temporalio.client import Client, WorkflowHistory, WorkflowQueryFailedError
 from temporalio.worker import Replayer
 
@@ -158,6 +159,8 @@ def _worker_env(
     }
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("chaos")  # one worker of its own, while the others run the rest
 async def test_crashes_and_a_server_restart_lose_nothing_and_repeat_nothing(tmp_path: Path):
     began = time.monotonic()
     port, ui_port = free_ports(2)

@@ -8,6 +8,7 @@ import re
 import sys
 from pathlib import Path
 
+from schemas.messages import Outcome
 from sdk import ComplaintClient
 from tests import processes
 from tests.conftest import DevWorker
@@ -15,9 +16,13 @@ from tests.conftest import DevWorker
 DOC = Path(__file__).resolve().parents[2] / "docs" / "sdk.md"
 
 
-async def test_the_ten_line_example_runs(dev_worker: DevWorker, complaints: ComplaintClient):
-    example = re.search(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
+async def test_the_example_files_chooses_confirms_and_prints_the_outcome(
+    dev_worker: DevWorker, complaints: ComplaintClient
+):
+    text = DOC.read_text(encoding="utf-8")
+    example = re.search(r"```python\n(.*?)```", text, re.S)
     assert example is not None
+    assert ".venv/bin/python example.py" in text  # how to run it, with the project's Python
     env = {k: v for k, v in os.environ.items() if not k.startswith("TEMPORAL_")} | {
         "TEMPORAL_ADDRESS": dev_worker.address,
         "TEMPORAL_NAMESPACE": dev_worker.namespace,
@@ -31,7 +36,10 @@ async def test_the_ten_line_example_runs(dev_worker: DevWorker, complaints: Comp
     )  # fmt: skip
     out, err = await processes.communicate(proc)
     assert proc.returncode == 0, err.decode()
-    refusal, status = out.decode().splitlines()
-    assert refusal.startswith("cannot choose a solution: the complaint is ")
-    assert status in {"received", "awaiting_details"}
-    assert [e.type for e in await complaints.events("c-1001")][0] == "Received"
+    offered, outcome = out.decode().splitlines()
+    assert offered.startswith("offered: ") and "replacement" in offered
+    complaint_id, ended, remedy = outcome.split(" ", 2)
+    assert ended == "resolved_confirmed" and remedy.startswith("replacement")
+    result = await complaints.result(complaint_id)
+    assert result.outcome is Outcome.RESOLVED_CONFIRMED and result.remedy is not None
+    assert [e.type for e in await complaints.events(complaint_id)][0] == "Received"

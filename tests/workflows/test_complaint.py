@@ -10,6 +10,7 @@ import asyncio
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 import pytest_asyncio
 
 from activities.local_backend import LocalBackend
@@ -497,6 +498,7 @@ class _HeldBackend(LocalBackend):
         return await super().deliver_message(message, rendered)
 
 
+@pytest.mark.slow
 async def test_an_instant_answer_to_the_proposals_is_heard(env, tmp_path, task_queue, policies):
     """The customer answers while the proposals' delivery is still being reported: the
     complaint already waits for that answer, so it is accepted, not refused as early."""
@@ -517,6 +519,7 @@ async def test_an_instant_answer_to_the_proposals_is_heard(env, tmp_path, task_q
     assert complaint.messages()[:5] == [*OPENING_MESSAGES, "resolution"]
 
 
+@pytest.mark.slow
 async def test_a_manager_may_decide_while_the_thanks_is_being_sent(
     env, tmp_path, task_queue, policies
 ):

@@ -108,6 +108,7 @@ async def approve_when_escalated(
     await handle.execute_update(W.decide_escalation, signed)
 
 
+@pytest.mark.slow
 async def test_every_complaint_ends_with_exactly_one_remedy_under_faults(
     env: WorkflowEnvironment, services: HttpServices, start
 ) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import pytest
+
 from domain.evolve import fold
 from schemas import events as ev
 from schemas.events import EscalationReason
@@ -75,3 +77,11 @@ def test_a_closed_complaint_shows_its_outcome_and_no_deadline():
     assert text.startswith("**Status** closed (resolved confirmed)")
     assert "**Carried out** replacement" in text
     assert "Until" not in text and "Waiting" not in text
+
+
+@pytest.mark.parametrize("waiting_on", list(WaitingOn), ids=lambda w: w.name)
+def test_what_a_complaint_waits_for_reads_as_words(waiting_on: WaitingOn):
+    text = current_details(fold(FILED), waiting_on, POLICY)
+    assert f"**Waiting for** {waiting_on.value}" in text
+    phrase = text.split("**Waiting for** ", 1)[1].split("\n", 1)[0]
+    assert "_" not in phrase and waiting_on.name not in phrase and " is due" not in phrase

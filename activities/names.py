@@ -1,0 +1,32 @@
+"""What each local effect's activity is called: by what it does, one name per kind.
+
+The Temporal UI's Timeline labels a local activity by its activity type alone (the summary
+shows only in Event History), so "tell customer: apology" and "page manager: reminder" are
+types of their own, each registered for the method that carries it out
+(`ComplaintActivities.as_list`) and called by that name (`workflows.effects`). The remedy is
+a regular activity, `execute_remedy`, which the Timeline shows with its summary.
+"""
+
+from __future__ import annotations
+
+from domain.wording import words
+from schemas.effects import PageKind
+from schemas.messages import MessageKind
+from schemas.staff import StaffRole
+
+EMPLOYEE_FOLLOW_UP = "record employee follow-up"
+
+
+def tell(kind: MessageKind) -> str:
+    """e.g. "tell customer: follow up reminder"."""
+    return f"tell customer: {words(kind.value)}"
+
+
+def page(kind: PageKind) -> str:
+    """e.g. "page manager: escalation", or "page specialist" (an abusive conversation)."""
+    return "page specialist" if kind is PageKind.SPECIALIST else f"page manager: {kind.value}"
+
+
+def find(role: StaffRole) -> str:
+    """e.g. "find managers": who may act, from the staff directory."""
+    return f"find {role.value}s"
