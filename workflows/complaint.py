@@ -18,6 +18,7 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from domain import commands, lifecycle
     from domain.errors import InvalidAction
+    from domain.lifecycle import Wait, waiting_for
     from domain.plan import Effect, Plan
     from schemas.actions import (
         ActionReceipt,
@@ -26,7 +27,12 @@ with workflow.unsafe.imports_passed_through():
         FollowUpAnswer,
         Withdrawal,
     )
-    from schemas.complaint import ComplaintInput, ComplaintResult, workflow_id_for
+    from schemas.complaint import (
+        ComplaintInput,
+        ComplaintResult,
+        Continuation,
+        workflow_id_for,
+    )
     from schemas.events import DomainEvent, EscalationReason
     from schemas.failures import FailureType
     from schemas.intake import Category, CustomerDetails
@@ -49,7 +55,10 @@ class ComplaintWorkflow:
         self._policy: CompanyPolicy | None = None
         """Loaded first thing; until then every update is refused (the complaint is new)."""
         self._record = Record()
-        self._waiting = Waiting(lambda: self._state, self._call_back, self._publish)
+        self._waiting = Waiting(
+            lambda: self._state, self._call_back, self._publish, self._continue_if_long
+        )
+        self._input = input
 
     @property
     def _state(self) -> ComplaintState:
@@ -67,26 +76,42 @@ class ComplaintWorkflow:
                 type=FailureType.INVALID_INPUT,
                 non_retryable=True,
             )
-        self._policy = policy = await effects.load_policy(input.policy_version)
-        await self._enact(lifecycle.receive(intake, policy, self._now()))
+        resumed = self._resume(input.continued)
+        if resumed is None:
+            self._policy = policy = await effects.load_policy(input.policy_version)
+            await self._enact(lifecycle.receive(intake, policy, self._now()))
+        else:
+            policy = self._policy
+            assert policy is not None
         try:
-            if intake.abusive:
-                await self._enact(lifecycle.pause_for_specialist(policy, self._now()))
-                while not await self._waiting.until_acted():
-                    await self._enact(lifecycle.on_specialist_silent(policy, self._now()))
-            if intake.category is Category.RUDE_EMPLOYEE:
-                await self._enact(
-                    lifecycle.escalate(
-                        self._state, EscalationReason.RUDE_EMPLOYEE, None, policy, self._now()
+            if resumed in (None, Status.PAUSED):  # from the start, or from the pause
+                if intake.abusive:
+                    if resumed is None:
+                        await self._enact(lifecycle.pause_for_specialist(policy, self._now()))
+                    while not await self._waiting.until_acted():
+                        await self._enact(lifecycle.on_specialist_silent(policy, self._now()))
+                if intake.category is Category.RUDE_EMPLOYEE:
+                    await self._enact(
+                        lifecycle.escalate(
+                            self._state, EscalationReason.RUDE_EMPLOYEE, None, policy, self._now()
+                        )
                     )
-                )
-            await self._listen()
-            await self._enact(lifecycle.apologise_and_thank(self._now()))
+                await self._listen()
+            elif resumed is Status.AWAITING_DETAILS:
+                await self._await_details()
+            if not self._state.apologised:
+                await self._enact(lifecycle.apologise_and_thank(self._now()))
+            proposed = resumed is not None and resumed not in (
+                Status.PAUSED,
+                Status.AWAITING_DETAILS,
+            )  # resumed inside the remedy loop: its wait is already open
             while not self._state.closed:
-                await self._enact(lifecycle.seek_remedy(self._state, policy, self._now()))
+                if not proposed:
+                    await self._enact(lifecycle.seek_remedy(self._state, policy, self._now()))
+                proposed = False
                 await self._agree_on_remedy()
-                if self._state.status is Status.RESOLVED:  # carried out
-                    await self._follow_up()
+                if self._state.status in (Status.RESOLVED, Status.AWAITING_CONFIRMATION):
+                    await self._follow_up()  # carried out
         except Withdrawn:
             await self._enact(lifecycle.close(Outcome.WITHDRAWN, self._now()))
         if intake.category is Category.RUDE_EMPLOYEE:
@@ -98,8 +123,11 @@ class ComplaintWorkflow:
         questions = lifecycle.ask_for_details(self._state, self._policy, self._now())
         if questions:
             await self._enact(questions)
-            if not await self._waiting.until_acted():
-                await self._enact(lifecycle.on_details_deadline(self._state, self._now()))
+            await self._await_details()
+
+    async def _await_details(self) -> None:
+        if not await self._waiting.until_acted():
+            await self._enact(lifecycle.on_details_deadline(self._state, self._now()))
 
     async def _agree_on_remedy(self) -> None:
         """Wait on whoever must act next, and react, until a remedy is carried out or the
@@ -142,6 +170,43 @@ class ComplaintWorkflow:
         await self._enact(
             lifecycle.promise_callback(self._state, MessageKind.CALLBACK, self._policy, self._now())
         )
+
+    # ------------------------------------------------------------------ continue-as-new
+
+    def _resume(self, continued: Continuation | None) -> Status | None:
+        """Take over the record a previous run carried; the status it waits in (None for a
+        new complaint). Only a run started by continue-as-new may carry one."""
+        if continued is None:
+            return None
+        if workflow.info().continued_run_id is None:
+            raise ApplicationError(
+                "continued: only the workflow itself carries a record into a new run; "
+                "start a complaint with its intake",
+                type=FailureType.INVALID_INPUT,
+                non_retryable=True,
+            )
+        self._policy = continued.policy
+        self._record = Record.restore(continued.events, continued.effects_per_step)
+        self._waiting.follow(self._state)
+        return self._state.status
+
+    async def _continue_if_long(self, wait: Wait) -> None:
+        """At a wait (a safe point), once history is long: finish the handlers, then carry
+        the record, the key counts and the policy into a new run of the same workflow id."""
+        info, policy = workflow.info(), self._policy
+        limit = policy.continue_as_new_after_events if policy else None
+        long = limit is not None and info.get_current_history_length() >= limit
+        if not (long or info.is_continue_as_new_suggested()):
+            return
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        if waiting_for(self._state) != wait or policy is None:
+            return  # an update moved the complaint on: react first
+        carried = Continuation(
+            events=self._record.events,
+            effects_per_step=self._record.effects_per_step,
+            policy=policy,
+        )
+        workflow.continue_as_new(self._input.model_copy(update={"continued": carried}))
 
     # ------------------------------------------------------------------ record and act
 
