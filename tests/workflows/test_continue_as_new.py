@@ -9,8 +9,9 @@ from decimal import Decimal
 import pytest
 import pytest_asyncio
 from temporalio.api.enums.v1 import EventType
-from temporalio.client import WorkflowFailureError
+from temporalio.client import WorkflowFailureError, WorkflowHistory
 from temporalio.exceptions import ApplicationError
+from temporalio.worker import Replayer
 
 from domain.evolve import fold
 from schemas.actions import CustomerChoice, DecisionKind, FollowUpAnswer
@@ -24,6 +25,7 @@ from tests.factories import CUSTOMER, make_intake
 from tests.signing import manager
 from tests.workflows.driver import Complaint
 from workflows.complaint import ComplaintWorkflow as W
+from workflows.sandbox import WORKFLOW_RUNNER
 
 LONG_LIVED = CompanyPolicy(version="2027-01-long-lived", continue_as_new_after_events=30)
 DAYS = LONG_LIVED.deadlines
@@ -39,8 +41,8 @@ async def complaint(env, backend, task_queue, worker, policies):
     await filed.terminate_if_open()
 
 
-async def runs(complaint: Complaint) -> list[list]:
-    """Every run of the complaint's workflow id, first to last, as their history events."""
+async def runs(complaint: Complaint) -> list[WorkflowHistory]:
+    """Every run of the complaint's workflow id, first to last, as their histories."""
     client = complaint.env.client
     run_id = (await complaint.handle.describe()).run_id
     chain = []
@@ -48,7 +50,7 @@ async def runs(complaint: Complaint) -> list[list]:
         history = await client.get_workflow_handle(
             complaint.handle.id, run_id=run_id
         ).fetch_history()
-        chain.append(history.events)
+        chain.append(history)
         started = history.events[0].workflow_execution_started_event_attributes
         run_id = started.continued_execution_run_id
     return chain[::-1]
@@ -75,8 +77,17 @@ async def test_three_continue_as_new_boundaries_keep_the_story_and_every_promise
     result = await complaint.result()
     assert result.outcome is Outcome.RESOLVED_CONFIRMED
 
-    chain = await runs(complaint)
+    histories = await runs(complaint)
+    chain = [h.events for h in histories]
     assert len(chain) >= 4, f"{len(chain)} runs: three boundaries wanted"
+    # Each run replays on its own, from the record it was started with.
+    replayer = Replayer(
+        workflows=[W],
+        data_converter=complaint.env.client.data_converter,
+        workflow_runner=WORKFLOW_RUNNER,
+    )
+    for history in histories:
+        await replayer.replay_workflow(history)
     for history in chain[:-1]:
         assert history[-1].event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW
     # The policy is loaded once, by the first run; the others carry it.
