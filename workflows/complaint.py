@@ -68,6 +68,12 @@ class ComplaintWorkflow:
                 non_retryable=True,
             )
         self._policy = policy = await effects.load_policy(input.policy_version)
+        try:
+            commands.admit(intake, policy)
+        except InvalidAction as refused:
+            raise ApplicationError(
+                str(refused), type=FailureType.INTAKE_REFUSED, non_retryable=True
+            ) from None
         await self._enact(lifecycle.receive(intake, policy, self._now()))
         try:
             if intake.abusive:

@@ -72,7 +72,7 @@ class _Writer:
         return f"{key}.phone" if self.channel is Channel.PHONE else key
 
     def money(self, remedy: Remedy) -> str:
-        return fmt.money(remedy.amount, self.c.currency, self.language)
+        return fmt.money(remedy.amount, remedy.currency or self.c.currency, self.language)
 
     def promise(self, moment: datetime) -> str:
         return fmt.day_text(fmt.promised_day(moment, self.c.time_zone), self.language)
