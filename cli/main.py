@@ -3,7 +3,7 @@
     complaints inbox --level 2
     complaints show c-1001
     complaints override c-1001 --as manager-2 --key-file ~/.complaints/manager-2.pem \\
-        --remedy refund --amount 89 --reason "Card statement shows the purchase"
+        --remedy refund --amount 89 --currency EUR --reason "Card statement shows the purchase"
     complaints resume c-1002 --as specialist-1 --key-file ... --note "Calm again"
 
 A decision (or a resume) is signed with your Ed25519 key (``--as``/``--key-file`` or
@@ -30,11 +30,12 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from domain.redaction import redact
 from domain.signatures import sign
 from schemas.actions import DecisionKind, ManagerDecision, StaffResume
+from schemas.locale import Currency
 from schemas.remedies import Remedy, RemedyKind, money
 from schemas.staff import SignedAssertion
 from sdk.client import ComplaintClient, ComplaintSummary
@@ -75,6 +76,15 @@ def _amount(text: str) -> Decimal:
     if value.is_finite() and int(value.as_tuple().exponent) >= -2:
         return value.quantize(CENT)
     return value
+
+
+def _currency(text: str) -> str:
+    """An ISO 4217 code as typed ("eur" is EUR); one Babel does not know is refused."""
+    code = text.strip().upper()
+    try:
+        return TypeAdapter(Currency).validate_python(code)
+    except ValidationError:
+        raise argparse.ArgumentTypeError(f"not an ISO 4217 currency code: {text!r}") from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -137,6 +147,12 @@ def _parser() -> argparse.ArgumentParser:
                 type=_amount,
                 help="its value (default: the requested one, when you grant the requested kind)",
             )
+            cmd.add_argument(
+                "--currency",
+                type=_currency,
+                help="the ISO 4217 code of --amount, checked against the complaint's "
+                "(default: the complaint's own; another is refused, never converted)",
+            )
         cmd.add_argument("--reason", required=reason, help="why (told to the customer if you deny)")
         cmd.set_defaults(decision=kind)
 
@@ -178,7 +194,7 @@ def _decision(args: argparse.Namespace, requested: Remedy | None = None) -> Mana
         amount = args.amount
         if amount is None:
             amount = requested.amount if requested and requested.kind == kind else Decimal(0)
-        remedy = Remedy(kind=RemedyKind(kind), amount=amount)
+        remedy = Remedy(kind=RemedyKind(kind), amount=amount, currency=args.currency)
     return ManagerDecision(kind=args.decision, remedy=remedy, reason=args.reason)
 
 
@@ -251,7 +267,10 @@ def _say(args: argparse.Namespace, text: str) -> None:
 
 
 def _remedy_json(remedy: Remedy | None) -> dict[str, str] | None:
-    return {"kind": remedy.kind.value, "amount": money(remedy.amount)} if remedy else None
+    if remedy is None:
+        return None
+    named = {"currency": remedy.currency} if remedy.currency else {}
+    return {"kind": remedy.kind.value, "amount": money(remedy.amount)} | named
 
 
 # ---------------------------------------------------------------------- commands

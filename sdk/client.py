@@ -172,8 +172,8 @@ class ComplaintClient:
         The complaint runs under the operator's policy: the version named (one the workers'
         store holds), or the current one. An unknown version fails the complaint at once:
         `result` raises `PolicyNotAvailable`; a purchase amount in a currency the policy does
-        not take fails it too, and `result` raises `IntakeRefused`. Safe to retry: a running or completed
-        complaint with this id is returned as it is (the first filing wins; a different
+        not take fails it too, and `result` raises `IntakeRefused`. Safe to retry: a running
+        or completed complaint with this id is returned as it is (the first filing wins; a different
         intake under the same id is ignored). A run that failed or was terminated never
         burns the id: filing again starts the complaint anew. A purchase date after today
         (UTC) raises a `ValidationError` before anything is sent.

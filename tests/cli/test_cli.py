@@ -258,3 +258,38 @@ async def test_an_amount_nobody_typed_or_requested_is_never_zero(
     assert counter.out.startswith(f"Recorded: counter store_credit 50.00 on complaint {cid}")
     await until_status(complaints, cid, Status.AWAITING_CHOICE)
     await complaints.withdraw(cid, customer_id=CUSTOMER)
+
+
+async def test_a_counter_in_another_currency_is_refused_and_one_in_the_complaints_recorded(
+    complaints: ComplaintClient, cli, key, dev_worker: DevWorker
+):
+    intake = await escalated(complaints, amount=Decimal("349.99"), receipt_present=False)
+    cid = intake.complaint_id
+    before = await complaints.events(cid)
+    signer = ("--as", "manager-1", "--key-file", key("manager-1"))
+
+    usd = await cli(
+        "override", cid, *signer, "--remedy", "refund", "--amount", "349.99",
+        "--currency", "usd", "--reason", "Card statement shows it",
+    )  # fmt: skip
+    assert usd.code == 3
+    assert usd.err == (
+        "complaints: refused: the remedy is in USD, but this complaint is in EUR: give the "
+        "amount in EUR (nothing is converted between currencies)\n"
+    )
+    unknown = await cli(
+        "override", cid, *signer, "--remedy", "refund", "--currency", "EUX", "--reason", "x"
+    )
+    assert unknown.code == 2 and "not an ISO 4217 currency code: 'EUX'" in unknown.err
+    assert await complaints.events(cid) == before
+
+    eur = await cli(
+        "override", cid, *signer, "--remedy", "refund", "--amount", "349.99",
+        "--currency", "EUR", "--reason", "Card statement shows it", "--json",
+    )  # fmt: skip
+    assert eur.code == 0, eur.err
+    assert eur.json()["granted"] == {"kind": "refund", "amount": "349.99", "currency": "EUR"}
+    await until_status(complaints, cid, Status.RESOLVED)
+    [entry] = dev_worker.backend.remedies(cid)
+    assert (entry.amount, entry.currency) == (Decimal("349.99"), "EUR")
+    await complaints.answer_follow_up(cid, customer_id=CUSTOMER)

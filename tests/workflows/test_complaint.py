@@ -93,9 +93,10 @@ async def test_resolve_within_authority_then_fix_confirmed(file):
     ]
     assert complaint.messages() == [*OPENING_MESSAGES, "resolution", "follow_up", "closing"]
     [ledger] = complaint.backend.remedies(complaint.complaint_id)
-    assert (ledger.kind, ledger.amount, ledger.authorised_by) == (
+    assert (ledger.kind, ledger.amount, ledger.currency, ledger.authorised_by) == (
         "replacement",
         Decimal("49.90"),
+        "EUR",  # the policy's: the agent's remedies leave it implicit, the order names it
         "agent",
     )
 
@@ -221,6 +222,7 @@ async def test_no_receipt_escalates_and_manager_overrides_policy(file):
     assert (ledger.kind, ledger.authorised_by) == ("refund", "manager-1")
     [page] = complaint.backend.pages(complaint.complaint_id)
     assert (page.kind, page.level, page.reason) == ("escalation", 1, "no_receipt")
+    assert page.requested is not None and page.requested.currency == "EUR"
 
 
 async def test_manager_over_authority_limit_is_refused_and_history_untouched(file):
