@@ -34,7 +34,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from domain.redaction import redact
 from domain.signatures import sign
-from schemas.actions import DecisionKind, ManagerDecision, StaffResume
+from schemas.actions import CustomerNote, DecisionKind, ManagerDecision, StaffResume
+from schemas.intake import Language
 from schemas.locale import Currency
 from schemas.remedies import Remedy, RemedyKind, money
 from schemas.staff import SignedAssertion
@@ -153,7 +154,18 @@ def _parser() -> argparse.ArgumentParser:
                 help="the ISO 4217 code of --amount, checked against the complaint's "
                 "(default: the complaint's own; another is refused, never converted)",
             )
-        cmd.add_argument("--reason", required=reason, help="why (told to the customer if you deny)")
+        cmd.add_argument("--reason", required=reason, help="why, for the record (internal)")
+        cmd.add_argument(
+            "--customer-note",
+            help="a note for the customer, sent in the message answering your decision only "
+            "if written in their language (--note-language); otherwise a standard sentence "
+            "in their language says a manager reviewed the complaint",
+        )
+        cmd.add_argument(
+            "--note-language",
+            choices=[language.value for language in Language],
+            help="the language --customer-note is written in (required with it)",
+        )
         cmd.set_defaults(decision=kind)
 
     resume = commands.add_parser(
@@ -195,7 +207,16 @@ def _decision(args: argparse.Namespace, requested: Remedy | None = None) -> Mana
         if amount is None:
             amount = requested.amount if requested and requested.kind == kind else Decimal(0)
         remedy = Remedy(kind=RemedyKind(kind), amount=amount, currency=args.currency)
-    return ManagerDecision(kind=args.decision, remedy=remedy, reason=args.reason)
+    note = None
+    if args.customer_note is not None or args.note_language is not None:
+        if args.customer_note is None or args.note_language is None:
+            raise Failure(
+                USAGE, "usage", "--customer-note and --note-language go together: say both"
+            )
+        note = CustomerNote(text=args.customer_note, language=Language(args.note_language))
+    return ManagerDecision(
+        kind=args.decision, remedy=remedy, reason=args.reason, customer_note=note
+    )
 
 
 def _granted(

@@ -40,6 +40,7 @@ with workflow.unsafe.imports_passed_through():
         Refused,
         Tell,
     )
+    from schemas.actions import DecisionKind
     from schemas.effects import (
         EmployeeFollowUp,
         EmployeeFollowUpReceipt,
@@ -153,6 +154,15 @@ def _message(
     )
 
 
+ANSWERED_BY = {
+    DecisionKind.APPROVE: MessageKind.RESOLUTION,
+    DecisionKind.OVERRIDE: MessageKind.RESOLUTION,
+    DecisionKind.COUNTER: MessageKind.PROPOSALS,
+    DecisionKind.DENY: MessageKind.DECLINE,
+}
+"""The message that tells the customer a manager's decision: it carries the manager's note."""
+
+
 def _told_facts(
     kind: MessageKind, state: ComplaintState, policy: CompanyPolicy | None, now: datetime | None
 ) -> dict[str, Any]:
@@ -165,6 +175,9 @@ def _told_facts(
         facts["time_zone"] = policy.time_zone
     if intake.time_zone:
         facts["time_zone"] = intake.time_zone
+    decision = state.decision
+    if decision and decision.customer_note and ANSWERED_BY[decision.kind] is kind:
+        facts["manager_note"] = decision.customer_note
     match kind:
         case MessageKind.ACKNOWLEDGEMENT:
             facts |= {"category": intake.category, "order_reference": intake.order_reference}

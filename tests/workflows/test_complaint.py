@@ -17,12 +17,13 @@ from activities.local_backend import LocalBackend
 from schemas.actions import (
     Appeal,
     CustomerChoice,
+    CustomerNote,
     DecisionKind,
     FollowUpAnswer,
     Withdrawal,
 )
 from schemas.events import EscalationReason
-from schemas.intake import Category, CustomerDetails
+from schemas.intake import Category, CustomerDetails, Language
 from schemas.messages import MessageKind, Outcome
 from schemas.policy import CompanyPolicy
 from schemas.remedies import Remedy, RemedyKind
@@ -158,7 +159,14 @@ async def test_decline_appeal_escalates_and_manager_denies(file):
     assert "use override" in refusal
     await complaint.act(
         W.decide_escalation,
-        manager(DecisionKind.DENY, reason="The product shows heavy wear, not a defect"),
+        manager(
+            DecisionKind.DENY,
+            reason="The product shows heavy wear, not a defect",
+            customer_note=CustomerNote(
+                text="I looked at the photos myself: the wear is not a fault.",
+                language=Language.EN,
+            ),
+        ),
     )
     state = await complaint.until(Status.DECLINED)
     assert not state.can_appeal
@@ -188,8 +196,10 @@ async def test_decline_appeal_escalates_and_manager_denies(file):
         "decline",
         "closing",
     ]
-    final = complaint.backend.messages(complaint.complaint_id)[-2]
-    assert "heavy wear" in final.body
+    final, closing = complaint.backend.messages(complaint.complaint_id)[-2:]
+    assert "I looked at the photos myself" in final.body  # the note, in the customer's language
+    assert "photos" not in closing.body  # on the message answering the decision only
+    assert "heavy wear" not in final.body  # the reason is internal
 
 
 async def test_no_receipt_escalates_and_manager_overrides_policy(file):
