@@ -57,6 +57,8 @@ class MessageContext(BaseModel):
     alternatives: list[Remedy] = Field(default_factory=list)
     can_appeal: bool = False
     manager_title: str | None = None
+    with_thanks: bool = False
+    """The acknowledgement thanks the customer too (no separate thanks follows)."""
     manager_note: CustomerNote | None = None
     """The deciding manager's note for the customer, on the message answering the decision."""
     callback_by: datetime | None = None

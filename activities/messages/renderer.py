@@ -149,6 +149,16 @@ def _acknowledgement(w: _Writer) -> Parts:
     c = w.c
     about = w(f"ack.about.{c.category.value}") if c.category else None
     order = w("ack.order", order=c.order_reference) if c.order_reference else None
+    if c.with_thanks:
+        restated = w.sentences(about, order, w("ack.apology"), w("ack.thanks"))
+        if w.short:
+            return [restated, w("ack.next")]
+        return [
+            w("ack.registered", complaint_id=c.complaint_id),
+            restated,
+            w("ack.listening"),
+            w("ack.next"),
+        ]
     restated = w.sentences(about, order, w("ack.apology"))
     if w.short:
         return [restated, w("ack.next")]

@@ -38,7 +38,8 @@ POLICY = CompanyPolicy()
 CUSTOMER = make_intake().customer_id
 DAYS = POLICY.deadlines
 OPENING = ["Received", "Acknowledged", "Apologised", "Thanked", "SolutionsProposed"]
-OPENING_MESSAGES = ["acknowledgement", "apology", "thanks", "proposals"]
+OPENING_MESSAGES = ["acknowledgement", "proposals"]
+"""The acknowledgement apologises and thanks at once (patch ack-apologises)."""
 
 
 @pytest_asyncio.fixture
@@ -386,14 +387,16 @@ async def test_missing_details_are_asked_for_and_the_deadline_moves_on(file):
     result = await complaint.result()
 
     events = await complaint.events()
-    assert [e.type for e in events][:4] == [
+    assert [e.type for e in events][:6] == [
         "Received",
         "Acknowledged",
+        "Apologised",  # at once, in the acknowledgement: not after the details round
+        "Thanked",
         "DetailsRequested",
         "DetailsDeadlinePassed",
     ]
-    assert events[2].missing == ["order_reference", "purchase_date", "receipt_present", "amount"]
-    assert complaint.messages()[:3] == ["acknowledgement", "details_request", "apology"]
+    assert events[4].missing == ["order_reference", "purchase_date", "receipt_present", "amount"]
+    assert complaint.messages()[:3] == ["acknowledgement", "details_request", "proposals"]
     # Nothing verifiable: the default is the option the agent may grant without a receipt.
     chosen = next(e for e in events if e.type == "SolutionChosen")
     assert (chosen.by, chosen.remedy.kind) == ("default", RemedyKind.REPAIR)
@@ -429,14 +432,14 @@ async def test_abusive_customer_is_paused_for_a_specialist_and_resumed(file):
     assert await complaint.event_types() == [
         "Received",
         "Acknowledged",
+        "Apologised",
+        "Thanked",
         "Paused",
         "StaffIdentified",
         "SpecialistAssigned",
         "SpecialistReminded",
         "SpecialistReminded",
         "Resumed",
-        "Apologised",
-        "Thanked",
         "SolutionsProposed",
     ]
     assert [p.kind for p in complaint.backend.pages(complaint.complaint_id)] == [
@@ -471,12 +474,12 @@ async def test_rude_employee_goes_to_a_manager_at_once_and_the_employee_is_follo
     assert await complaint.event_types() == [
         "Received",
         "Acknowledged",
+        "Apologised",
+        "Thanked",
         "Escalated",
         "StaffIdentified",
         "ManagerNotified",
         "CallbackPromised",
-        "Apologised",
-        "Thanked",
         "ManagerDecided",
         "RemedyExecuted",
         "Resolved",
@@ -487,8 +490,6 @@ async def test_rude_employee_goes_to_a_manager_at_once_and_the_employee_is_follo
     assert complaint.messages() == [
         "acknowledgement",
         "escalation_notice",
-        "apology",
-        "thanks",
         "resolution",
         "closing",
     ]
@@ -532,12 +533,12 @@ async def test_an_instant_answer_to_the_proposals_is_heard(env, tmp_path, task_q
 
 
 @pytest.mark.slow
-async def test_a_manager_may_decide_while_the_thanks_is_being_sent(
+async def test_a_manager_may_decide_while_the_escalation_notice_is_being_sent(
     env, tmp_path, task_queue, policies
 ):
     """Every step is recorded before its message goes out: the decision lands between the
-    two and is carried out once the thanks is delivered."""
-    backend = _HeldBackend(tmp_path / "held.db", held=MessageKind.THANKS)
+    two and is carried out once the escalation notice is delivered."""
+    backend = _HeldBackend(tmp_path / "held.db", held=MessageKind.ESCALATION_NOTICE)
     intake = make_intake(
         category=Category.RUDE_EMPLOYEE,
         description="The delivery driver insulted me at my door",
@@ -545,7 +546,8 @@ async def test_a_manager_may_decide_while_the_thanks_is_being_sent(
     )
     async with build_worker(env.client, task_queue, backend, policies=policies):
         complaint = await Complaint.file(env, backend, task_queue, intake)
-        await complaint.until_event("Apologised", settled=False)
+        await complaint.until_event("CallbackPromised", settled=False)
+        await asyncio.wait_for(backend.holding.wait(), 30)
         credit = Remedy(kind=RemedyKind.STORE_CREDIT, amount=Decimal("30"))
         await complaint.act(W.decide_escalation, manager(DecisionKind.APPROVE, remedy=credit))
         backend.release.set()
@@ -553,9 +555,13 @@ async def test_a_manager_may_decide_while_the_thanks_is_being_sent(
         types = await complaint.event_types()
         await complaint.terminate_if_open()
 
-    assert types.index("Thanked") < types.index("ManagerDecided") < types.index("RemedyExecuted")
+    assert (
+        types.index("CallbackPromised")
+        < types.index("ManagerDecided")
+        < types.index("RemedyExecuted")
+    )
     assert "SolutionsProposed" not in types
-    assert complaint.messages()[-2:] == ["thanks", "resolution"]
+    assert complaint.messages()[-2:] == ["escalation_notice", "resolution"]
     [ledger] = backend.remedies(complaint.complaint_id)
     assert (ledger.kind, ledger.amount) == ("store_credit", Decimal("30.00"))
 

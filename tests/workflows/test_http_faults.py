@@ -47,8 +47,6 @@ HANG_GUARD_S = 240
 """Not a timing assertion: a stuck batch fails instead of hanging the suite."""
 UNCONFIRMED_MESSAGES = [
     MessageKind.ACKNOWLEDGEMENT,
-    MessageKind.APOLOGY,
-    MessageKind.THANKS,
     MessageKind.PROPOSALS,
     MessageKind.RESOLUTION,
     MessageKind.FOLLOW_UP,

@@ -106,6 +106,13 @@ def cases(language: Language) -> list[tuple[str, MessageKind, MessageContext]]:
         (
             "acknowledgement",
             MessageKind.ACKNOWLEDGEMENT,
+            facts(
+                category=Category.DEFECTIVE_PRODUCT, order_reference="ORD-5521", with_thanks=True
+            ),
+        ),
+        (
+            "acknowledgement (complaints started before ack-apologises: thanks comes later)",
+            MessageKind.ACKNOWLEDGEMENT,
             facts(category=Category.DEFECTIVE_PRODUCT, order_reference="ORD-5521"),
         ),
         (
@@ -117,8 +124,8 @@ def cases(language: Language) -> list[tuple[str, MessageKind, MessageContext]]:
             ),
         ),
         ("pause", MessageKind.PAUSE, facts(specialist_by=LATE, written_at=WRITTEN)),
-        ("apology", MessageKind.APOLOGY, facts()),
-        ("thanks", MessageKind.THANKS, facts()),
+        ("apology (complaints started before ack-apologises)", MessageKind.APOLOGY, facts()),
+        ("thanks (complaints started before ack-apologises)", MessageKind.THANKS, facts()),
         (
             "proposals",
             MessageKind.PROPOSALS,
