@@ -47,6 +47,10 @@ with workflow.unsafe.imports_passed_through():
 
 Command = Callable[..., list[DomainEvent]]
 
+ACK_APOLOGISES = "ack-apologises"
+"""Patch: the acknowledgement apologises and thanks; no separate apology and thanks after
+the details round (complaints started before keep them)."""
+
 
 @workflow.defn(name="ComplaintWorkflow")
 class ComplaintWorkflow:
@@ -78,8 +82,17 @@ class ComplaintWorkflow:
             )
         resumed = self._resume(input.continued)
         if resumed is None:
+            # Since ACK_APOLOGISES, the acknowledgement apologises and thanks at once. Asked
+            # before the first command, so the marker leads every new history.
+            at_once = workflow.patched(ACK_APOLOGISES)
             self._policy = policy = await effects.load_policy(input.policy_version)
-            await self._enact(lifecycle.receive(intake, policy, self._now()))
+            try:
+                commands.admit(intake, policy)
+            except InvalidAction as refused:
+                raise ApplicationError(
+                    str(refused), type=FailureType.INTAKE_REFUSED, non_retryable=True
+                ) from None
+            await self._enact(lifecycle.receive(intake, policy, self._now(), apologise=at_once))
         else:
             policy = self._policy
             assert policy is not None
