@@ -22,7 +22,7 @@ from schemas.policy import CompanyPolicy
 from schemas.remedies import RemedyKind
 from schemas.state import Status
 from tests.factories import CUSTOMER, make_intake
-from tests.signing import manager
+from tests.signing import manager, specialist
 from tests.workflows.driver import Complaint
 from workflows.complaint import ComplaintWorkflow as W
 from workflows.sandbox import WORKFLOW_RUNNER
@@ -151,3 +151,29 @@ async def test_a_start_cannot_carry_a_record(env, task_queue, worker):
     assert isinstance(cause, ApplicationError)
     assert cause.type == FailureType.INVALID_INPUT
     assert "only the workflow itself" in cause.message
+
+
+async def test_a_paused_conversation_continues_as_new_and_resumes_where_it_waited(
+    env, backend, task_queue, worker, policies
+):
+    policies.add(LONG_LIVED)
+    intake = make_intake(abusive=True)
+    complaint = await Complaint.file(env, backend, task_queue, intake, LONG_LIVED.version)
+    try:
+        await complaint.until(Status.PAUSED)
+        for _ in range(8):  # a reminder every three days, nobody resumes for 24 days
+            await complaint.skip(DAYS.specialist_review)
+            await complaint.until(Status.PAUSED)
+        assert len(await runs(complaint)) >= 2
+        await complaint.act(W.resume, specialist("Calm now, spoke by phone"))
+        await complaint.until(Status.AWAITING_CHOICE)
+        types = await complaint.event_types()
+        assert types[:5] == ["Received", "Acknowledged", "Apologised", "Thanked", "Paused"]
+        assert types.count("SpecialistReminded") == 8
+        assert types[-2:] == ["Resumed", "SolutionsProposed"]
+        assert types.count("SolutionsProposed") == 1
+        pages = [p.kind for p in backend.pages(complaint.complaint_id)]
+        assert pages == ["specialist"] + ["reminder"] * 8
+        assert [m.kind for m in backend.messages(complaint.complaint_id)][-1] == "proposals"
+    finally:
+        await complaint.terminate_if_open()
