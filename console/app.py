@@ -500,6 +500,8 @@ def _decision_from_form(
     escalation = view.state.escalation
     requested = escalation.requested if escalation else None
     granted = None
+    if not remedy and requested and decision_kind is not DecisionKind.APPROVE:
+        remedy = requested.kind.value  # "as requested", for an override or a counter too
     if remedy and decision_kind is not DecisionKind.DENY:
         try:
             remedy_kind = RemedyKind(remedy)
