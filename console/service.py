@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -122,7 +121,7 @@ class Console:
             async with gate:
                 try:
                     return await self.complaints.state(summary.complaint_id)
-                except (ComplaintError, Exception):  # noqa: BLE001 - a row without details
+                except Exception:  # noqa: BLE001 - closed or failing since listed: skip the row
                     return None
 
         return list(await asyncio.gather(*(one(s) for s in found)))
@@ -225,10 +224,6 @@ class Console:
         )
 
     # ------------------------------------------------------------------ acting
-
-    @staticmethod
-    def authority_limit(member: StaffMember) -> Decimal:
-        return member.authority_limit
 
     async def _policy(self, state: ComplaintState):
         if self.policies is None or state.policy_version is None:
