@@ -51,6 +51,8 @@ from sdk import ComplaintError, ComplaintSummary, UnknownComplaint
 HERE = Path(__file__).resolve().parent
 CSRF_FIELD = "csrf_token"
 SEARCH_ID = r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,99}$"
+COMPLAINT_ID = r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}"
+"""As `schemas.intake.ComplaintId`."""
 
 
 class Me(BaseModel):
@@ -253,6 +255,8 @@ def create_app(
         )  # fmt: skip
 
     async def _view(complaint_id: str) -> ComplaintView | None:
+        if not re.fullmatch(COMPLAINT_ID, complaint_id):
+            return None  # no complaint has such an id
         try:
             return await console.complaint(complaint_id)
         except (UnknownComplaint, ComplaintError):

@@ -106,7 +106,7 @@ async def test_pages_need_a_session_and_every_form_its_csrf_token(
     intake = await escalated(complaints)
     cid = intake.complaint_id
     async with running.api() as browser:
-        for path in ("/inbox", "/queue", "/search", f"/complaints/{cid}"):
+        for path in ("/inbox", "/queue", "/search", f"/complaints/{cid}", "/complaints/%00x"):
             answer = await browser.get(path)
             assert answer.status_code == 303 and answer.headers["location"].startswith("/sign-in")
         decision = {"kind": "override", "remedy": "refund", "amount": "800", "reason": "Defect"}
@@ -129,6 +129,8 @@ async def test_pages_need_a_session_and_every_form_its_csrf_token(
 
         csrf = await sign_in(browser, "manager-2")
         assert (await browser.get("/inbox")).status_code == 200
+        for odd in ("%00x", "..%2F..%2Fetc", "x" * 200, "no-such-complaint"):
+            assert (await browser.get(f"/complaints/{odd}")).status_code == 404, odd
         no_token = await browser.post(f"/complaints/{cid}/decision", data=decision)
         assert no_token.status_code == 403
         wrong = await browser.post(
