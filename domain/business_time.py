@@ -8,6 +8,7 @@ instants are aware; results are in UTC.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -24,18 +25,22 @@ class NoWorkingTime(ValueError):
 
 
 class Calendar:
-    """A `BusinessCalendar` ready to answer: its zone, its hours and its days off."""
+    """A `BusinessCalendar` ready to answer: its zone, its hours and its days off.
 
-    def __init__(self, spec: BusinessCalendar) -> None:
+    With `years`, the public holidays of those years are read once, here, and no others
+    count (what the workflow does: the package is never called again while it runs);
+    without, each year is read from the package when first asked about.
+    """
+
+    def __init__(self, spec: BusinessCalendar, years: range | None = None) -> None:
         self.zone = ZoneInfo(spec.time_zone)
         self._hours = [
             sorted((s.opens, s.closes) for s in spec.hours.get(day, [])) for day in Weekday
         ]
-        self._public = (
-            holidays.country_holidays(spec.country, subdiv=spec.subdivision)
-            if spec.country
-            else None
-        )
+        self._public: Container[date] | None = None
+        if spec.country:
+            public = holidays.country_holidays(spec.country, subdiv=spec.subdivision, years=years)
+            self._public = public if years is None else frozenset(public)
         self._closures = [(c.first_day, c.last_day) for c in spec.closures]
 
     def is_day_off(self, day: date) -> bool:

@@ -17,9 +17,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from domain.business_time import Calendar, add, between
+from domain.plan import Page, Plan
 from schemas import events as ev
+from schemas.effects import PageKind
 from schemas.events import DomainEvent
-from schemas.policy import SlaPolicy, SlaTargets
+from schemas.policy import CompanyPolicy, SlaPolicy, SlaTargets
 from schemas.sla import ClockKind, ClockStatus, SlaState
 
 WAITS_ON_CUSTOMER = (ev.DetailsRequested, ev.SolutionsProposed, ev.Declined, ev.FollowUpSent)
@@ -108,13 +110,20 @@ def start(sla: SlaPolicy, targets: SlaTargets, calendar: Calendar) -> Clocks:
     )
 
 
+HOLIDAY_YEARS = (-1, 4)
+"""The public holidays the clocks know: from the year before receipt to three after."""
+
+
 def fold_clocks(events: Iterable[DomainEvent], sla: SlaPolicy) -> Clocks | None:
-    """The clocks after `events` (None before the complaint is received)."""
+    """The clocks after `events` (None before the complaint is received). The calendar's
+    public holidays are read once, at receipt (`HOLIDAY_YEARS`)."""
     clocks: Clocks | None = None
     for event in events:
         if isinstance(event, ev.Received):
             intake = event.intake
-            calendar = Calendar(sla.calendar_for(intake.store))
+            first, after_last = HOLIDAY_YEARS
+            years = range(event.at.year + first, event.at.year + after_last)
+            calendar = Calendar(sla.calendar_for(intake.store), years)
             clocks = start(sla, sla.targets[intake.severity], calendar)
         if clocks is not None:
             clocks = evolve_clocks(clocks, event)
@@ -205,6 +214,24 @@ def reactions(clocks: Clocks, now: datetime) -> list[ev.SlaWarned | ev.SlaBreach
             escalate = kind in clocks.escalating
             found.append(ev.SlaBreached(at=now, clock=kind, due_at=due, escalate=escalate))
     return found
+
+
+def on_clock_due(clocks: Clocks, policy: CompanyPolicy, now: datetime) -> Plan:
+    """Record what is due; each breach the policy escalates pages the first manager level."""
+    plan: Plan = []
+    for event in reactions(clocks, now):
+        plan.append(event)
+        if isinstance(event, ev.SlaBreached) and event.escalate:
+            manager = policy.manager(1)
+            plan.append(
+                Page(
+                    kind=PageKind.SLA_BREACH,
+                    level=manager.level,
+                    title=manager.title,
+                    reason=f"SLA breached: {event.clock.value.replace('_', ' ')}",
+                )
+            )
+    return plan
 
 
 def next_timer(clocks: Clocks) -> datetime | None:

@@ -231,6 +231,8 @@ class SlaPolicy(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    enabled: bool = True
+    """False: no clocks run, no SLA timers, events or search attributes."""
     targets: dict[Severity, SlaTargets] = Field(default_factory=_default_targets)
     warning_fraction: Decimal = Field(default=Decimal("0.75"), gt=0, lt=1)
     """A clock warns once this share of its target has run."""
