@@ -73,10 +73,11 @@ class ComplaintWorkflow:
                 type=FailureType.INVALID_INPUT,
                 non_retryable=True,
             )
+        sla_clocks = workflow.patched(SLA_CLOCKS)  # first activation, before any effect
         self._policy = policy = await effects.load_policy(input.policy_version)
         await self._enact(lifecycle.receive(intake, policy, self._now()))
         watch_sla = None
-        if policy.sla.enabled and workflow.patched(SLA_CLOCKS):
+        if sla_clocks and policy.sla.enabled:
             # `holidays` reads its translations (gettext) as it builds a country's calendar:
             # once, here, for the years the clocks know; never again while the clocks run.
             with workflow.unsafe.sandbox_unrestricted():
