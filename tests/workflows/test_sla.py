@@ -12,7 +12,7 @@ import pytest_asyncio
 from temporalio.converter import default
 
 from domain.sla import fold_clocks
-from schemas.actions import FollowUpAnswer
+from schemas.actions import FollowUpAnswer, Withdrawal
 from schemas.intake import Category, CustomerDetails, Severity
 from schemas.policy import (
     BusinessCalendar,
@@ -26,10 +26,11 @@ from schemas.remedies import RemedyKind
 from schemas.sla import ClockKind, ClockStatus
 from schemas.state import Status
 from tests.factories import CUSTOMER, make_intake
+from tests.replay.test_replay import replayer
 from tests.workflows.driver import Complaint
 from tests.workflows.test_complaint import choose
 from workflows import search_attributes as sa
-from workflows.complaint import SLA_CLOCKS
+from workflows.complaint import SLA_CLOCKS, ComplaintWorkflow
 from workflows.complaint import ComplaintWorkflow as W
 
 ALWAYS = BusinessCalendar(
@@ -111,6 +112,11 @@ async def test_the_resolution_clock_warns_then_breaches_and_escalates(file):
     next_update = fold_clocks(await complaint.events(), SLA).due_at(ClockKind.NEXT_UPDATE)
     assert await sla_attributes(complaint) == ("breached", next_update)  # the next one due
 
+    # The SLA path (its timers, events, page and upserts) replays as it ran.
+    await complaint.act(W.withdraw, Withdrawal(customer_id=CUSTOMER))
+    await complaint.result()
+    await replayer(ComplaintWorkflow).replay_workflow(await complaint.handle.fetch_history())
+
 
 async def test_the_clocks_pause_exactly_while_the_customer_is_awaited(file):
     """Details, then a choice, then the follow-up answer: days of waiting on the customer
@@ -133,6 +139,7 @@ async def test_the_clocks_pause_exactly_while_the_customer_is_awaited(file):
     await complaint.until(Status.AWAITING_CONFIRMATION)
     await complaint.act(W.answer_follow_up, FollowUpAnswer(customer_id=CUSTOMER, fixed=True))
     await complaint.result()
+    await replayer(ComplaintWorkflow).replay_workflow(await complaint.handle.fetch_history())
 
     assert await sla_events(complaint) == []
     clocks = fold_clocks(await complaint.events(), SLA)
