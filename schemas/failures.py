@@ -22,6 +22,9 @@ class FailureType(StrEnum):
     """A service could not answer now; retried, sooner or later as it asked."""
     UNKNOWN_POLICY = "UnknownPolicy"
     """The policy store has no such version: the complaint fails at its start."""
+    INTAKE_REFUSED = "IntakeRefused"
+    """The intake does not fit the policy it would run under (money in a currency the
+    policy does not take): the complaint fails at its start, having said and done nothing."""
     POLICY_REFUSED = "PolicyRefused"
     """The policy document is invalid or out of the worker's bounds: the complaint fails at
     its start."""

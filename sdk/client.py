@@ -47,7 +47,7 @@ from schemas.complaint import (
     workflow_id_for,
 )
 from schemas.events import DomainEvent
-from schemas.failures import POLICY_FAILURES, REFUSALS
+from schemas.failures import POLICY_FAILURES, REFUSALS, FailureType
 from schemas.intake import ComplaintIntake, CustomerDetails, as_of
 from schemas.policy import CURRENT
 from schemas.remedies import RemedyKind
@@ -57,6 +57,7 @@ from sdk.errors import (
     ComplaintBusy,
     ComplaintClosed,
     ComplaintError,
+    IntakeRefused,
     InvalidAction,
     PolicyNotAvailable,
     UnknownComplaint,
@@ -170,8 +171,9 @@ class ComplaintClient:
 
         The complaint runs under the operator's policy: the version named (one the workers'
         store holds), or the current one. An unknown version fails the complaint at once:
-        `result` raises `PolicyNotAvailable`. Safe to retry: a running or completed
-        complaint with this id is returned as it is (the first filing wins; a different
+        `result` raises `PolicyNotAvailable`; a purchase amount in a currency the policy does
+        not take fails it too, and `result` raises `IntakeRefused`. Safe to retry: a running
+        or completed complaint with this id is returned as it is (the first filing wins; a different
         intake under the same id is ignored). A run that failed or was terminated never
         burns the id: filing again starts the complaint anew. A purchase date after today
         (UTC) raises a `ValidationError` before anything is sent.
@@ -233,6 +235,8 @@ class ComplaintClient:
             cause = failure.cause
             if isinstance(cause, ApplicationError) and cause.type in POLICY_FAILURES:
                 raise PolicyNotAvailable(complaint_id, cause.message) from None
+            if isinstance(cause, ApplicationError) and cause.type == FailureType.INTAKE_REFUSED:
+                raise IntakeRefused(complaint_id, cause.message) from None
             raise
         except RPCError as error:
             raise self._unknown_if_missing(complaint_id, error) from None

@@ -31,7 +31,7 @@ def describe(event: DomainEvent, requested: Remedy | None = None) -> str:  # noq
             if i.order_reference:
                 facts.append(f"order {i.order_reference}")
             if i.amount is not None:
-                facts.append(f"amount {money(i.amount)}")
+                facts.append(f"amount {money(i.amount)} {i.currency or ''}".rstrip())
             return f"filed by customer {i.customer_id} via {i.channel.value}: " + ", ".join(facts)
         case ev.Acknowledged():
             return "acknowledged"

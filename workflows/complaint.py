@@ -41,6 +41,10 @@ with workflow.unsafe.imports_passed_through():
 
 Command = Callable[..., list[DomainEvent]]
 
+ACK_APOLOGISES = "ack-apologises"
+"""Patch: the acknowledgement apologises and thanks; no separate apology and thanks after
+the details round (complaints started before keep them)."""
+
 
 @workflow.defn(name="ComplaintWorkflow")
 class ComplaintWorkflow:
@@ -67,8 +71,17 @@ class ComplaintWorkflow:
                 type=FailureType.INVALID_INPUT,
                 non_retryable=True,
             )
+        # Since ACK_APOLOGISES, the acknowledgement apologises and thanks at once. Asked
+        # before the first command, so the marker leads every new history.
+        at_once = workflow.patched(ACK_APOLOGISES)
         self._policy = policy = await effects.load_policy(input.policy_version)
-        await self._enact(lifecycle.receive(intake, policy, self._now()))
+        try:
+            commands.admit(intake, policy)
+        except InvalidAction as refused:
+            raise ApplicationError(
+                str(refused), type=FailureType.INTAKE_REFUSED, non_retryable=True
+            ) from None
+        await self._enact(lifecycle.receive(intake, policy, self._now(), apologise=at_once))
         try:
             if intake.abusive:
                 await self._enact(lifecycle.pause_for_specialist(policy, self._now()))
@@ -81,7 +94,8 @@ class ComplaintWorkflow:
                     )
                 )
             await self._listen()
-            await self._enact(lifecycle.apologise_and_thank(self._now()))
+            if not at_once:
+                await self._enact(lifecycle.apologise_and_thank(self._now()))
             while not self._state.closed:
                 await self._enact(lifecycle.seek_remedy(self._state, policy, self._now()))
                 await self._agree_on_remedy()
