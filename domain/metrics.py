@@ -85,8 +85,9 @@ METRICS = (
 )
 
 SLA_EVENTS = {"SlaWarned": SLA_WARNINGS, "SlaWarning": SLA_WARNINGS, "SlaBreached": SLA_BREACHES}
-"""SLA events by type name, if the record has them; their target (`sla`/`target`/`kind`
-field, when present) becomes the `sla` attribute."""
+"""SLA events by type name, if the record has them; their clock (the first of
+`SLA_FIELDS` the event has) becomes the `sla` attribute."""
+SLA_FIELDS = ("clock", "sla", "target", "kind")
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,7 @@ def observe(history: Sequence[DomainEvent], event: DomainEvent) -> list[Observat
     metric = SLA_EVENTS.get(event.type)
     if metric is not None:
         target = next(
-            (str(getattr(event, n)) for n in ("sla", "target", "kind") if hasattr(event, n)), ""
+            (str(getattr(event, n)) for n in SLA_FIELDS if hasattr(event, n)), ""
         )
         return [Observation(metric, attributes={"sla": target} if target else {})]
     return []
