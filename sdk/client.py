@@ -31,6 +31,7 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.evolve import fold
+from domain.stages import stage_of
 from schemas import events as ev
 from schemas.actions import (
     ActionReceipt,
@@ -52,6 +53,7 @@ from schemas.intake import ComplaintIntake, CustomerDetails, as_of
 from schemas.policy import CURRENT
 from schemas.remedies import RemedyKind
 from schemas.staff import SignedAssertion
+from schemas.stages import Stage
 from schemas.state import ComplaintState, Status
 from sdk.errors import (
     ComplaintBusy,
@@ -219,6 +221,10 @@ class ComplaintClient:
     async def state(self, complaint_id: str) -> ComplaintState:
         """Where the complaint stands (the fold of its events)."""
         return await self._query(complaint_id, ComplaintWorkflow.state)
+
+    async def stage(self, complaint_id: str) -> Stage:
+        """Where the complaint stands in ISO 10002's terms (derived from its state)."""
+        return stage_of(await self.state(complaint_id))
 
     async def events(self, complaint_id: str) -> list[DomainEvent]:
         """The complaint-and-resolution record, oldest first."""
