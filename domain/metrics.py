@@ -164,9 +164,7 @@ def observe(history: Sequence[DomainEvent], event: DomainEvent) -> list[Observat
             ]
     metric = SLA_EVENTS.get(event.type)
     if metric is not None:
-        target = next(
-            (str(getattr(event, n)) for n in SLA_FIELDS if hasattr(event, n)), ""
-        )
+        target = next((str(getattr(event, n)) for n in SLA_FIELDS if hasattr(event, n)), "")
         return [Observation(metric, attributes={"sla": target} if target else {})]
     return []
 

@@ -10,6 +10,7 @@ from schemas import events as ev
 from schemas.events import EscalationReason
 from schemas.messages import Outcome
 from schemas.remedies import Remedy, RemedyKind
+from schemas.sla import ClockKind
 from tests.factories import make_intake
 
 T0 = datetime(2026, 12, 1, 9, tzinfo=UTC)
@@ -82,3 +83,13 @@ def test_closing_times_the_whole_complaint() -> None:
 def test_events_without_a_metric_map_to_nothing() -> None:
     assert metrics.observe([], ev.Apologised(at=T0)) == []
     assert metrics.observe([], ev.Reopened(at=T0)) == [metrics.Observation(metrics.REOPENS)]
+
+
+def test_sla_warnings_and_breaches_count_by_clock() -> None:
+    clock = next(iter(ClockKind))
+    warned = ev.SlaWarned(at=T0, clock=clock, due_at=T0)
+    breached = ev.SlaBreached(at=T0, clock=clock, due_at=T0, escalate=False)
+    (warning,) = metrics.observe([], warned)
+    (breach,) = metrics.observe([], breached)
+    assert (warning.metric, warning.attributes) == (metrics.SLA_WARNINGS, {"sla": clock.value})
+    assert (breach.metric, breach.attributes) == (metrics.SLA_BREACHES, {"sla": clock.value})
