@@ -36,6 +36,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import TypeAdapter, ValidationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from cli import report
 from domain.redaction import redact
 from domain.signatures import sign
 from domain.wording import words
@@ -140,6 +141,8 @@ def _parser() -> argparse.ArgumentParser:
         default=os.environ.get(LEVEL_ENV),
         help=f"your manager level (or ${LEVEL_ENV}); lower levels' escalations are included",
     )
+
+    report.add_parser(commands, common)
 
     show = commands.add_parser("show", parents=[common], help="a complaint's status and timeline")
     show.add_argument("complaint_id")
@@ -446,7 +449,16 @@ async def _run(
         _emit(args, text, data)
 
 
+async def _report(args: argparse.Namespace) -> None:
+    complaints = None
+    if report.needs_temporal(args):
+        complaints = ComplaintClient(await connect(connect_config(args.address, args.namespace)))
+    print(report.render(args, await report.build(args, complaints)))
+
+
 async def _main(args: argparse.Namespace) -> None:
+    if args.command == "report":
+        return await _report(args)
     signer = _signer(args) if "staff_id" in args else None  # bad input: fail before connecting
     if "decision" in args:
         _decision(args)

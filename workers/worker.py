@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+from typing import Any
 
 from temporalio.client import Client
 from temporalio.worker import Worker
@@ -22,6 +23,7 @@ from activities.staff_directory import (
 )
 from wire.codec import PayloadKeyError
 from wire.connection import connect, connect_config
+from wire.telemetry import metrics_runtime
 from workers.config import Settings, check_encryption
 from workers.logging import configure_logging
 from workflows.complaint import ComplaintWorkflow
@@ -61,10 +63,12 @@ def build_worker(
     *,
     staff: StaffDirectorySource | None = None,
     policies: PolicyStore | None = None,
+    **options: Any,
 ) -> Worker:
     """`staff`: the staff directory (default: the embedded demo directory). `policies`:
     the policy store (default: the one the environment configures, `make_policy_store`).
-    The caller closes the backend and what it passes."""
+    `options`: more `Worker` options (say, `max_cached_workflows`). The caller closes the
+    backend and what it passes."""
     policies = policies or make_policy_store(load_settings())
     return Worker(
         client,
@@ -75,6 +79,7 @@ def build_worker(
             *ComplaintActivities(backend, staff).as_list(),
             *PolicyActivities(policies).as_list(),
         ],
+        **options,
     )
 
 
@@ -111,7 +116,10 @@ async def _main() -> None:
     configure_logging()
     try:
         settings = load_settings()
-        client = await connect(connect_config(settings.temporal_address, settings.namespace))
+        client = await connect(
+            connect_config(settings.temporal_address, settings.namespace),
+            runtime=metrics_runtime(settings.metrics_address),
+        )
     except PayloadKeyError as error:
         raise SystemExit(f"worker: {error}") from None
     stop = asyncio.Event()
@@ -119,6 +127,8 @@ async def _main() -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     print(f"worker on task queue {settings.task_queue!r} at {settings.temporal_address}")
+    if settings.metrics_address:
+        print(f"metrics on http://{settings.metrics_address}/metrics")
     await run_worker(client, settings, stop)
 
 

@@ -35,7 +35,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.policy import CompanyPolicy
     from schemas.staff import SignedAssertion
     from schemas.state import ComplaintState, Status, WaitingOn
-    from workflows import effects, search_attributes
+    from workflows import effects, metrics, search_attributes
     from workflows.narrative import current_details
     from workflows.record import Record
     from workflows.waiting import Waiting, Withdrawn
@@ -268,6 +268,7 @@ class ComplaintWorkflow:
         try:
             command(self._state, action, self._policy, self._now())
         except InvalidAction as refusal:
+            metrics.on_refused(command.__name__)
             raise ApplicationError(
                 str(refusal), type=FailureType.INVALID_ACTION, non_retryable=True
             ) from None
