@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from domain.decisions import granted
 from domain.errors import InvalidAction
+from domain.progress import never
 from domain.signatures import verifies
 from schemas import events as ev
 from schemas.actions import (
@@ -30,6 +31,7 @@ from schemas.policy import CompanyPolicy
 from schemas.remedies import MONEY_REMEDIES, Remedy, RemedyKind, money
 from schemas.staff import SignedAssertion, StaffMember
 from schemas.state import ComplaintState, Escalation, Status
+from schemas.waits import WaitFor
 
 WITHDRAWABLE = frozenset(
     {
@@ -294,3 +296,13 @@ def _needs_a_second_decider(
         granted(escalation, a.decision) == remedy and a.decision.kind is decision.kind
         for a in escalation.approvals
     )
+
+
+def wait_until(
+    state: ComplaintState, wait: WaitFor, policy: CompanyPolicy | None, now: datetime
+) -> list[DomainEvent]:
+    """A client's wait records nothing; refused when the complaint can never get there."""
+    why = never(wait, state)
+    if why is not None:
+        raise InvalidAction(f"cannot wait for {wait.describe()}: {why}")
+    return []

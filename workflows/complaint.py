@@ -8,6 +8,7 @@ waits, runs effects (`workflows.effects`) and records (`workflows.record`).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -16,7 +17,7 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from domain import commands, lifecycle
+    from domain import commands, lifecycle, progress
     from domain.errors import InvalidAction
     from domain.plan import Effect, Plan
     from schemas.actions import (
@@ -34,6 +35,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.policy import CompanyPolicy
     from schemas.staff import SignedAssertion
     from schemas.state import ComplaintState, Status, WaitingOn
+    from schemas.waits import WaitFor
     from workflows import effects, search_attributes
     from workflows.narrative import current_details
     from workflows.record import Record
@@ -50,6 +52,9 @@ class ComplaintWorkflow:
         """Loaded first thing; until then every update is refused (the complaint is new)."""
         self._record = Record()
         self._waiting = Waiting(lambda: self._state, self._call_back, self._publish)
+        self._acknowledgement_out = False
+        self._client_waits: list[tuple[WaitFor, asyncio.Future[ComplaintState]]] = []
+        """`wait_until` calls not answered yet, answered on the step that gets there."""
 
     @property
     def _state(self) -> ComplaintState:
@@ -91,6 +96,7 @@ class ComplaintWorkflow:
             await self._enact(lifecycle.close(Outcome.WITHDRAWN, self._now()))
         if intake.category is Category.RUDE_EMPLOYEE:
             await self._enact(lifecycle.follow_up_employee(self._state))
+        await workflow.wait_condition(workflow.all_handlers_finished)  # issues no command
         return lifecycle.result(self._state, self._record.events)
 
     async def _listen(self) -> None:
@@ -151,6 +157,9 @@ class ComplaintWorkflow:
         for step in plan:
             if isinstance(step, Effect):
                 result = await effects.run(step, self._state, self._record.key, self._policy)
+                if self._state.acknowledged and not self._acknowledgement_out:
+                    self._acknowledgement_out = True  # the first effect after it is the message
+                    self._answer_waits()
                 await self._enact(
                     lifecycle.after(step, result, self._state, self._policy, self._now())
                 )
@@ -180,6 +189,26 @@ class ComplaintWorkflow:
     def _describe(self) -> None:
         """The UI's current details; served by a query, so it costs no history."""
         workflow.set_current_details(current_details(self._state, self._waiting.on, self._policy))
+        self._answer_waits()
+
+    def _answer_waits(self) -> None:
+        """Answer each client waiting for where the complaint now is; refuse those waiting
+        for what can no longer happen (so no handler outlives the run)."""
+        for wait, answer in self._client_waits:
+            if self._reached(wait):
+                answer.set_result(self._state)
+            elif (why := progress.never(wait, self._state)) is not None:
+                answer.set_exception(
+                    ApplicationError(
+                        f"cannot wait for {wait.describe()}: {why}",
+                        type=FailureType.INVALID_ACTION,
+                        non_retryable=True,
+                    )
+                )
+        self._client_waits = [w for w in self._client_waits if not w[1].done()]
+
+    def _reached(self, wait: WaitFor) -> bool:
+        return progress.reached(wait, self._state, self._waiting.on, self._acknowledgement_out)
 
     def _now(self) -> datetime:
         return workflow.now()
@@ -275,3 +304,31 @@ class ComplaintWorkflow:
     @decide_escalation.validator
     def _check_decision(self, signed: SignedAssertion) -> None:
         self._validate(commands.decide_escalation, signed)
+
+    @workflow.update
+    async def wait_until(self, wait: WaitFor) -> ComplaintState:
+        """Answer when the complaint reaches `wait`, with its state then; no polling.
+
+        Records nothing. Refused at once, or later, when it can no longer get there; fails
+        with `WaitTimedOut` when `wait.timeout` passes first.
+        """
+        if self._reached(wait):
+            return self._state
+        answer: asyncio.Future[ComplaintState] = asyncio.get_running_loop().create_future()
+        self._client_waits.append((wait, answer))
+        try:
+            await workflow.wait_condition(
+                answer.done, timeout=wait.timeout, timeout_summary="a client's wait_until"
+            )
+        except TimeoutError:
+            self._client_waits = [w for w in self._client_waits if w[1] is not answer]
+            raise ApplicationError(
+                f"the complaint did not reach {wait.describe()} within {wait.timeout}",
+                type=FailureType.WAIT_TIMED_OUT,
+                non_retryable=True,
+            ) from None
+        return answer.result()
+
+    @wait_until.validator
+    def _check_wait(self, wait: WaitFor) -> None:
+        self._validate(commands.wait_until, wait)
