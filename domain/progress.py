@@ -29,6 +29,7 @@ def reached(
         (wait.status is None or state.status is wait.status)
         and (wait.waiting_on is None or waiting_on is wait.waiting_on)
         and (not wait.acknowledged or acknowledged)
+        and _level_reached(wait, state)
     )
 
 
@@ -47,10 +48,12 @@ def never(wait: WaitFor, state: ComplaintState) -> str | None:
                 f"never {status.value}"
             )
         status = of_wait
+    if state.closed:
+        if status in (None, Status.CLOSED) and _level_reached(wait, state):
+            return None
+        return f"the complaint is closed: it will never reach {wait.describe()}"
     if status is None or status is state.status:
         return None
-    if state.closed:
-        return f"the complaint is closed, it will never be {status.value}"
     if status is Status.RECEIVED:
         return f"the complaint is {state.status.value}: it was received already"
     if status is Status.PAUSED:
@@ -61,3 +64,7 @@ def never(wait: WaitFor, state: ComplaintState) -> str | None:
     if status in (Status.PAUSED, Status.AWAITING_DETAILS) and state.apologised:
         return f"the complaint is past listening ({state.status.value}): never {status.value} again"
     return None
+
+
+def _level_reached(wait: WaitFor, state: ComplaintState) -> bool:
+    return wait.escalation_level is None or state.escalation_level >= wait.escalation_level

@@ -23,7 +23,8 @@ class WaitFor(BaseModel):
 
     `status`: the complaint's status. `waiting_on`: whom the workflow waits on (it settled
     into that wait, its timers set). `acknowledged`: the acknowledgement, the first message
-    to the customer, is out. Durations travel as ISO 8601 (``"PT30S"``).
+    to the customer, is out. `escalation_level`: escalated to at least that level.
+    Durations travel as ISO 8601 (``"PT30S"``).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -31,16 +32,28 @@ class WaitFor(BaseModel):
     status: Status | None = None
     waiting_on: WaitingOn | None = None
     acknowledged: bool = False
+    escalation_level: int | None = Field(default=None, ge=1, le=20)
+    """At least this escalation level (the complaint moved up to it)."""
     timeout: timedelta = Field(default=DEFAULT_WAIT, gt=timedelta(0), le=LONGEST_WAIT)
 
     @model_validator(mode="after")
     def _something(self) -> WaitFor:
-        if self.status is None and self.waiting_on is None and not self.acknowledged:
-            raise ValueError("wait for a status, a waiting_on or acknowledged: none was given")
+        if (
+            self.status is None
+            and self.waiting_on is None
+            and not self.acknowledged
+            and self.escalation_level is None
+        ):
+            raise ValueError(
+                "wait for a status, a waiting_on, acknowledged or an escalation_level: "
+                "none was given"
+            )
         return self
 
     def describe(self) -> str:
         parts = [f"status {self.status.value}"] if self.status else []
         parts += [f"waiting for {self.waiting_on.value}"] if self.waiting_on else []
         parts += ["the acknowledgement sent"] if self.acknowledged else []
+        if self.escalation_level is not None:
+            parts += [f"escalation level {self.escalation_level}"]
         return " and ".join(parts)

@@ -262,18 +262,24 @@ class ComplaintClient:
         status: Status | str | None = None,
         waiting_on: WaitingOn | str | None = None,
         acknowledged: bool = False,
+        escalation_level: int | None = None,
         timeout: timedelta = DEFAULT_WAIT,
         request_id: str | None = None,
     ) -> ComplaintState:
         """Wait, in the workflow and without polling, until the complaint has `status`, waits
-        on `waiting_on` and/or has sent its acknowledgement (every one given); its state then.
+        on `waiting_on`, has sent its acknowledgement and/or reached `escalation_level` (every
+        one given); its state then.
 
         Raises `WaitTimedOut` when `timeout` passes first, and `InvalidAction` at once (or as
         soon as it is so) when the complaint can no longer get there, e.g. a status it has
         passed for good, or any status but closed once it is closed.
         """
         wait = WaitFor(
-            status=status, waiting_on=waiting_on, acknowledged=acknowledged, timeout=timeout
+            status=status,
+            waiting_on=waiting_on,
+            acknowledged=acknowledged,
+            escalation_level=escalation_level,
+            timeout=timeout,
         )
         return await self._act(complaint_id, ComplaintWorkflow.wait_until, wait, request_id)
 

@@ -112,7 +112,9 @@ async def test_pending_waits_end_with_the_complaint(complaints, env, intake):
         warnings.simplefilter("always")
         await complaints.withdraw(cid, customer_id=intake.customer_id)
         assert (await closed).outcome is Outcome.WITHDRAWN
-        with pytest.raises(InvalidAction, match="closed, it will never be awaiting_manager"):
+        with pytest.raises(
+            InvalidAction, match="closed: it will never reach status awaiting_manager"
+        ):
             await manager
         assert (await handle.result()).outcome is Outcome.WITHDRAWN
     unfinished = [w for w in warned if issubclass(w.category, UnfinishedUpdateHandlersWarning)]
