@@ -424,6 +424,8 @@ class ComplaintClient:
                     raise InvalidAction(complaint_id, cause.message) from None
                 if isinstance(cause, ApplicationError) and cause.type == FailureType.WAIT_TIMED_OUT:
                     raise WaitTimedOut(complaint_id, cause.message) from None
+                if isinstance(cause, ApplicationError) and cause.type in POLICY_FAILURES:
+                    raise PolicyNotAvailable(complaint_id, cause.message) from None
                 raise ComplaintError(complaint_id, f"the action failed: {cause}") from None
             except WorkflowUpdateRPCTimeoutOrCancelledError:
                 last = "no answer in time"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
@@ -66,13 +66,18 @@ class ComplaintWorkflow:
     async def run(self, input: ComplaintInput) -> ComplaintResult:
         intake = input.intake
         if workflow.info().workflow_id != workflow_id_for(intake.complaint_id):
-            raise ApplicationError(
-                f"workflow id {workflow.info().workflow_id!r} does not match the complaint: "
-                f"start it as {workflow_id_for(intake.complaint_id)!r}",
-                type=FailureType.INVALID_INPUT,
-                non_retryable=True,
+            await self._fail(
+                ApplicationError(
+                    f"workflow id {workflow.info().workflow_id!r} does not match the complaint: "
+                    f"start it as {workflow_id_for(intake.complaint_id)!r}",
+                    type=FailureType.INVALID_INPUT,
+                    non_retryable=True,
+                )
             )
-        self._policy = policy = await effects.load_policy(input.policy_version)
+        try:
+            self._policy = policy = await effects.load_policy(input.policy_version)
+        except ApplicationError as refused:  # no such version, or out of bounds
+            await self._fail(refused)
         await self._enact(lifecycle.receive(intake, policy, self._now()))
         try:
             if intake.abusive:
@@ -98,6 +103,15 @@ class ComplaintWorkflow:
             await self._enact(lifecycle.follow_up_employee(self._state))
         await workflow.wait_condition(workflow.all_handlers_finished)  # issues no command
         return lifecycle.result(self._state, self._record.events)
+
+    async def _fail(self, failure: ApplicationError) -> NoReturn:
+        """Fail the run at its start; a client waiting (filing with `until`) gets the same
+        failure, not an abandoned wait."""
+        for _, answer in self._client_waits:
+            answer.set_exception(failure)
+        self._client_waits = []
+        await workflow.wait_condition(workflow.all_handlers_finished)  # issues no command
+        raise failure
 
     async def _listen(self) -> None:
         """Ask closed questions for what is missing, and wait for the answer, not forever."""

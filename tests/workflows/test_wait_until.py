@@ -16,7 +16,7 @@ from schemas.messages import MessageKind, Outcome
 from schemas.remedies import RemedyKind
 from schemas.state import Status, WaitingOn
 from schemas.waits import WaitFor
-from sdk import ComplaintClient, InvalidAction, WaitTimedOut
+from sdk import ComplaintClient, InvalidAction, PolicyNotAvailable, WaitTimedOut
 from tests.factories import make_intake
 from workflows.complaint import ComplaintWorkflow
 
@@ -122,3 +122,9 @@ async def test_pending_waits_end_with_the_complaint(complaints, env, intake):
     assert (await handle.describe()).status is WorkflowExecutionStatus.COMPLETED
     with pytest.raises(InvalidAction, match="closed"):
         await complaints.wait_until(cid, status=Status.AWAITING_CHOICE)
+
+
+async def test_filing_under_an_unknown_policy_with_a_wait_says_so(complaints, backend, intake):
+    with pytest.raises(PolicyNotAvailable, match="no-such-version"):
+        await complaints.file_complaint(intake, "no-such-version", until=WaitFor(acknowledged=True))
+    assert backend.messages(intake.complaint_id) == []
