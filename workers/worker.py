@@ -7,6 +7,7 @@ import os
 import signal
 
 from temporalio.client import Client
+from temporalio.common import WorkerDeploymentVersion
 from temporalio.worker import Worker
 
 from activities.backend import ComplaintBackend
@@ -24,6 +25,7 @@ from wire.codec import PayloadKeyError
 from wire.connection import connect, connect_config
 from workers.config import Settings, check_encryption
 from workers.logging import configure_logging
+from workers.versioning import deployment_config, deployment_version
 from workflows.complaint import ComplaintWorkflow
 from workflows.sandbox import WORKFLOW_RUNNER
 
@@ -61,10 +63,12 @@ def build_worker(
     *,
     staff: StaffDirectorySource | None = None,
     policies: PolicyStore | None = None,
+    deployment: WorkerDeploymentVersion | None = None,
 ) -> Worker:
     """`staff`: the staff directory (default: the embedded demo directory). `policies`:
     the policy store (default: the one the environment configures, `make_policy_store`).
-    The caller closes the backend and what it passes."""
+    `deployment`: the Worker Deployment version to run as (`workers.versioning`; None:
+    unversioned). The caller closes the backend and what it passes."""
     policies = policies or make_policy_store(load_settings())
     return Worker(
         client,
@@ -75,6 +79,7 @@ def build_worker(
             *ComplaintActivities(backend, staff).as_list(),
             *PolicyActivities(policies).as_list(),
         ],
+        deployment_config=deployment_config(deployment),
     )
 
 
@@ -96,8 +101,14 @@ async def run_worker(client: Client, settings: Settings, stop: asyncio.Event) ->
     staff = make_staff_directory(settings)
     policies = make_policy_store(settings)
     try:
+        version = deployment_version()
         async with build_worker(
-            client, settings.task_queue, backend, staff=staff, policies=policies
+            client,
+            settings.task_queue,
+            backend,
+            staff=staff,
+            policies=policies,
+            deployment=version,
         ):
             await stop.wait()
     finally:

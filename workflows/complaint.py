@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any, NoReturn
 
 from temporalio import workflow
+from temporalio.common import VersioningBehavior
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
@@ -43,8 +44,12 @@ with workflow.unsafe.imports_passed_through():
 
 Command = Callable[..., list[DomainEvent]]
 
+CONTINUE_AS_NEW_VERSIONING = workflow.ContinueAsNewVersioningBehavior.AUTO_UPGRADE
+"""Pass as `initial_versioning_behavior` to `workflow.continue_as_new`: a pinned complaint
+moves to the deployment's current version at its next run (`workers.versioning`)."""
 
-@workflow.defn(name="ComplaintWorkflow")
+
+@workflow.defn(name="ComplaintWorkflow", versioning_behavior=VersioningBehavior.PINNED)
 class ComplaintWorkflow:
     @workflow.init
     def __init__(self, input: ComplaintInput) -> None:
