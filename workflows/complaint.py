@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Any, NoReturn
 
 from temporalio import workflow
-from temporalio.common import VersioningBehavior
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
@@ -46,10 +45,12 @@ Command = Callable[..., list[DomainEvent]]
 
 CONTINUE_AS_NEW_VERSIONING = workflow.ContinueAsNewVersioningBehavior.AUTO_UPGRADE
 """Pass as `initial_versioning_behavior` to `workflow.continue_as_new`: a pinned complaint
-moves to the deployment's current version at its next run (`workers.versioning`)."""
+moves to the deployment's current version at its next run. Complaints are pinned by the
+versioned worker's default behaviour (`workers.versioning`), not on this class: an
+unversioned worker's tasks that name a behaviour are refused by the server."""
 
 
-@workflow.defn(name="ComplaintWorkflow", versioning_behavior=VersioningBehavior.PINNED)
+@workflow.defn(name="ComplaintWorkflow")
 class ComplaintWorkflow:
     @workflow.init
     def __init__(self, input: ComplaintInput) -> None:
