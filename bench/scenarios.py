@@ -105,19 +105,27 @@ def _wait(wanted: str) -> WaitFor:
 
 
 async def file(
-    client: Client, worker: WorkerProcess, intake: ComplaintIntake, policy: CompanyPolicy
+    client: Client,
+    worker: WorkerProcess,
+    intake: ComplaintIntake,
+    policy: CompanyPolicy,
+    until: str | None = WAITING_FOR_CHOICE,
 ) -> WorkflowHandle[W, ComplaintResult]:
     """Register `policy` with the worker, then file the complaint under its version, in one
-    request with a `wait_until` that returns once it waits for the customer's choice."""
+    request with a `wait_until` that returns once it waits on `until` (None: just start)."""
+    arg = ComplaintInput(intake=intake, policy_version=worker.add_policy(policy))
+    workflow_id, queue = workflow_id_for(intake.complaint_id), worker.task_queue
+    if until is None:
+        return await client.start_workflow(W.run, arg, id=workflow_id, task_queue=queue)
     start = WithStartWorkflowOperation(
         W.run,
-        ComplaintInput(intake=intake, policy_version=worker.add_policy(policy)),
-        id=workflow_id_for(intake.complaint_id),
-        task_queue=worker.task_queue,
+        arg,
+        id=workflow_id,
+        task_queue=queue,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
     )
     await client.execute_update_with_start_workflow(
-        W.wait_until, _wait(WAITING_FOR_CHOICE), start_workflow_operation=start
+        W.wait_until, _wait(until), start_workflow_operation=start
     )
     return await start.workflow_handle()
 
