@@ -30,6 +30,7 @@ def reached(
         and (wait.waiting_on is None or waiting_on is wait.waiting_on)
         and (not wait.acknowledged or acknowledged)
         and _level_reached(wait, state)
+        and (not wait.settled or waiting_on is not None or state.closed)
     )
 
 

@@ -34,6 +34,9 @@ class WaitFor(BaseModel):
     acknowledged: bool = False
     escalation_level: int | None = Field(default=None, ge=1, le=20)
     """At least this escalation level (the complaint moved up to it)."""
+    settled: bool = False
+    """The workflow waits on someone (whoever it is), or the complaint is closed: what it
+    had to do after the last action is done."""
     timeout: timedelta = Field(default=DEFAULT_WAIT, gt=timedelta(0), le=LONGEST_WAIT)
 
     @model_validator(mode="after")
@@ -43,10 +46,11 @@ class WaitFor(BaseModel):
             and self.waiting_on is None
             and not self.acknowledged
             and self.escalation_level is None
+            and not self.settled
         ):
             raise ValueError(
-                "wait for a status, a waiting_on, acknowledged or an escalation_level: "
-                "none was given"
+                "wait for a status, a waiting_on, acknowledged, an escalation_level or "
+                "settled: none was given"
             )
         return self
 
@@ -56,4 +60,5 @@ class WaitFor(BaseModel):
         parts += ["the acknowledgement sent"] if self.acknowledged else []
         if self.escalation_level is not None:
             parts += [f"escalation level {self.escalation_level}"]
+        parts += ["settled in a wait or closed"] if self.settled else []
         return " and ".join(parts)

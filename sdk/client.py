@@ -263,12 +263,13 @@ class ComplaintClient:
         waiting_on: WaitingOn | str | None = None,
         acknowledged: bool = False,
         escalation_level: int | None = None,
+        settled: bool = False,
         timeout: timedelta = DEFAULT_WAIT,
         request_id: str | None = None,
     ) -> ComplaintState:
         """Wait, in the workflow and without polling, until the complaint has `status`, waits
-        on `waiting_on`, has sent its acknowledgement and/or reached `escalation_level` (every
-        one given); its state then.
+        on `waiting_on`, has sent its acknowledgement, reached `escalation_level` and/or
+        `settled` (waits on someone, whoever, or closed) (every one given); its state then.
 
         Raises `WaitTimedOut` when `timeout` passes first, and `InvalidAction` at once (or as
         soon as it is so) when the complaint can no longer get there, e.g. a status it has
@@ -279,6 +280,7 @@ class ComplaintClient:
             waiting_on=waiting_on,
             acknowledged=acknowledged,
             escalation_level=escalation_level,
+            settled=settled,
             timeout=timeout,
         )
         return await self._act(complaint_id, ComplaintWorkflow.wait_until, wait, request_id)

@@ -35,6 +35,10 @@ def test_reached_needs_every_field_given():
     assert reached(wait, at(Status.AWAITING_CHOICE), WaitingOn.CHOICE, True)
     assert not reached(WaitFor(acknowledged=True), at(Status.RECEIVED), None, False)
     assert reached(WaitFor(acknowledged=True), at(Status.RECEIVED), None, True)
+    settled = WaitFor(settled=True)
+    assert not reached(settled, at(Status.IN_PROGRESS), None, True)  # still at work
+    assert reached(settled, at(Status.DECLINED), WaitingOn.DECLINE_ANSWER, True)
+    assert reached(settled, at(Status.CLOSED), None, True)
 
 
 @pytest.mark.parametrize(
