@@ -1,7 +1,7 @@
 """`complaints`: the managers' command line, an inbox and decisions on escalations.
 
     complaints inbox --level 2
-    complaints show c-1001
+    complaints show c-1001                  # or its workflow id, complaint-c-1001
     complaints override c-1001 --as manager-2 --key-file ~/.complaints/manager-2.pem \\
         --remedy refund --amount 89 --reason "Card statement shows the purchase"
     complaints resume c-1002 --as specialist-1 --key-file ... --note "Calm again"
@@ -11,6 +11,9 @@ COMPLAINTS_STAFF_ID/COMPLAINTS_STAFF_KEY_FILE); the complaint verifies the signa
 against the key the staff directory holds for you and takes your level and authority
 limit from the directory, and a refusal changes nothing. Demo keys for `make run`:
 ``python -m devtools.demo_staff key manager-2 > manager-2.pem``.
+A complaint is named by its id or by its workflow id (``complaint-<id>``, as the Temporal UI
+shows it). A receipt says where the complaint stands once it has carried the action out
+(for up to ``COMPLAINTS_CLI_SETTLE_S`` seconds, 10 by default).
 Every command takes ``--json`` for scripts. Exit codes: 0 done, 1 unexpected
 (e.g. server unreachable), 2 bad usage or input, 3 refused by the complaint,
 4 no such complaint.
@@ -31,12 +34,16 @@ from typing import Any, NoReturn
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import ValidationError
+from temporalio.service import RPCError, RPCStatusCode
 
 from domain.redaction import redact
 from domain.signatures import sign
-from schemas.actions import DecisionKind, ManagerDecision, StaffResume
+from domain.wording import words
+from schemas.actions import ActionReceipt, DecisionKind, ManagerDecision, StaffResume
+from schemas.complaint import WORKFLOW_ID_PREFIX, workflow_id_for
 from schemas.remedies import Remedy, RemedyKind, money
 from schemas.staff import SignedAssertion
+from schemas.state import ComplaintState
 from sdk.client import ComplaintClient, ComplaintSummary
 from sdk.errors import InvalidAction, UnknownComplaint
 from sdk.signing import assertion, load_key
@@ -52,6 +59,9 @@ CENT = Decimal("0.01")
 LEVEL_ENV = "COMPLAINTS_MANAGER_LEVEL"
 ANSWER_TIMEOUT_S = float(os.environ.get("COMPLAINTS_CLI_TIMEOUT_S", "30"))
 """How long to wait for the complaint to answer (a worker must be running)."""
+SETTLE_S = float(os.environ.get("COMPLAINTS_CLI_SETTLE_S", "10"))
+"""How long a receipt waits for the complaint to carry the action out and settle."""
+SETTLE_POLL_S = 0.2
 
 
 class Failure(Exception):
@@ -165,9 +175,9 @@ def _signer(args: argparse.Namespace) -> Signer:
         raise Failure(USAGE, "usage", f"cannot read your key: {error}") from None
 
 
-def _signed(args: argparse.Namespace, signer: Signer, **content: object) -> SignedAssertion:
+def _signed(complaint_id: str, signer: Signer, **content: object) -> SignedAssertion:
     staff_id, key = signer
-    return sign(assertion(args.complaint_id, staff_id, **content), key)  # type: ignore[arg-type]
+    return sign(assertion(complaint_id, staff_id, **content), key)  # type: ignore[arg-type]
 
 
 def _decision(args: argparse.Namespace, requested: Remedy | None = None) -> ManagerDecision:
@@ -254,6 +264,70 @@ def _remedy_json(remedy: Remedy | None) -> dict[str, str] | None:
     return {"kind": remedy.kind.value, "amount": money(remedy.amount)} if remedy else None
 
 
+# ---------------------------------------------------------------------- complaints
+
+
+async def _complaint_id(complaints: ComplaintClient, given: str) -> str:
+    """The complaint id for what was typed: the complaint id, or its workflow id
+    (``complaint-<id>``) as the Temporal UI and the workflow list show it."""
+    if not given.startswith(WORKFLOW_ID_PREFIX) or await _filed(complaints, given):
+        return given
+    return given.removeprefix(WORKFLOW_ID_PREFIX)
+
+
+async def _filed(complaints: ComplaintClient, complaint_id: str) -> bool:
+    """Whether a complaint was filed under exactly this id."""
+    handle = complaints.temporal.get_workflow_handle(workflow_id_for(complaint_id))
+    try:
+        await handle.describe()
+    except RPCError as error:
+        if error.status is RPCStatusCode.NOT_FOUND:
+            return False
+        raise
+    return True
+
+
+async def _settled(
+    complaints: ComplaintClient, complaint_id: str
+) -> tuple[ComplaintState, str | None] | None:
+    """Where the complaint stands once it has carried out what was just recorded (messages,
+    a remedy) and waits again, or has closed; None if it is still at work after `SETTLE_S`."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + SETTLE_S
+    while True:
+        waiting = await complaints.waiting_on(complaint_id)
+        state = await complaints.state(complaint_id)
+        if state.closed or waiting is not None:
+            return state, waiting
+        if loop.time() >= deadline:
+            return None
+        await asyncio.sleep(SETTLE_POLL_S)
+
+
+def _standing(state: ComplaintState, waiting: str | None) -> str:
+    """e.g. "declined, waiting for the customer's answer to the decline"."""
+    text = words(state.status.value)
+    if state.outcome:
+        text += f" ({words(state.outcome.value)})"
+    return f"{text}, waiting for {waiting}" if waiting else text
+
+
+async def _now(
+    complaints: ComplaintClient, receipt: ActionReceipt
+) -> tuple[str, dict[str, str | None]]:
+    """The receipt's closing sentence, and its JSON: the status the complaint settled in."""
+    settled = await _settled(complaints, receipt.complaint_id)
+    if settled is None:
+        sentence = (
+            f"The complaint is still carrying it out ({words(receipt.status)}); "
+            f"`complaints show {receipt.complaint_id}` says where it stands."
+        )
+        return sentence, {"status": receipt.status, "waiting_on": None}
+    state, waiting = settled
+    sentence = f"The complaint is now {_standing(state, waiting)}."
+    return sentence, {"status": state.status.value, "waiting_on": waiting}
+
+
 # ---------------------------------------------------------------------- commands
 
 
@@ -265,13 +339,15 @@ async def _run(
             raise Failure(USAGE, "usage", f"which level? pass --level or set ${LEVEL_ENV}")
         items = await complaints.inbox(int(args.level))
         _emit(args, _inbox_table(items, args.level), [c.model_dump(mode="json") for c in items])
-    elif args.command == "show":
-        state = await complaints.state(args.complaint_id)
-        events = await complaints.events(args.complaint_id)
-        waiting = await complaints.waiting_on(args.complaint_id)
-        head = f"Complaint {args.complaint_id}: {state.status.value.replace('_', ' ')}"
+        return
+    cid = await _complaint_id(complaints, args.complaint_id)
+    if args.command == "show":
+        state = await complaints.state(cid)
+        events = await complaints.events(cid)
+        waiting = await complaints.waiting_on(cid)
+        head = f"Complaint {cid}: {words(state.status.value)}"
         if state.outcome:
-            head += f" ({state.outcome.value.replace('_', ' ')})"
+            head += f" ({words(state.outcome.value)})"
         requested = state.escalation.requested if state.escalation else None
         if state.escalation:
             head += f", escalated to level {state.escalation.level}"
@@ -282,7 +358,7 @@ async def _run(
         if waiting:
             head += f"; waiting for {waiting}"
         data = {
-            "complaint_id": args.complaint_id,
+            "complaint_id": cid,
             "status": state.status.value,
             "outcome": state.outcome.value if state.outcome else None,
             "escalation_level": state.escalation_level,
@@ -294,35 +370,32 @@ async def _run(
         _emit(args, "\n".join([head, "", *timeline(events)]), data)
     elif args.command == "resume":
         assert signer is not None
-        signed = _signed(args, signer, resume=StaffResume(note=args.note))
-        receipt = await complaints.resume(args.complaint_id, signed)
-        text = (
-            f"Recorded: resumed complaint {receipt.complaint_id} by {args.staff_id}. "
-            f"The complaint is now {receipt.status.replace('_', ' ')}."
-        )
-        _emit(args, text, receipt.model_dump(mode="json"))
+        signed = _signed(cid, signer, resume=StaffResume(note=args.note))
+        receipt = await complaints.resume(cid, signed)
+        now, standing = await _now(complaints, receipt)
+        text = f"Recorded: resumed complaint {receipt.complaint_id} by {args.staff_id}. {now}"
+        _emit(args, text, receipt.model_dump(mode="json") | standing)
     else:
         assert signer is not None
-        state = await complaints.state(args.complaint_id)
+        state = await complaints.state(cid)
         requested = state.escalation.requested if state.escalation else None
         decision = _decision(args, requested)
         granted, as_requested = _granted(args, decision, requested)
         if granted and as_requested:
             verb = "Offering" if decision.kind is DecisionKind.COUNTER else "Granting"
             _say(args, f"{verb} the requested {granted.label()}.")
-        signed = _signed(args, signer, decision=decision)
-        receipt = await complaints.decide_escalation(args.complaint_id, signed)
+        signed = _signed(cid, signer, decision=decision)
+        receipt = await complaints.decide_escalation(cid, signed)
         what = decision.kind.value + (f" {granted.label()}" if granted else "")
-        text = (
-            f"Recorded: {what} on complaint {receipt.complaint_id} by {args.staff_id}. "
-            f"The complaint is now {receipt.status.replace('_', ' ')}."
-        )
+        now, standing = await _now(complaints, receipt)
+        text = f"Recorded: {what} on complaint {receipt.complaint_id} by {args.staff_id}. {now}"
         data = {
             "decision": decision.model_dump(mode="json"),
             "decided_by": args.staff_id,
             "granted": _remedy_json(granted),
             "as_requested": as_requested,
             **receipt.model_dump(mode="json"),
+            **standing,
         }
         _emit(args, text, data)
 

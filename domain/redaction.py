@@ -17,7 +17,8 @@ PHONE_MASK = "<phone>"
 CONTACT_FIELDS = frozenset({"email", "phone", "contact"})
 """Keys whose whole value is contact data, whatever its shape."""
 
-_EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
+# Starts only where a token starts, so a long run of letters without "@" is scanned once.
+_EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
 # A run of digits with the separators people type ("+371 2000 0000", "(555) 123-4567").
 # Not part of a longer token: ids (ORD-2026-1101), keys (wf/12/step), amounts (1000000.00)
 # and timestamps (2026-11-25T13:13) are left alone.

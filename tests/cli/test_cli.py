@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import sys
+import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -258,3 +259,70 @@ async def test_an_amount_nobody_typed_or_requested_is_never_zero(
     assert counter.out.startswith(f"Recorded: counter store_credit 50.00 on complaint {cid}")
     await until_status(complaints, cid, Status.AWAITING_CHOICE)
     await complaints.withdraw(cid, customer_id=CUSTOMER)
+
+
+async def test_the_workflow_id_the_ui_shows_names_the_complaint_everywhere(
+    complaints: ComplaintClient, cli, key
+):
+    intake = await escalated(complaints, amount=Decimal("449.00"))
+    cid = intake.complaint_id
+    workflow_id = f"complaint-{cid}"
+
+    show = await cli("show", workflow_id)
+    assert show.code == 0, show.err
+    assert show.out.startswith(
+        f"Complaint {cid}: awaiting manager, escalated to level 1 (requested refund 449.00); "
+        "waiting for a manager's decision\n"
+    )
+    assert (await cli("show", workflow_id, "--json")).json()["complaint_id"] == cid
+
+    signer = ("--as", "manager-1", "--key-file", key("manager-1"))
+    deny = await cli("deny", workflow_id, *signer, "--reason", "Transport damage, not a defect")
+    assert deny.code == 0, deny.err
+    # What `show` says next, not the status the update answered while the decline was sent.
+    assert deny.out == (
+        f"Recorded: deny on complaint {cid} by manager-1. The complaint is now declined, "
+        "waiting for the customer's answer to the decline.\n"
+    )
+    after = await cli("show", cid)
+    assert after.out.startswith(
+        f"Complaint {cid}: declined; waiting for the customer's answer to the decline\n"
+    )
+    await complaints.withdraw(cid, customer_id=intake.customer_id)
+
+
+async def test_a_specialist_resumes_by_workflow_id_and_the_receipt_says_what_follows(
+    complaints: ComplaintClient, cli, key
+):
+    intake = make_intake(abusive=True)
+    cid = intake.complaint_id
+    await complaints.file_complaint(intake)
+    await until_status(complaints, cid, Status.PAUSED)
+
+    resume = await cli(
+        "resume", f"complaint-{cid}", "--as", "specialist-1",
+        "--key-file", key("specialist-1"), "--note", "Spoke by phone; calm now", "--json",
+    )  # fmt: skip
+    assert resume.code == 0, resume.err
+    receipt = resume.json()
+    assert receipt["complaint_id"] == cid
+    assert (receipt["status"], receipt["waiting_on"]) == (
+        "awaiting_choice",
+        "the customer's choice of solution",
+    )
+    await complaints.withdraw(cid, customer_id=intake.customer_id)
+
+
+async def test_a_complaint_id_that_looks_like_a_workflow_id_is_still_found(
+    complaints: ComplaintClient, cli
+):
+    intake = make_intake(complaint_id=f"complaint-{uuid.uuid4().hex[:8]}")
+    await complaints.file_complaint(intake)
+    await until_status(complaints, intake.complaint_id, Status.AWAITING_CHOICE)
+
+    show = await cli("show", intake.complaint_id)
+    assert show.code == 0, show.err
+    assert show.out.startswith(f"Complaint {intake.complaint_id}: awaiting choice")
+    missing = await cli("show", "complaint-never-filed")
+    assert (missing.code, missing.err) == (4, "complaints: no complaint 'never-filed' was filed\n")
+    await complaints.withdraw(intake.complaint_id, customer_id=intake.customer_id)
