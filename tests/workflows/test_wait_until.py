@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import warnings
+from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 import pytest_asyncio
 from temporalio.client import WorkflowExecutionStatus
+from temporalio.testing import WorkflowEnvironment
 from temporalio.workflow import UnfinishedUpdateHandlersWarning
 
 from schemas.messages import MessageKind, Outcome
@@ -18,7 +20,16 @@ from schemas.state import Status, WaitingOn
 from schemas.waits import WaitFor
 from sdk import ComplaintClient, InvalidAction, PolicyNotAvailable, WaitTimedOut
 from tests.factories import make_intake
+from tests.workflows.conftest import time_skipping_env
 from workflows.complaint import ComplaintWorkflow
+
+
+@pytest_asyncio.fixture(scope="module")
+async def env() -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping server of this module's own: the SDK dates purchases by the real
+    today, and the session's server has skipped years ahead for other modules' tests."""
+    async with time_skipping_env() as env:
+        yield env
 
 
 @pytest_asyncio.fixture
