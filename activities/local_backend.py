@@ -75,6 +75,7 @@ CREATE TABLE IF NOT EXISTS remedy_ledger (
     order_reference TEXT,
     kind TEXT NOT NULL,
     amount TEXT NOT NULL,
+    currency TEXT,
     authorised_by TEXT NOT NULL,
     reference TEXT NOT NULL,
     created_at TEXT NOT NULL
@@ -95,6 +96,7 @@ CREATE TABLE IF NOT EXISTS manager_pages (
     severity TEXT NOT NULL,
     requested_kind TEXT,
     requested_amount TEXT,
+    requested_currency TEXT,
     respond_by TEXT,
     summary TEXT NOT NULL,
     created_at TEXT NOT NULL
@@ -144,6 +146,8 @@ class LedgerEntry(BaseModel):
     order_reference: str | None
     kind: RemedyKind
     amount: Decimal
+    currency: str | None = None
+    """ISO 4217; None only on entries written before orders named their currency."""
     authorised_by: str
     reference: str
     created_at: datetime
@@ -222,6 +226,7 @@ class LocalBackend:
             # WAL is persistent in the file: readers never block the worker's writes.
             conn.execute("PRAGMA journal_mode = WAL")
             conn.executescript(_SCHEMA)
+            _add_columns(conn)
         self._writer = _Writer(self._db_path)
 
     @property
@@ -262,6 +267,7 @@ class LocalBackend:
             "order_reference": order.order_reference,
             "kind": order.remedy.kind.value,
             "amount": money(order.remedy.amount),
+            "currency": order.remedy.currency,
             "authorised_by": order.authorised_by,
             "reference": remedy_reference(order.remedy.kind, order.idempotency_key),
             "created_at": _now(),
@@ -284,6 +290,7 @@ class LocalBackend:
             "severity": page.severity.value,
             "requested_kind": page.requested.kind.value if page.requested else None,
             "requested_amount": money(page.requested.amount) if page.requested else None,
+            "requested_currency": page.requested.currency if page.requested else None,
             "respond_by": page.respond_by.isoformat() if page.respond_by else None,
             "summary": page.summary,
             "created_at": _now(),
@@ -353,9 +360,25 @@ class LocalBackend:
             return [dict(r) for r in conn.execute(query + " ORDER BY seq", params)]
 
 
+_ADDED_COLUMNS = (("remedy_ledger", "currency"), ("manager_pages", "requested_currency"))
+"""Columns added since the first schema: a file written before them gains them, empty."""
+
+
+def _add_columns(conn: sqlite3.Connection) -> None:
+    for table, column in _ADDED_COLUMNS:
+        present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if column not in present:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
+
+
 def _page_entry(row: dict[str, object]) -> PageEntry:
     kind, amount = row.pop("requested_kind"), row.pop("requested_amount")
-    requested = Remedy(kind=RemedyKind(kind), amount=Decimal(str(amount))) if kind else None
+    currency = row.pop("requested_currency", None)
+    requested = (
+        Remedy(kind=RemedyKind(kind), amount=Decimal(str(amount)), currency=currency)
+        if kind
+        else None
+    )
     return PageEntry.model_validate({**row, "requested": requested})
 
 

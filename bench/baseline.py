@@ -9,7 +9,7 @@ possible update round trip. The engine's figures are read as ratios to these.
 The happy path, as the complaint workflow runs it:
 
     load the policy
-    4 messages (acknowledgement, apology, thanks, proposals)
+    2 messages (acknowledgement, proposals)
     wait for the customer's choice        timer, cancelled by `choose`
     remedy, resolution message
     wait until the follow-up is due       timer, fires
@@ -46,8 +46,6 @@ WAITING_FOR_ANSWER = WaitingOn.FOLLOW_UP_ANSWER.value
 STEPS = (
     "policy",
     "acknowledgement",
-    "apology",
-    "thanks",
     "proposals",
     "remedy",
     "resolution",
@@ -84,7 +82,7 @@ class BareLifecycle:
     @workflow.run
     async def run(self, spec: BareSpec) -> int:
         self._local = frozenset(spec.local_steps)
-        for step in STEPS[:5]:  # the policy, then the four messages
+        for step in STEPS[:3]:  # the policy, the acknowledgement and the proposals
             await self._step(step)
         await self._wait(lambda: self._chosen, spec.choice_timeout_s, WAITING_FOR_CHOICE)
         await self._step("remedy")

@@ -36,7 +36,7 @@ from schemas.actions import CustomerChoice, DecisionKind, FollowUpAnswer, Manage
 from schemas.complaint import WORKFLOW_ID_PREFIX, ComplaintInput, ComplaintResult, workflow_id_for
 from schemas.intake import ComplaintIntake
 from schemas.messages import Outcome
-from schemas.policy import CompanyPolicy, Deadlines
+from schemas.policy import CompanyPolicy, Deadlines, SlaPolicy
 from schemas.remedies import Remedy, RemedyKind
 from schemas.staff import SignedAssertion
 from schemas.state import WaitingOn
@@ -55,7 +55,9 @@ PATHS = ("resolve", "decline", "escalate_override", "reopen")
 
 def bench_policy(follow_up_delay_s: float, **deadlines: timedelta) -> CompanyPolicy:
     """The default policy with the follow-up (and any given deadline) shortened; its version
-    is named by its deadlines, so one version always means one content."""
+    is named by its deadlines, so one version always means one content. The SLA clocks are
+    off: the bare floor has no timer of theirs, so the shapes would differ (their cost is
+    not in these figures)."""
     fields: dict[str, Any] = dict(
         details_reply=LONG,
         solution_choice=LONG,
@@ -70,7 +72,7 @@ def bench_policy(follow_up_delay_s: float, **deadlines: timedelta) -> CompanyPol
     )
     chosen = Deadlines(**(fields | deadlines))
     digest = hashlib.sha256(chosen.model_dump_json().encode()).hexdigest()[:12]
-    return CompanyPolicy(version=f"bench-{digest}", deadlines=chosen)
+    return CompanyPolicy(version=f"bench-{digest}", deadlines=chosen, sla=SlaPolicy(enabled=False))
 
 
 def kettle(prefix: str, days_since_purchase: int = 7, **overrides: Any) -> ComplaintIntake:

@@ -3,7 +3,7 @@
     complaints inbox --level 2
     complaints show c-1001                  # or its workflow id, complaint-c-1001
     complaints override c-1001 --as manager-2 --key-file ~/.complaints/manager-2.pem \\
-        --remedy refund --amount 89 --reason "Card statement shows the purchase"
+        --remedy refund --amount 89 --currency EUR --reason "Card statement shows the purchase"
     complaints resume c-1002 --as specialist-1 --key-file ... --note "Calm again"
 
 A decision (or a resume) is signed with your Ed25519 key (``--as``/``--key-file`` or
@@ -33,15 +33,23 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.lifecycle import waiting_for
 from domain.redaction import redact
 from domain.signatures import sign
 from domain.wording import words
-from schemas.actions import ActionReceipt, DecisionKind, ManagerDecision, StaffResume
+from schemas.actions import (
+    ActionReceipt,
+    CustomerNote,
+    DecisionKind,
+    ManagerDecision,
+    StaffResume,
+)
 from schemas.complaint import WORKFLOW_ID_PREFIX, workflow_id_for
+from schemas.intake import Language
+from schemas.locale import Currency
 from schemas.remedies import Remedy, RemedyKind, money
 from schemas.staff import SignedAssertion
 from schemas.state import ComplaintState
@@ -85,6 +93,15 @@ def _amount(text: str) -> Decimal:
     if value.is_finite() and int(value.as_tuple().exponent) >= -2:
         return value.quantize(CENT)
     return value
+
+
+def _currency(text: str) -> str:
+    """An ISO 4217 code as typed ("eur" is EUR); one Babel does not know is refused."""
+    code = text.strip().upper()
+    try:
+        return TypeAdapter(Currency).validate_python(code)
+    except ValidationError:
+        raise argparse.ArgumentTypeError(f"not an ISO 4217 currency code: {text!r}") from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -147,7 +164,24 @@ def _parser() -> argparse.ArgumentParser:
                 type=_amount,
                 help="its value (default: the requested one, when you grant the requested kind)",
             )
-        cmd.add_argument("--reason", required=reason, help="why (told to the customer if you deny)")
+            cmd.add_argument(
+                "--currency",
+                type=_currency,
+                help="the ISO 4217 code of --amount, checked against the complaint's "
+                "(default: the complaint's own; another is refused, never converted)",
+            )
+        cmd.add_argument("--reason", required=reason, help="why, for the record (internal)")
+        cmd.add_argument(
+            "--customer-note",
+            help="a note for the customer, sent in the message answering your decision only "
+            "if written in their language (--note-language); otherwise a standard sentence "
+            "in their language says a manager reviewed the complaint",
+        )
+        cmd.add_argument(
+            "--note-language",
+            choices=[language.value for language in Language],
+            help="the language --customer-note is written in (required with it)",
+        )
         cmd.set_defaults(decision=kind)
 
     resume = commands.add_parser(
@@ -188,8 +222,17 @@ def _decision(args: argparse.Namespace, requested: Remedy | None = None) -> Mana
         amount = args.amount
         if amount is None:
             amount = requested.amount if requested and requested.kind == kind else Decimal(0)
-        remedy = Remedy(kind=RemedyKind(kind), amount=amount)
-    return ManagerDecision(kind=args.decision, remedy=remedy, reason=args.reason)
+        remedy = Remedy(kind=RemedyKind(kind), amount=amount, currency=args.currency)
+    note = None
+    if args.customer_note is not None or args.note_language is not None:
+        if args.customer_note is None or args.note_language is None:
+            raise Failure(
+                USAGE, "usage", "--customer-note and --note-language go together: say both"
+            )
+        note = CustomerNote(text=args.customer_note, language=Language(args.note_language))
+    return ManagerDecision(
+        kind=args.decision, remedy=remedy, reason=args.reason, customer_note=note
+    )
 
 
 def _granted(
@@ -261,7 +304,10 @@ def _say(args: argparse.Namespace, text: str) -> None:
 
 
 def _remedy_json(remedy: Remedy | None) -> dict[str, str] | None:
-    return {"kind": remedy.kind.value, "amount": money(remedy.amount)} if remedy else None
+    if remedy is None:
+        return None
+    named = {"currency": remedy.currency} if remedy.currency else {}
+    return {"kind": remedy.kind.value, "amount": money(remedy.amount)} | named
 
 
 # ---------------------------------------------------------------------- complaints

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from domain.currency import currency_of, refuse_other_currency
 from domain.decisions import granted
 from domain.errors import InvalidAction
 from domain.progress import never
@@ -26,7 +27,7 @@ from schemas.actions import (
     Withdrawal,
 )
 from schemas.events import DomainEvent
-from schemas.intake import CustomerDetails, future_purchase
+from schemas.intake import ComplaintIntake, CustomerDetails, future_purchase
 from schemas.policy import CompanyPolicy
 from schemas.remedies import MONEY_REMEDIES, Remedy, RemedyKind, money
 from schemas.staff import SignedAssertion, StaffMember
@@ -94,6 +95,16 @@ def verified(
     return member
 
 
+def admit(intake: ComplaintIntake, policy: CompanyPolicy) -> None:
+    """A complaint may start under `policy` only with money in the policy's currency."""
+    if intake.currency is not None and intake.currency != policy.currency:
+        raise InvalidAction(
+            f"the purchase amount is in {intake.currency}, but policy {policy.version} takes "
+            f"{policy.currency} only: file the complaint in {policy.currency}, or under a "
+            f"policy for {intake.currency}"
+        )
+
+
 def provide_details(
     state: ComplaintState, details: CustomerDetails, policy: CompanyPolicy, now: datetime
 ) -> list[DomainEvent]:
@@ -109,6 +120,7 @@ def provide_details(
         )
     if details.purchase_date and (future := future_purchase(details.purchase_date, now.date())):
         raise InvalidAction(future)
+    refuse_other_currency(details.currency, currency_of(state.intake, policy), "the amount")
     return [ev.DetailsProvided(at=now, details=details)]
 
 
@@ -209,6 +221,8 @@ def decide_escalation(
         remedy = granted(escalation, decision)
         if remedy is None:
             raise InvalidAction("nothing was requested: name the remedy to approve")
+        what = "the counter-offer" if decision.kind is DecisionKind.COUNTER else "the remedy"
+        refuse_other_currency(remedy.currency, currency_of(intake, policy), what)
         refuse_worthless(remedy)
         if decision.kind is DecisionKind.APPROVE and escalation.policy_exception:
             raise InvalidAction(
@@ -292,8 +306,10 @@ def _needs_a_second_decider(
         raise InvalidAction(
             f"{manager.staff_id} already approved this; a second, different manager must confirm"
         )
+    currency = policy.currency
     return not any(
-        granted(escalation, a.decision) == remedy and a.decision.kind is decision.kind
+        remedy.same_as(granted(escalation, a.decision), currency)
+        and a.decision.kind is decision.kind
         for a in escalation.approvals
     )
 

@@ -40,6 +40,8 @@ def _changes(state: ComplaintState, event: DomainEvent) -> dict:  # noqa: C901 -
         case ev.DetailsProvided(details=details):
             assert state.intake is not None
             given = {field.value: getattr(details, field.value) for field in details.given()}
+            if details.currency is not None:  # refused unless it is the complaint's
+                given["currency"] = details.currency
             intake = state.intake.model_copy(update=given)
             return {
                 "intake": intake,
@@ -203,4 +205,6 @@ def _changes(state: ComplaintState, event: DomainEvent) -> dict:  # noqa: C901 -
             return {"outcome": Outcome.WITHDRAWN, "status": Status.IN_PROGRESS}
         case ev.Closed(outcome=outcome):
             return {"outcome": outcome, "status": Status.CLOSED, "callback_due": None}
+        case ev.SlaWarned() | ev.SlaBreached():
+            return {}  # the clocks are their own fold (domain.sla)
     raise TypeError(f"unknown event {event!r}")

@@ -89,12 +89,23 @@ def _set(deadline: datetime | None) -> datetime:
 # ---------------------------------------------------------------------- listen
 
 
-def receive(intake: ComplaintIntake, policy: CompanyPolicy, now: datetime) -> Plan:
-    """Acknowledge at once."""
-    return [
+def receive(
+    intake: ComplaintIntake, policy: CompanyPolicy, now: datetime, apologise: bool = False
+) -> Plan:
+    """Acknowledge at once. With `apologise`, the acknowledgement also apologises and thanks
+    (restating the complaint), and `apologise_and_thank` is not needed later; without it
+    (complaints started before), the apology and thanks come after the details round."""
+    received: Plan = [
         ev.Received(at=now, intake=intake, policy_version=policy.version),
         ev.Acknowledged(at=now),
-        Tell(MessageKind.ACKNOWLEDGEMENT),
+    ]
+    if not apologise:
+        return [*received, Tell(MessageKind.ACKNOWLEDGEMENT)]
+    return [
+        *received,
+        ev.Apologised(at=now),
+        ev.Thanked(at=now),
+        Tell(MessageKind.ACKNOWLEDGEMENT, {"with_thanks": True}),
     ]
 
 

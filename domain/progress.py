@@ -62,10 +62,15 @@ def never(wait: WaitFor, state: ComplaintState) -> str | None:
             return "only an abusive conversation is paused, and this one is not"
         if state.status is not Status.RECEIVED:
             return f"the complaint is {state.status.value}: a pause comes first or never"
-    if status in (Status.PAUSED, Status.AWAITING_DETAILS) and state.apologised:
+    if status in (Status.PAUSED, Status.AWAITING_DETAILS) and _past_listening(state):
         return f"the complaint is past listening ({state.status.value}): never {status.value} again"
     return None
 
 
 def _level_reached(wait: WaitFor, state: ComplaintState) -> bool:
     return wait.escalation_level is None or state.escalation_level >= wait.escalation_level
+
+
+def _past_listening(state: ComplaintState) -> bool:
+    """Solutions were sought: listening (details asked once at most) is over for good."""
+    return bool(state.options or state.decline_reasons) or state.chosen is not None

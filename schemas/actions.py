@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from schemas.intake import NonEmpty
+from schemas.intake import Language, NonEmpty
 from schemas.remedies import Remedy, RemedyKind
 from schemas.text import Note, Reason
 
@@ -69,6 +69,18 @@ class DecisionKind(StrEnum):
     DENY = "deny"
 
 
+class CustomerNote(BaseModel):
+    """What a manager writes for the customer, and the language it is written in. It reaches
+    the customer only if that is the customer's language; otherwise the message says, in
+    their language, that a manager looked at the complaint in person. Never the internal
+    `ManagerDecision.reason`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    text: Reason
+    language: Language
+
+
 class ManagerDecision(BaseModel):
     """What a manager decides on an escalation. Who decided, and at which level, comes from
     the signed assertion that carries it and the staff directory, never from here."""
@@ -78,6 +90,10 @@ class ManagerDecision(BaseModel):
     kind: DecisionKind
     remedy: Remedy | None = None
     reason: Reason | None = None
+    """Why, for the record and the staff: never shown to the customer."""
+    customer_note: CustomerNote | None = Field(default=None, exclude_if=lambda n: n is None)
+    """For the customer, in the message that answers the decision (left out of the JSON when
+    None, so decisions signed before it verify as then)."""
 
     @model_validator(mode="after")
     def _complete(self) -> ManagerDecision:

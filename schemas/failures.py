@@ -25,6 +25,9 @@ class FailureType(StrEnum):
     WAIT_TIMED_OUT = "WaitTimedOut"
     """A client's `wait_until` (or filing with a wait) timed out before the complaint got
     there; nothing was recorded."""
+    INTAKE_REFUSED = "IntakeRefused"
+    """The intake does not fit the policy it would run under (money in a currency the
+    policy does not take): the complaint fails at its start, having said and done nothing."""
     POLICY_REFUSED = "PolicyRefused"
     """The policy document is invalid or out of the worker's bounds: the complaint fails at
     its start."""

@@ -24,7 +24,7 @@ from pydantic import (
     model_validator,
 )
 
-from schemas.locale import TimeZone
+from schemas.locale import Currency, TimeZone
 from schemas.text import Description, Email, Identifier, Name, Note, Phone
 
 NonEmpty = Identifier
@@ -134,6 +134,9 @@ class ComplaintIntake(BaseModel):
     description: Description
     order_reference: Identifier | None = None
     amount: Decimal | None = Field(default=None, ge=0, le=1_000_000, decimal_places=2)
+    currency: Currency | None = Field(default=None, exclude_if=lambda code: code is None)
+    """The ISO 4217 currency of `amount`; None means the policy's. A complaint whose
+    currency is not its policy's is refused at its start (`domain.commands.admit`)."""
     receipt_present: bool | None = None
     purchase_date: PurchaseDate | None = None
     severity: Severity = Severity.MEDIUM
@@ -158,6 +161,9 @@ class CustomerDetails(BaseModel):
     """From the backend's authenticated session: only the complaint's own customer may answer."""
     order_reference: Identifier | None = None
     amount: Decimal | None = Field(default=None, ge=0, le=1_000_000, decimal_places=2)
+    currency: Currency | None = Field(default=None, exclude_if=lambda code: code is None)
+    """The ISO 4217 currency of `amount` (only with it); None means the complaint's. Another
+    currency than the complaint's is refused (`domain.commands.provide_details`)."""
     receipt_present: bool | None = None
     purchase_date: PurchaseDate | None = None
     employee_reference: Identifier | None = None
@@ -171,6 +177,8 @@ class CustomerDetails(BaseModel):
     def _says_something(self) -> CustomerDetails:
         if not self.model_dump(exclude_none=True, exclude={"customer_id"}):
             raise ValueError("the reply must provide at least one detail")
+        if self.currency is not None and self.amount is None:
+            raise ValueError("a currency is given only with the amount it is the currency of")
         return self
 
 

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schemas.actions import CustomerNote
 from schemas.intake import Category, Channel, Contact, DetailField, Language
 from schemas.locale import DEFAULT_CURRENCY, DEFAULT_TIME_ZONE, Currency, TimeZone
 from schemas.remedies import DeclineReason, Remedy
@@ -56,6 +57,10 @@ class MessageContext(BaseModel):
     alternatives: list[Remedy] = Field(default_factory=list)
     can_appeal: bool = False
     manager_title: str | None = None
+    with_thanks: bool = False
+    """The acknowledgement thanks the customer too (no separate thanks follows)."""
+    manager_note: CustomerNote | None = None
+    """The deciding manager's note for the customer, on the message answering the decision."""
     callback_by: datetime | None = None
     follow_up_on: datetime | None = None
     outcome: Outcome | None = None

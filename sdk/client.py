@@ -32,6 +32,7 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.evolve import fold
+from domain.stages import stage_of
 from schemas import events as ev
 from schemas.actions import (
     ActionReceipt,
@@ -53,12 +54,14 @@ from schemas.intake import ComplaintIntake, CustomerDetails, as_of
 from schemas.policy import CURRENT
 from schemas.remedies import RemedyKind
 from schemas.staff import SignedAssertion
+from schemas.stages import Stage
 from schemas.state import ComplaintState, Status, WaitingOn
 from schemas.waits import DEFAULT_WAIT, WaitFor
 from sdk.errors import (
     ComplaintBusy,
     ComplaintClosed,
     ComplaintError,
+    IntakeRefused,
     InvalidAction,
     PolicyNotAvailable,
     UnknownComplaint,
@@ -184,8 +187,9 @@ class ComplaintClient:
 
         The complaint runs under the operator's policy: the version named (one the workers'
         store holds), or the current one. An unknown version fails the complaint at once:
-        `result` raises `PolicyNotAvailable`. Safe to retry: a running or completed
-        complaint with this id is returned as it is (the first filing wins; a different
+        `result` raises `PolicyNotAvailable`; a purchase amount in a currency the policy does
+        not take fails it too, and `result` raises `IntakeRefused`. Safe to retry: a running
+        or completed complaint with this id is returned as it is (the first filing wins; a different
         intake under the same id is ignored). A run that failed or was terminated never
         burns the id: filing again starts the complaint anew. A purchase date after today
         (UTC) raises a `ValidationError` before anything is sent.
@@ -248,6 +252,10 @@ class ComplaintClient:
         """Where the complaint stands (the fold of its events)."""
         return await self._query(complaint_id, ComplaintWorkflow.state)
 
+    async def stage(self, complaint_id: str) -> Stage:
+        """Where the complaint stands in ISO 10002's terms (derived from its state)."""
+        return stage_of(await self.state(complaint_id))
+
     async def events(self, complaint_id: str) -> list[DomainEvent]:
         """The complaint-and-resolution record, oldest first."""
         return await self._query(complaint_id, ComplaintWorkflow.events)
@@ -293,6 +301,8 @@ class ComplaintClient:
             cause = failure.cause
             if isinstance(cause, ApplicationError) and cause.type in POLICY_FAILURES:
                 raise PolicyNotAvailable(complaint_id, cause.message) from None
+            if isinstance(cause, ApplicationError) and cause.type == FailureType.INTAKE_REFUSED:
+                raise IntakeRefused(complaint_id, cause.message) from None
             raise
         except RPCError as error:
             raise self._unknown_if_missing(complaint_id, error) from None

@@ -54,6 +54,12 @@ class ComplaintBusy(ComplaintError):
         self.update_id = update_id
 
 
+class IntakeRefused(ComplaintError):
+    """The complaint could not start: its intake does not fit the policy it would run under
+    (a purchase amount in a currency the policy does not take). `message` says why; nothing
+    was said or done for the complaint."""
+
+
 class PolicyNotAvailable(ComplaintError):
     """The complaint could not start under the policy it named: the workers' store has no
     such version, or refuses its document. `message` is the store's reason; nothing was

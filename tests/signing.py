@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from devtools.demo_staff import demo_directory, demo_key
 from domain.signatures import sign
 from schemas import events as ev
-from schemas.actions import DecisionKind, ManagerDecision, StaffResume
+from schemas.actions import CustomerNote, DecisionKind, ManagerDecision, StaffResume
 from schemas.remedies import Remedy
 from schemas.staff import SignedAssertion, StaffQuery, StaffRole
 from sdk.signing import assertion
@@ -71,12 +71,15 @@ class Unsigned:
 
 
 def manager(
-    kind: DecisionKind, level: int = 1, remedy: Remedy | None = None, reason: str | None = None
+    kind: DecisionKind,
+    level: int = 1,
+    remedy: Remedy | None = None,
+    reason: str | None = None,
+    customer_note: CustomerNote | None = None,
 ) -> Unsigned:
     """The demo manager `manager-<level>` decides."""
-    return Unsigned(
-        f"manager-{level}", decision=ManagerDecision(kind=kind, remedy=remedy, reason=reason)
-    )
+    decision = ManagerDecision(kind=kind, remedy=remedy, reason=reason, customer_note=customer_note)
+    return Unsigned(f"manager-{level}", decision=decision)
 
 
 def specialist(note: str = "Calm again; we spoke by phone") -> Unsigned:

@@ -17,7 +17,7 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from domain import commands, lifecycle, progress
+    from domain import commands, lifecycle, progress, sla
     from domain.errors import InvalidAction
     from domain.plan import Effect, Plan
     from schemas.actions import (
@@ -48,6 +48,11 @@ CONTINUE_AS_NEW_VERSIONING = workflow.ContinueAsNewVersioningBehavior.AUTO_UPGRA
 moves to the deployment's current version at its next run. Complaints are pinned by the
 versioned worker's default behaviour (`workers.versioning`), not on this class: an
 unversioned worker's tasks that name a behaviour are refused by the server."""
+ACK_APOLOGISES = "ack-apologises"
+"""Patch: the acknowledgement apologises and thanks; no separate apology and thanks after
+the details round (complaints started before keep them)."""
+SLA_CLOCKS = "sla-clocks"
+"""Patch: the SLA clocks run (timers, SlaWarned/SlaBreached, SlaDueAt/SlaState)."""
 
 
 @workflow.defn(name="ComplaintWorkflow")
@@ -57,6 +62,8 @@ class ComplaintWorkflow:
         self._policy: CompanyPolicy | None = None
         """Loaded first thing; until then every update is refused (the complaint is new)."""
         self._record = Record()
+        self._sla: sla.Clocks | None = None
+        """The SLA clocks, a fold of the record (None when they do not run)."""
         self._waiting = Waiting(lambda: self._state, self._call_back, self._publish)
         self._acknowledgement_out = False
         self._client_waits: list[tuple[WaitFor, asyncio.Future[ComplaintState]]] = []
@@ -80,11 +87,32 @@ class ComplaintWorkflow:
                     non_retryable=True,
                 )
             )
+        # Since ACK_APOLOGISES, the acknowledgement apologises and thanks at once. Asked
+        # before the first command, so the marker leads every new history.
+        at_once = workflow.patched(ACK_APOLOGISES)
+        sla_clocks = workflow.patched(SLA_CLOCKS)  # first activation, before any effect
         try:
             self._policy = policy = await effects.load_policy(input.policy_version)
         except ApplicationError as refused:  # no such version, or out of bounds
             await self._fail(refused)
-        await self._enact(lifecycle.receive(intake, policy, self._now()))
+        failure = None
+        try:
+            commands.admit(intake, policy)
+        except InvalidAction as refused:
+            failure = ApplicationError(
+                str(refused), type=FailureType.INTAKE_REFUSED, non_retryable=True
+            )
+        if failure is not None:
+            await self._fail(failure)
+        await self._enact(lifecycle.receive(intake, policy, self._now(), apologise=at_once))
+        watch_sla = None
+        if sla_clocks and policy.sla.enabled:
+            # `holidays` reads its translations (gettext) as it builds a country's calendar:
+            # once, here, for the years the clocks know; never again while the clocks run.
+            with workflow.unsafe.sandbox_unrestricted():
+                self._sla = sla.fold_clocks(self._record.events, policy.sla)
+            self._publish()
+            watch_sla = asyncio.create_task(self._watch_sla())
         try:
             if intake.abusive:
                 await self._enact(lifecycle.pause_for_specialist(policy, self._now()))
@@ -97,7 +125,8 @@ class ComplaintWorkflow:
                     )
                 )
             await self._listen()
-            await self._enact(lifecycle.apologise_and_thank(self._now()))
+            if not at_once:
+                await self._enact(lifecycle.apologise_and_thank(self._now()))
             while not self._state.closed:
                 await self._enact(lifecycle.seek_remedy(self._state, policy, self._now()))
                 await self._agree_on_remedy()
@@ -107,6 +136,8 @@ class ComplaintWorkflow:
             await self._enact(lifecycle.close(Outcome.WITHDRAWN, self._now()))
         if intake.category is Category.RUDE_EMPLOYEE:
             await self._enact(lifecycle.follow_up_employee(self._state))
+        if watch_sla is not None:
+            await watch_sla
         await workflow.wait_condition(workflow.all_handlers_finished)  # issues no command
         return lifecycle.result(self._state, self._record.events)
 
@@ -169,6 +200,24 @@ class ComplaintWorkflow:
             lifecycle.promise_callback(self._state, MessageKind.CALLBACK, self._policy, self._now())
         )
 
+    async def _watch_sla(self) -> None:
+        """A timer to the clocks' next warning or breach, re-armed when that moment moves;
+        ends when the complaint closes."""
+        while not self._state.closed:
+            assert self._sla is not None
+            wake, now = sla.next_timer(self._sla), self._now()
+            if wake is not None and wake <= now:
+                await self._enact(sla.on_clock_due(self._sla, self._policy, now))
+                continue
+            try:
+                await workflow.wait_condition(
+                    lambda at=wake: self._state.closed or sla.next_timer(self._sla) != at,
+                    timeout=None if wake is None else wake - now,
+                    timeout_summary="SLA clock",
+                )
+            except TimeoutError:
+                pass
+
     # ------------------------------------------------------------------ record and act
 
     async def _enact(self, plan: Plan) -> None:
@@ -188,6 +237,8 @@ class ComplaintWorkflow:
 
     def _append(self, event: DomainEvent) -> None:
         self._record.append(event)
+        if self._sla is not None:
+            self._sla = sla.evolve_clocks(self._sla, event)
         if workflow.current_update_info() is None:
             self._waiting.follow(self._state)
             self._publish()
@@ -201,6 +252,8 @@ class ComplaintWorkflow:
         where an update lands in history never changes which commands surround it.
         """
         wanted = search_attributes.search_attributes_for(self._state)
+        if self._sla is not None:
+            wanted = {**wanted, **search_attributes.sla_values(self._sla)}
         changed = search_attributes.changes(workflow.info().typed_search_attributes, wanted)
         if changed:
             workflow.upsert_search_attributes(changed)

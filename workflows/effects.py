@@ -29,6 +29,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 with workflow.unsafe.imports_passed_through():
     from activities import names
     from activities.complaint_activities import ComplaintActivities, PolicyActivities
+    from domain.currency import currency_of
     from domain.plan import (
         Effect,
         EffectResult,
@@ -39,6 +40,7 @@ with workflow.unsafe.imports_passed_through():
         Refused,
         Tell,
     )
+    from schemas.actions import DecisionKind
     from schemas.effects import (
         EmployeeFollowUp,
         EmployeeFollowUpReceipt,
@@ -84,7 +86,7 @@ async def run(
             )
             return None
         case Page():
-            page = _page(effect, state, key)
+            page = _page(effect, state, key, policy)
             receipt = await _local(names.page(page.kind), page, page.idempotency_key, PageReceipt)
             return receipt.page_id
         case FindStaff():
@@ -97,7 +99,7 @@ async def run(
             )
             return await _local(names.find(query.role), query, key("staff"), list[StaffMember])
         case ExecuteRemedy():
-            return await _execute_remedy(effect, state, key)
+            return await _execute_remedy(effect, state, key, policy)
         case RecordEmployeeFollowUp():
             note = _employee_note(effect, state, key)
             return await _local(
@@ -152,6 +154,15 @@ def _message(
     )
 
 
+ANSWERED_BY = {
+    DecisionKind.APPROVE: MessageKind.RESOLUTION,
+    DecisionKind.OVERRIDE: MessageKind.RESOLUTION,
+    DecisionKind.COUNTER: MessageKind.PROPOSALS,
+    DecisionKind.DENY: MessageKind.DECLINE,
+}
+"""The message that tells the customer a manager's decision: it carries the manager's note."""
+
+
 def _told_facts(
     kind: MessageKind, state: ComplaintState, policy: CompanyPolicy | None, now: datetime | None
 ) -> dict[str, Any]:
@@ -160,10 +171,13 @@ def _told_facts(
     assert intake is not None
     facts: dict[str, Any] = {}
     if policy is not None:
-        facts["currency"] = policy.currency
+        facts["currency"] = currency_of(intake, policy)
         facts["time_zone"] = policy.time_zone
     if intake.time_zone:
         facts["time_zone"] = intake.time_zone
+    decision = state.decision
+    if decision and decision.customer_note and ANSWERED_BY[decision.kind] is kind:
+        facts["manager_note"] = decision.customer_note
     match kind:
         case MessageKind.ACKNOWLEDGEMENT:
             facts |= {"category": intake.category, "order_reference": intake.order_reference}
@@ -178,9 +192,12 @@ def _told_facts(
     return facts
 
 
-def _page(page: Page, state: ComplaintState, key: Key) -> ManagerPage:
+def _page(page: Page, state: ComplaintState, key: Key, policy: CompanyPolicy) -> ManagerPage:
     intake = state.intake
     assert intake is not None
+    requested = page.requested
+    if requested is not None:
+        requested = requested.in_currency(currency_of(intake, policy))
     return ManagerPage(
         idempotency_key=key(f"page-{page.kind.value}-{page.level}"),
         complaint_id=intake.complaint_id,
@@ -191,7 +208,7 @@ def _page(page: Page, state: ComplaintState, key: Key) -> ManagerPage:
         reason=page.reason,
         category=intake.category,
         severity=intake.severity,
-        requested=page.requested,
+        requested=requested,
         respond_by=page.respond_by,
         summary=intake.description[:280],
     )
@@ -212,7 +229,10 @@ def _employee_note(
     )
 
 
-async def _execute_remedy(order: ExecuteRemedy, state: ComplaintState, key: Key) -> EffectResult:
+async def _execute_remedy(
+    order: ExecuteRemedy, state: ComplaintState, key: Key, policy: CompanyPolicy
+) -> EffectResult:
+    """The order names the remedy's currency (the complaint's, where the remedy has none)."""
     intake = state.intake
     assert intake is not None
     request = RemedyOrder(
@@ -220,7 +240,7 @@ async def _execute_remedy(order: ExecuteRemedy, state: ComplaintState, key: Key)
         complaint_id=intake.complaint_id,
         customer_id=intake.customer_id,
         order_reference=intake.order_reference,
-        remedy=order.remedy,
+        remedy=order.remedy.in_currency(currency_of(intake, policy)),
         authorised_by=order.authorised_by,
     )
     try:

@@ -37,7 +37,8 @@ def start_details(intake: ComplaintIntake) -> str:
     if intake.order_reference:
         lines.append(f"**Order** {intake.order_reference}")
     if intake.amount is not None:
-        lines.append(f"**Amount** {intake.amount}")
+        currency = f" {intake.currency}" if intake.currency else ""
+        lines.append(f"**Amount** {intake.amount}{currency}")
     if intake.receipt_present is not None:
         lines.append(f"**Receipt** {'yes' if intake.receipt_present else 'no'}")
     if intake.purchase_date:

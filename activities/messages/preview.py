@@ -1,6 +1,7 @@
 """Render any message kind in any language and channel with sample facts, for translators.
 
     python -m activities.messages.preview KIND LANGUAGE CHANNEL [--time-zone Z] [--currency C]
+        [--manager-note TEXT [--note-language L]]
     python -m activities.messages.preview decline lv sms
     python -m activities.messages.preview all ru email      # every kind
 
@@ -15,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from activities.messages.renderer import render
+from schemas.actions import CustomerNote
 from schemas.intake import Category, Channel, DetailField, Language
 from schemas.locale import DEFAULT_TIME_ZONE
 from schemas.messages import MessageContext, MessageKind, Outcome
@@ -33,8 +35,16 @@ SAMPLE_CURRENCIES = {Language.RU: "RUB", Language.ZH: "CNY"}
 NOW = datetime(2026, 11, 12, 10, 30, tzinfo=UTC)
 
 
-def sample(kind: MessageKind, language: Language, zone: str, currency: str) -> MessageContext:
-    """Realistic facts for the kind: what the workflow would tell it."""
+def sample(
+    kind: MessageKind,
+    language: Language,
+    zone: str,
+    currency: str,
+    note: CustomerNote | None = None,
+) -> MessageContext:
+    """Realistic facts for the kind: what the workflow would tell it; `note` is a manager's
+    note for the customer (decline, proposals and resolution show it, or say a manager
+    reviewed the complaint when it is in another language)."""
     replacement = Remedy(kind=RemedyKind.REPLACEMENT, amount=Decimal("1234.50"))
     refund = Remedy(kind=RemedyKind.REFUND, amount=Decimal("1234.50"))
     credit = Remedy(kind=RemedyKind.STORE_CREDIT, amount=Decimal("20.00"))
@@ -48,6 +58,7 @@ def sample(kind: MessageKind, language: Language, zone: str, currency: str) -> M
         MessageKind.ACKNOWLEDGEMENT: {
             "category": Category.DEFECTIVE_PRODUCT,
             "order_reference": "ORD-5521",
+            "with_thanks": True,
         },
         MessageKind.DETAILS_REQUEST: {
             "missing_details": [DetailField.PURCHASE_DATE, DetailField.RECEIPT_PRESENT],
@@ -84,6 +95,7 @@ def sample(kind: MessageKind, language: Language, zone: str, currency: str) -> M
         complaint_id="C-1042",
         time_zone=zone,
         currency=currency,
+        manager_note=note,
         **facts,
     )
 
@@ -97,13 +109,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("channel", choices=list(Channel))
     parser.add_argument("--time-zone", help="IANA zone (default: one of the language's)")
     parser.add_argument("--currency", help="ISO 4217 code (default: the language's)")
+    parser.add_argument("--manager-note", help="a manager's note for the customer")
+    parser.add_argument(
+        "--note-language", choices=list(Language), help="its language (default: LANGUAGE)"
+    )
     args = parser.parse_args(argv)
     language, channel = Language(args.language), Channel(args.channel)
     zone = args.time_zone or SAMPLE_ZONES.get(language, DEFAULT_TIME_ZONE)
     currency = args.currency or SAMPLE_CURRENCIES.get(language, "EUR")
+    note = None
+    if args.manager_note:
+        written_in = Language(args.note_language or language)
+        note = CustomerNote(text=args.manager_note, language=written_in)
     kinds = list(MessageKind) if args.kind == "all" else [MessageKind(args.kind)]
     for kind in kinds:
-        message = render(kind, language, channel, sample(kind, language, zone, currency))
+        message = render(kind, language, channel, sample(kind, language, zone, currency, note))
         print(f"=== {kind.value} ({language.value}, {channel.value})")
         print(f"Subject: {message.subject}\n\n{message.body}\n")
     return 0

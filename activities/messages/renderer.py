@@ -71,8 +71,18 @@ class _Writer:
         """The phone channel's variant ("we will call you") of a promise to get in touch."""
         return f"{key}.phone" if self.channel is Channel.PHONE else key
 
+    def manager_note(self, standard: bool = True) -> str | None:
+        """The manager's note if it is in the customer's language; else, with `standard`,
+        a sentence in their language saying a manager reviewed the complaint in person."""
+        note = self.c.manager_note
+        if note is None:
+            return None
+        if note.language is self.language:
+            return self("manager.note", note=note.text)
+        return self("manager.reviewed") if standard else None
+
     def money(self, remedy: Remedy) -> str:
-        return fmt.money(remedy.amount, self.c.currency, self.language)
+        return fmt.money(remedy.amount, remedy.currency or self.c.currency, self.language)
 
     def promise(self, moment: datetime) -> str:
         return fmt.day_text(fmt.promised_day(moment, self.c.time_zone), self.language)
@@ -139,6 +149,16 @@ def _acknowledgement(w: _Writer) -> Parts:
     c = w.c
     about = w(f"ack.about.{c.category.value}") if c.category else None
     order = w("ack.order", order=c.order_reference) if c.order_reference else None
+    if c.with_thanks:
+        restated = w.sentences(about, order, w("ack.apology"), w("ack.thanks"))
+        if w.short:
+            return [restated, w("ack.next")]
+        return [
+            w("ack.registered", complaint_id=c.complaint_id),
+            restated,
+            w("ack.listening"),
+            w("ack.next"),
+        ]
     restated = w.sentences(about, order, w("ack.apology"))
     if w.short:
         return [restated, w("ack.next")]
@@ -198,9 +218,10 @@ def _proposals(w: _Writer) -> Parts:
     else:
         choose = w("proposals.choose")
     listed = _numbered(items, w.short, w.language)
+    note = w.manager_note()
     if w.short:
         return [w("proposals.intro"), listed, choose]
-    return [w("proposals.intro"), listed, choose, w("proposals.other")]
+    return [note, w("proposals.intro"), listed, choose, w("proposals.other")]
 
 
 def _resolution(w: _Writer) -> Parts:
@@ -218,7 +239,7 @@ def _resolution(w: _Writer) -> Parts:
         follow_up = w("resolution.follow_up_soon")
     if w.short:
         return [w.sentences(done, reference), follow_up]
-    return [w.sentences(done, reference), next_steps, follow_up]
+    return [w.sentences(done, reference), w.manager_note(), next_steps, follow_up]
 
 
 def _figures(w: _Writer) -> str | None:
@@ -245,9 +266,8 @@ def _reason(w: _Writer, reason: DeclineReason) -> str:
         why = None if w.short else w(f"decline.why.{code.value}")
         figures = _figures(w) if code is DeclineCode.OUTSIDE_RETURN_WINDOW else None
         return w.sentences(w(f"decline.rule.{code.value}"), figures, why)
-    # A manager's note is free text in English: it reaches English messages only.
-    note = reason.rule.strip()
-    quoted = w("decline.manager_note", note=note) if note and w.language is Language.EN else None
+    # The manager's reason is internal (`reason.rule`): the customer reads their note, if any.
+    quoted = w.manager_note(standard=False)
     figures = _figures(w)
     escalated = _ESCALATION_OF_WHY.get(reason.why_policy_exists)
     if escalated in _WHY:

@@ -251,3 +251,27 @@ async def test_writes_go_on_after_close_and_readers_come_and_go(tmp_path: Path) 
 
     assert (again.duplicate, fresh.duplicate) == (True, False)
     assert rows(db, "outbox") == 51
+
+
+async def test_a_file_from_before_currencies_gains_the_columns_and_keeps_its_rows(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "old.db"
+    old = LocalBackend(db)
+    await old.execute_remedy(order("r-old"))
+    await old.aclose()
+    with sqlite3.connect(db) as conn:  # as the file was before remedies named a currency
+        conn.execute("ALTER TABLE remedy_ledger DROP COLUMN currency")
+        conn.execute("ALTER TABLE manager_pages DROP COLUMN requested_currency")
+    conn.close()
+
+    reopened = LocalBackend(db)
+    named = order("r-new").model_copy(
+        update={"remedy": Remedy(kind=RemedyKind.REFUND, amount=Decimal("1"), currency="EUR")}
+    )
+    await reopened.execute_remedy(named)
+    assert [(e.idempotency_key, e.currency) for e in reopened.remedies("C-1")] == [
+        ("r-old", None),
+        ("r-new", "EUR"),
+    ]
+    await reopened.aclose()

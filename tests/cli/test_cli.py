@@ -261,6 +261,62 @@ async def test_an_amount_nobody_typed_or_requested_is_never_zero(
     await complaints.withdraw(cid, customer_id=CUSTOMER)
 
 
+async def test_a_counter_in_another_currency_is_refused_and_one_in_the_complaints_recorded(
+    complaints: ComplaintClient, cli, key, dev_worker: DevWorker
+):
+    intake = await escalated(complaints, amount=Decimal("349.99"), receipt_present=False)
+    cid = intake.complaint_id
+    before = await complaints.events(cid)
+    signer = ("--as", "manager-1", "--key-file", key("manager-1"))
+
+    usd = await cli(
+        "override", cid, *signer, "--remedy", "refund", "--amount", "349.99",
+        "--currency", "usd", "--reason", "Card statement shows it",
+    )  # fmt: skip
+    assert usd.code == 3
+    assert usd.err == (
+        "complaints: refused: the remedy is in USD, but this complaint is in EUR: give the "
+        "amount in EUR (nothing is converted between currencies)\n"
+    )
+    unknown = await cli(
+        "override", cid, *signer, "--remedy", "refund", "--currency", "EUX", "--reason", "x"
+    )
+    assert unknown.code == 2 and "not an ISO 4217 currency code: 'EUX'" in unknown.err
+    assert await complaints.events(cid) == before
+
+    eur = await cli(
+        "override", cid, *signer, "--remedy", "refund", "--amount", "349.99",
+        "--currency", "EUR", "--reason", "Card statement shows it", "--json",
+    )  # fmt: skip
+    assert eur.code == 0, eur.err
+    assert eur.json()["granted"] == {"kind": "refund", "amount": "349.99", "currency": "EUR"}
+    await until_status(complaints, cid, Status.RESOLVED)
+    [entry] = dev_worker.backend.remedies(cid)
+    assert (entry.amount, entry.currency) == (Decimal("349.99"), "EUR")
+    await complaints.answer_follow_up(cid, customer_id=CUSTOMER)
+
+
+async def test_a_denial_carries_the_managers_note_for_the_customer_in_their_language(
+    complaints: ComplaintClient, cli, key, dev_worker: DevWorker
+):
+    intake = await escalated(complaints, amount=Decimal("349.99"), receipt_present=False)
+    cid = intake.complaint_id
+    signer = ("--as", "manager-1", "--key-file", key("manager-1"))
+    alone = await cli("deny", cid, *signer, "--reason", "No receipt", "--customer-note", "Hi")
+    assert alone.code == 2 and "--customer-note and --note-language go together" in alone.err
+
+    deny = await cli(
+        "deny", cid, *signer, "--reason", "Bought at another shop (internal)",
+        "--customer-note", "Я лично проверил журнал поставок.", "--note-language", "ru",
+    )  # fmt: skip
+    assert deny.code == 0, deny.err
+    await until_status(complaints, cid, Status.DECLINED)
+    decline = dev_worker.backend.messages(cid)[-1]
+    assert decline.kind == "decline" and decline.language == intake.language
+    assert "internal" not in decline.body and "Я лично" not in decline.body  # not its language
+    await complaints.withdraw(cid, customer_id=CUSTOMER)
+
+
 async def test_the_workflow_id_the_ui_shows_names_the_complaint_everywhere(
     complaints: ComplaintClient, cli, key
 ):

@@ -535,3 +535,78 @@ def test_a_remedy_that_is_not_money_may_cost_nothing(kind):
 def test_a_money_remedy_of_one_cent_is_a_remedy():
     cent = decision(DecisionKind.OVERRIDE, amount="0.01", reason="token of goodwill")
     decide(escalated(REFUND_400, True), cent)
+
+
+# ---------------------------------------------------------------------- one currency
+
+
+def test_an_intake_in_the_policys_currency_or_none_is_admitted():
+    commands.admit(INTAKE, POLICY)
+    commands.admit(INTAKE.model_copy(update={"currency": "EUR"}), POLICY)
+
+
+def test_an_intake_in_a_currency_the_policy_does_not_take_is_refused():
+    usd = INTAKE.model_copy(update={"currency": "USD"})
+    with pytest.raises(InvalidAction, match="in USD, but policy 2026-11-default takes EUR only"):
+        commands.admit(usd, POLICY)
+    commands.admit(usd, CompanyPolicy(currency="USD"))
+
+
+@pytest.mark.parametrize("kind", [DecisionKind.COUNTER, DecisionKind.OVERRIDE])
+def test_a_manager_remedy_in_another_currency_is_refused(kind):
+    state = escalated(REFUND_400, kind is DecisionKind.OVERRIDE)
+    usd = Remedy(kind=RemedyKind.REFUND, amount=Decimal("400"), currency="USD")
+    signed = signing_.decision("c-1", kind, usd, "the customer paid in dollars", now=T)
+    what = "the counter-offer" if kind is DecisionKind.COUNTER else "the remedy"
+    with pytest.raises(InvalidAction, match=f"{what} is in USD, but this complaint is in EUR"):
+        decide(state, signed)
+
+
+def test_a_manager_remedy_naming_the_complaints_currency_is_granted():
+    state = escalated(REFUND_400, False)
+    eur = Remedy(kind=RemedyKind.REFUND, amount=Decimal("400"), currency="EUR")
+    signed = signing_.decision("c-1", DecisionKind.COUNTER, eur, "as asked", now=T)
+    [decided] = decide(state, signed)
+    assert decided.decision.remedy.currency == "EUR"
+
+
+def test_the_second_of_four_eyes_may_name_the_currency_the_first_left_implicit():
+    big = INTAKE.model_copy(update={"amount": Decimal("1600.00")})
+    requested = Remedy(kind=RemedyKind.REFUND, amount=Decimal("1500"))
+    state = escalated(requested, False, 2, big)
+    [first] = decide(state, decision(DecisionKind.APPROVE, by="manager-2"))
+    state = evolve(state, first)
+    named = requested.model_copy(update={"currency": "EUR"})
+    signed = signing_.decision("c-1", DecisionKind.APPROVE, named, None, by="manager-2b", now=T)
+    [second] = decide(state, signed)
+    assert not second.awaiting_second
+
+
+def test_a_details_reply_in_another_currency_is_refused():
+    asked = fold(
+        [
+            ev.Received(
+                at=T, intake=INTAKE.model_copy(update={"amount": None}), policy_version="v1"
+            ),
+            ev.DetailsRequested(at=T, missing=[DetailField.AMOUNT], reply_by=T),
+        ]
+    )
+    usd = CustomerDetails(customer_id="cust-1", amount=Decimal("99"), currency="USD")
+    with pytest.raises(InvalidAction, match="the amount is in USD, but this complaint is in EUR"):
+        commands.provide_details(asked, usd, POLICY, T)
+    eur = usd.model_copy(update={"currency": "EUR"})
+    [provided] = commands.provide_details(asked, eur, POLICY, T)
+    assert evolve(asked, provided).intake.currency == "EUR"
+
+
+def test_a_currency_without_an_amount_is_refused_at_the_edge():
+    with pytest.raises(ValidationError, match="only with the amount"):
+        CustomerDetails(customer_id="cust-1", order_reference="ORD-9", currency="EUR")
+
+
+def test_an_unnamed_currency_is_left_out_of_the_json_so_old_signatures_verify():
+    assert "currency" not in REFUND_400.model_dump(mode="json")
+    assert "currency" not in INTAKE.model_dump(mode="json")
+    assert Remedy(kind=RemedyKind.REFUND, amount=Decimal(1), currency="EUR").model_dump(
+        mode="json"
+    ) == {"kind": "refund", "amount": "1", "currency": "EUR"}

@@ -148,6 +148,15 @@ def test_apology_and_thanks_are_recorded_before_each_message():
     assert types(lifecycle.apologise_and_thank(T)) == ["Apologised", "Tell", "Thanked", "Tell"]
 
 
+def test_the_acknowledgement_apologises_and_thanks_at_once_when_asked():
+    intake = make_intake()
+    old = lifecycle.receive(intake, CompanyPolicy(), T)
+    assert types(old) == ["Received", "Acknowledged", "Tell"] and old[-1].facts == {}
+    new = lifecycle.receive(intake, CompanyPolicy(), T, apologise=True)
+    assert types(new) == ["Received", "Acknowledged", "Apologised", "Thanked", "Tell"]
+    assert new[-1] == Tell(MessageKind.ACKNOWLEDGEMENT, {"with_thanks": True})
+
+
 # ---------------------------------------------------------------- agreeing on a remedy
 
 

@@ -8,6 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from domain.progress import WAIT_OF_STATUS, never, reached
+from schemas.remedies import Remedy, RemedyKind
 from schemas.state import ComplaintState, Status, WaitingOn
 from schemas.waits import WaitFor
 from tests.factories import make_intake
@@ -48,7 +49,7 @@ def test_reached_needs_every_field_given():
         (WaitFor(status=Status.PAUSED), at(Status.RECEIVED), "only an abusive conversation"),
         (
             WaitFor(waiting_on=WaitingOn.DETAILS),
-            at(Status.AWAITING_CHOICE, apologised=True),
+            at(Status.AWAITING_CHOICE, options=[Remedy(kind=RemedyKind.REPAIR)]),
             "past listening",
         ),
         (
@@ -76,6 +77,7 @@ def test_never_says_why(wait, state, reason):
         (WaitFor(status=Status.CLOSED), at(Status.CLOSED)),
         (WaitFor(status=Status.PAUSED), ComplaintState()),  # before the intake is folded
         (WaitFor(escalation_level=2), at(Status.AWAITING_MANAGER)),
+        (WaitFor(waiting_on=WaitingOn.DETAILS), at(Status.RECEIVED, apologised=True)),
     ],
 )
 def test_what_may_still_come_is_not_refused(wait, state):

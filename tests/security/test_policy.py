@@ -27,7 +27,7 @@ from schemas.complaint import ComplaintInput, workflow_id_for
 from schemas.failures import FailureType
 from schemas.policy import CompanyPolicy
 from schemas.state import WaitingOn
-from sdk import ComplaintClient, PolicyNotAvailable, UnknownComplaint
+from sdk import ComplaintClient, IntakeRefused, PolicyNotAvailable, UnknownComplaint
 from tests.conftest import DevWorker
 from tests.factories import CUSTOMER, make_intake
 from tests.polling import eventually
@@ -197,3 +197,14 @@ async def test_a_store_refuses_a_document_that_would_spam_or_overspend(
     assert refused.value.message.startswith(f"policy {version!r} refused: {field}")
     assert dev_worker.backend.messages(intake.complaint_id) == []
     assert dev_worker.backend.remedies(intake.complaint_id) == []
+
+
+async def test_an_intake_in_a_currency_the_policy_does_not_take_fails_with_a_clear_error(
+    complaints: ComplaintClient, dev_worker: DevWorker
+):
+    intake = make_intake(currency="USD")
+    await complaints.file_complaint(intake)
+    with pytest.raises(IntakeRefused) as refused:
+        await complaints.result(intake.complaint_id)
+    assert "in USD, but policy 2026-11-default takes EUR only" in refused.value.message
+    assert dev_worker.backend.messages(intake.complaint_id) == []

@@ -17,6 +17,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.local_backend import LocalBackend
 from activities.policy_store import InMemoryPolicyStore
+from schemas.policy import CompanyPolicy, SlaPolicy
 from tests.servers import register_search_attributes
 from workers.worker import build_worker
 
@@ -52,8 +53,12 @@ def task_queue() -> str:
 
 @pytest.fixture
 def policies() -> InMemoryPolicyStore:
-    """The worker's policy store: the default policy, current; a test may add its own."""
-    return InMemoryPolicyStore()
+    """The worker's policy store: the default policy, current; a test may add its own.
+
+    Its SLA clocks are off, so the lifecycle tests, which skip days, see only the
+    lifecycle's events; `test_sla.py` runs them.
+    """
+    return InMemoryPolicyStore(CompanyPolicy(sla=SlaPolicy(enabled=False)))
 
 
 @pytest_asyncio.fixture

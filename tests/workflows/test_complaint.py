@@ -17,12 +17,13 @@ from activities.local_backend import LocalBackend
 from schemas.actions import (
     Appeal,
     CustomerChoice,
+    CustomerNote,
     DecisionKind,
     FollowUpAnswer,
     Withdrawal,
 )
 from schemas.events import EscalationReason
-from schemas.intake import Category, CustomerDetails
+from schemas.intake import Category, CustomerDetails, Language
 from schemas.messages import MessageKind, Outcome
 from schemas.policy import CompanyPolicy
 from schemas.remedies import Remedy, RemedyKind
@@ -37,7 +38,8 @@ POLICY = CompanyPolicy()
 CUSTOMER = make_intake().customer_id
 DAYS = POLICY.deadlines
 OPENING = ["Received", "Acknowledged", "Apologised", "Thanked", "SolutionsProposed"]
-OPENING_MESSAGES = ["acknowledgement", "apology", "thanks", "proposals"]
+OPENING_MESSAGES = ["acknowledgement", "proposals"]
+"""The acknowledgement apologises and thanks at once (patch ack-apologises)."""
 
 
 @pytest_asyncio.fixture
@@ -93,9 +95,10 @@ async def test_resolve_within_authority_then_fix_confirmed(file):
     ]
     assert complaint.messages() == [*OPENING_MESSAGES, "resolution", "follow_up", "closing"]
     [ledger] = complaint.backend.remedies(complaint.complaint_id)
-    assert (ledger.kind, ledger.amount, ledger.authorised_by) == (
+    assert (ledger.kind, ledger.amount, ledger.currency, ledger.authorised_by) == (
         "replacement",
         Decimal("49.90"),
+        "EUR",  # the policy's: the agent's remedies leave it implicit, the order names it
         "agent",
     )
 
@@ -157,7 +160,14 @@ async def test_decline_appeal_escalates_and_manager_denies(file):
     assert "use override" in refusal
     await complaint.act(
         W.decide_escalation,
-        manager(DecisionKind.DENY, reason="The product shows heavy wear, not a defect"),
+        manager(
+            DecisionKind.DENY,
+            reason="The product shows heavy wear, not a defect",
+            customer_note=CustomerNote(
+                text="I looked at the photos myself: the wear is not a fault.",
+                language=Language.EN,
+            ),
+        ),
     )
     state = await complaint.until(Status.DECLINED)
     assert not state.can_appeal
@@ -187,8 +197,10 @@ async def test_decline_appeal_escalates_and_manager_denies(file):
         "decline",
         "closing",
     ]
-    final = complaint.backend.messages(complaint.complaint_id)[-2]
-    assert "heavy wear" in final.body
+    final, closing = complaint.backend.messages(complaint.complaint_id)[-2:]
+    assert "I looked at the photos myself" in final.body  # the note, in the customer's language
+    assert "photos" not in closing.body  # on the message answering the decision only
+    assert "heavy wear" not in final.body  # the reason is internal
 
 
 async def test_no_receipt_escalates_and_manager_overrides_policy(file):
@@ -221,6 +233,7 @@ async def test_no_receipt_escalates_and_manager_overrides_policy(file):
     assert (ledger.kind, ledger.authorised_by) == ("refund", "manager-1")
     [page] = complaint.backend.pages(complaint.complaint_id)
     assert (page.kind, page.level, page.reason) == ("escalation", 1, "no_receipt")
+    assert page.requested is not None and page.requested.currency == "EUR"
 
 
 async def test_manager_over_authority_limit_is_refused_and_history_untouched(file):
@@ -374,14 +387,16 @@ async def test_missing_details_are_asked_for_and_the_deadline_moves_on(file):
     result = await complaint.result()
 
     events = await complaint.events()
-    assert [e.type for e in events][:4] == [
+    assert [e.type for e in events][:6] == [
         "Received",
         "Acknowledged",
+        "Apologised",  # at once, in the acknowledgement: not after the details round
+        "Thanked",
         "DetailsRequested",
         "DetailsDeadlinePassed",
     ]
-    assert events[2].missing == ["order_reference", "purchase_date", "receipt_present", "amount"]
-    assert complaint.messages()[:3] == ["acknowledgement", "details_request", "apology"]
+    assert events[4].missing == ["order_reference", "purchase_date", "receipt_present", "amount"]
+    assert complaint.messages()[:3] == ["acknowledgement", "details_request", "proposals"]
     # Nothing verifiable: the default is the option the agent may grant without a receipt.
     chosen = next(e for e in events if e.type == "SolutionChosen")
     assert (chosen.by, chosen.remedy.kind) == ("default", RemedyKind.REPAIR)
@@ -417,14 +432,14 @@ async def test_abusive_customer_is_paused_for_a_specialist_and_resumed(file):
     assert await complaint.event_types() == [
         "Received",
         "Acknowledged",
+        "Apologised",
+        "Thanked",
         "Paused",
         "StaffIdentified",
         "SpecialistAssigned",
         "SpecialistReminded",
         "SpecialistReminded",
         "Resumed",
-        "Apologised",
-        "Thanked",
         "SolutionsProposed",
     ]
     assert [p.kind for p in complaint.backend.pages(complaint.complaint_id)] == [
@@ -459,12 +474,12 @@ async def test_rude_employee_goes_to_a_manager_at_once_and_the_employee_is_follo
     assert await complaint.event_types() == [
         "Received",
         "Acknowledged",
+        "Apologised",
+        "Thanked",
         "Escalated",
         "StaffIdentified",
         "ManagerNotified",
         "CallbackPromised",
-        "Apologised",
-        "Thanked",
         "ManagerDecided",
         "RemedyExecuted",
         "Resolved",
@@ -475,8 +490,6 @@ async def test_rude_employee_goes_to_a_manager_at_once_and_the_employee_is_follo
     assert complaint.messages() == [
         "acknowledgement",
         "escalation_notice",
-        "apology",
-        "thanks",
         "resolution",
         "closing",
     ]
@@ -520,12 +533,12 @@ async def test_an_instant_answer_to_the_proposals_is_heard(env, tmp_path, task_q
 
 
 @pytest.mark.slow
-async def test_a_manager_may_decide_while_the_thanks_is_being_sent(
+async def test_a_manager_may_decide_while_the_escalation_notice_is_being_sent(
     env, tmp_path, task_queue, policies
 ):
     """Every step is recorded before its message goes out: the decision lands between the
-    two and is carried out once the thanks is delivered."""
-    backend = _HeldBackend(tmp_path / "held.db", held=MessageKind.THANKS)
+    two and is carried out once the escalation notice is delivered."""
+    backend = _HeldBackend(tmp_path / "held.db", held=MessageKind.ESCALATION_NOTICE)
     intake = make_intake(
         category=Category.RUDE_EMPLOYEE,
         description="The delivery driver insulted me at my door",
@@ -533,7 +546,8 @@ async def test_a_manager_may_decide_while_the_thanks_is_being_sent(
     )
     async with build_worker(env.client, task_queue, backend, policies=policies):
         complaint = await Complaint.file(env, backend, task_queue, intake)
-        await complaint.until_event("Apologised", settled=False)
+        await complaint.until_event("CallbackPromised", settled=False)
+        await asyncio.wait_for(backend.holding.wait(), 30)
         credit = Remedy(kind=RemedyKind.STORE_CREDIT, amount=Decimal("30"))
         await complaint.act(W.decide_escalation, manager(DecisionKind.APPROVE, remedy=credit))
         backend.release.set()
@@ -541,9 +555,13 @@ async def test_a_manager_may_decide_while_the_thanks_is_being_sent(
         types = await complaint.event_types()
         await complaint.terminate_if_open()
 
-    assert types.index("Thanked") < types.index("ManagerDecided") < types.index("RemedyExecuted")
+    assert (
+        types.index("CallbackPromised")
+        < types.index("ManagerDecided")
+        < types.index("RemedyExecuted")
+    )
     assert "SolutionsProposed" not in types
-    assert complaint.messages()[-2:] == ["thanks", "resolution"]
+    assert complaint.messages()[-2:] == ["escalation_notice", "resolution"]
     [ledger] = backend.remedies(complaint.complaint_id)
     assert (ledger.kind, ledger.amount) == ("store_credit", Decimal("30.00"))
 

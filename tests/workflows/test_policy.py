@@ -83,7 +83,7 @@ async def test_the_history_holds_the_content_it_ran_under(file, policies):
         CompanyPolicy.model_validate_json(marker.details["result"].payloads[0].data)
         for e in history.events
         if e.event_type == EventType.EVENT_TYPE_MARKER_RECORDED
-        and (marker := e.marker_recorded_event_attributes)
+        and (marker := e.marker_recorded_event_attributes).marker_name == "core_local_activity"
         and json.loads(marker.details["data"].payloads[0].data)["activity_type"] == "load_policy"
     ]
     assert loaded == [STRICT]

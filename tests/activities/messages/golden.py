@@ -19,6 +19,7 @@ from pathlib import Path
 
 from activities.messages import render
 from domain.decisions import manager_denial
+from schemas.actions import CustomerNote
 from schemas.events import EscalationReason
 from schemas.intake import Category, Channel, DetailField, Language
 from schemas.messages import MessageContext, MessageKind, Outcome
@@ -56,6 +57,27 @@ OUTSIDE_WINDOW = DeclineReason(
     why_policy_exists="(the domain's English text)",
 )
 DENIED = manager_denial("The item was bought at another shop.", EscalationReason.NO_RECEIPT)
+"""The internal reason: no customer ever reads it."""
+
+DENIAL_NOTES: dict[Language, str] = {
+    Language.EN: "I checked the delivery records myself and could not find this purchase.",
+    Language.RU: "Я лично проверил журнал поставок, но не нашёл этой покупки.",
+    Language.ET: "Kontrollisin ise tarnearvestust, kuid seda ostu ma ei leidnud.",
+    Language.HR: "Osobno sam provjerio evidenciju isporuka, ali ovu kupnju nisam pronašao.",
+    Language.ZH: "我亲自核查了交货记录，但没有找到这笔购买记录。",
+    Language.LV: "Es personīgi pārbaudīju piegāžu uzskaiti, taču šo pirkumu neatradu.",
+}
+"""A manager's note for the customer, written in the customer's language."""
+OVERRIDE_NOTES: dict[Language, str] = {
+    Language.EN: "Thank you for your patience: the fault was clearly ours.",
+    Language.RU: "Спасибо за терпение: ошибка была явно с нашей стороны.",
+    Language.ET: "Täname kannatlikkuse eest: viga oli selgelt meie pool.",
+    Language.HR: "Hvala Vam na strpljenju: pogreška je očito bila naša.",
+    Language.ZH: "感谢您的耐心，这显然是我们的失误。",
+    Language.LV: "Paldies par pacietību: kļūda nepārprotami bija mūsu pusē.",
+}
+FOREIGN_NOTE = "We can offer a repair instead; the replacement is out of stock."
+"""A note in English (Estonian for the English customer): it never reaches the customer."""
 
 
 def cases(language: Language) -> list[tuple[str, MessageKind, MessageContext]]:
@@ -84,6 +106,13 @@ def cases(language: Language) -> list[tuple[str, MessageKind, MessageContext]]:
         (
             "acknowledgement",
             MessageKind.ACKNOWLEDGEMENT,
+            facts(
+                category=Category.DEFECTIVE_PRODUCT, order_reference="ORD-5521", with_thanks=True
+            ),
+        ),
+        (
+            "acknowledgement (complaints started before ack-apologises: thanks comes later)",
+            MessageKind.ACKNOWLEDGEMENT,
             facts(category=Category.DEFECTIVE_PRODUCT, order_reference="ORD-5521"),
         ),
         (
@@ -95,8 +124,8 @@ def cases(language: Language) -> list[tuple[str, MessageKind, MessageContext]]:
             ),
         ),
         ("pause", MessageKind.PAUSE, facts(specialist_by=LATE, written_at=WRITTEN)),
-        ("apology", MessageKind.APOLOGY, facts()),
-        ("thanks", MessageKind.THANKS, facts()),
+        ("apology (complaints started before ack-apologises)", MessageKind.APOLOGY, facts()),
+        ("thanks (complaints started before ack-apologises)", MessageKind.THANKS, facts()),
         (
             "proposals",
             MessageKind.PROPOSALS,
@@ -131,6 +160,40 @@ def cases(language: Language) -> list[tuple[str, MessageKind, MessageContext]]:
         ("follow_up", MessageKind.FOLLOW_UP, facts(reply_by=LATE)),
         ("follow_up_reminder", MessageKind.FOLLOW_UP_REMINDER, facts(reply_by=MORNING)),
         ("reopened", MessageKind.REOPENED, facts()),
+    ]
+    foreign = Language.ET if language is Language.EN else Language.EN
+    found += [
+        (
+            "decline (manager denied, with a note in the customer's language)",
+            MessageKind.DECLINE,
+            facts(
+                reasons=[DENIED],
+                alternatives=[CREDIT],
+                reply_by=LATE,
+                written_at=WRITTEN,
+                manager_note=CustomerNote(text=DENIAL_NOTES[language], language=language),
+            ),
+        ),
+        (
+            "proposals (manager's counter-offer, with a note in another language)",
+            MessageKind.PROPOSALS,
+            facts(
+                options=[REPAIR],
+                default_option=REPAIR,
+                reply_by=LATE,
+                manager_note=CustomerNote(text=FOREIGN_NOTE, language=foreign),
+            ),
+        ),
+        (
+            "resolution (manager's override, with a note in the customer's language)",
+            MessageKind.RESOLUTION,
+            facts(
+                remedy=REFUND,
+                remedy_reference="RF-0A1B2C",
+                follow_up_on=LATE,
+                manager_note=CustomerNote(text=OVERRIDE_NOTES[language], language=language),
+            ),
+        ),
     ]
     for outcome in Outcome:
         found.append((f"closing ({outcome.value})", MessageKind.CLOSING, facts(outcome=outcome)))

@@ -7,8 +7,18 @@ from __future__ import annotations
 
 import pytest
 
+from activities.messages import render
+from activities.messages.catalogue import catalogue
 from schemas.intake import Channel, Language
-from tests.activities.messages.golden import CUSTOMERS, path, rendered
+from schemas.messages import MessageKind
+from tests.activities.messages.golden import (
+    CUSTOMERS,
+    DENIED,
+    FOREIGN_NOTE,
+    cases,
+    path,
+    rendered,
+)
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"
@@ -35,6 +45,7 @@ CORRECTED: dict[Language, list[str]] = {
         "держать справедливые цены",
         "Спасибо, что рассказали нам о проблеме",
         "Служба поддержки клиентов",
+        "Комментарий руководителя: «",  # a manager's note, in Russian
     ],
     Language.ET: [
         "Teie pöördumise C-1042 lahendusvõimalused",
@@ -83,8 +94,22 @@ CORRECTED: dict[Language, list[str]] = {
 }
 """The review's corrected wording: each appears in the language's messages."""
 
-WRONG_EVERYWHERE = ["2026-11-14", "1234.50", "370.35", "(value", "Store manager", "None", "{", "}"]
-"""ISO dates, unformatted or internal amounts, English titles, unfilled placeholders."""
+WRONG_EVERYWHERE = [
+    "2026-11-14",
+    "1234.50",
+    "370.35",
+    "(value",
+    "Store manager",
+    "None",
+    "{",
+    "}",
+    DENIED.rule,
+    FOREIGN_NOTE,
+]
+"""ISO dates, unformatted or internal amounts, English titles, unfilled placeholders, the
+manager's internal reason and a note not in the customer's language."""
+POINT_AMOUNTS = ["246.90", "20.00"]
+"""Amounts with a decimal point: wrong where the locale writes a comma (ru, et, hr, lv)."""
 
 WRONG: dict[Language, list[str]] = {
     Language.EN: ["our Store manager", "reply to this message", "our recommendation"],
@@ -170,7 +195,9 @@ def test_every_corrected_sentence_of_the_review_appears(language: Language) -> N
 def test_no_wrong_wording_of_the_review_remains(language: Language, channel: Channel) -> None:
     text = rendered(language, channel)
 
-    found = [wrong for wrong in WRONG_EVERYWHERE + WRONG[language] if wrong in text]
+    comma = language in (Language.RU, Language.ET, Language.HR, Language.LV)
+    wrong = WRONG_EVERYWHERE + WRONG[language] + (POINT_AMOUNTS if comma else [])
+    found = [w for w in wrong if w in text]
     assert not found
     if language in (Language.HR, Language.LV):
         assert CUSTOMERS[language][0] not in text, "names are not declined: neutral greeting"
@@ -187,3 +214,63 @@ def test_only_the_phone_channel_promises_a_call(language: Language, channel: Cha
 @pytest.mark.parametrize("language", list(LETTER))
 def test_no_letter_on_other_channels(language: Language, channel: Channel) -> None:
     assert LETTER[language] not in rendered(language, channel).casefold()
+
+
+def _case(language: Language, title: str) -> str:
+    [(kind, context)] = [(k, c) for t, k, c in cases(language) if t == title]
+    return render(kind, language, Channel.EMAIL, context).body
+
+
+@pytest.mark.parametrize("language", list(Language))
+def test_a_decline_states_the_figures_in_every_language(language: Language) -> None:
+    """The review: declines drop the figures the code has (30-day window, 95 days ago)."""
+    body = _case(language, "decline (return window)")
+    cat = catalogue(language)
+    assert cat.plural("decline.window", 30) in body and cat.plural("decline.age", 95) in body
+    assert "30" in body and "95" in body
+
+
+@pytest.mark.parametrize("language", list(Language))
+def test_a_managers_denial_keeps_the_real_reason_the_policy_exists(language: Language) -> None:
+    """The review: the receipt rule's reason, not "managers decide so it is fair"."""
+    cat = catalogue(language)
+    for title in ("decline (manager denied)", "decline (manager denied, with a note in the "
+                  "customer's language)"):  # fmt: skip
+        body = _case(language, title)
+        assert cat.text("decline.why.no_receipt") in body
+        assert cat.text("decline.why.default") not in body
+
+
+@pytest.mark.parametrize("channel", list(Channel))
+@pytest.mark.parametrize("language", list(Language))
+def test_the_acknowledgement_restates_apologises_and_thanks(
+    language: Language, channel: Channel
+) -> None:
+    """The review: restate category and order in the acknowledgement, apologise there, merge
+    the thanks (SEED_NOTES: apologise at once, not after the details round)."""
+    cat = catalogue(language)
+    [(kind, context)] = [(k, c) for t, k, c in cases(language) if t == "acknowledgement"]
+    assert kind is MessageKind.ACKNOWLEDGEMENT
+    body = render(kind, language, channel, context).body
+    restated = [cat.text("ack.about.defective_product"), "ORD-5521"]
+    assert all(part in body for part in restated)
+    assert cat.text("ack.apology") in body and cat.text("ack.thanks") in body
+    assert body.index(cat.text("ack.apology")) < body.index(cat.text("ack.thanks"))
+
+
+VOUCHER = {
+    Language.RU: ["ваучер", "сертификат"],
+    Language.HR: ["vaučer", "poklon-bon"],
+    Language.LV: ["dāvanu kart", "kupon"],
+    Language.EN: ["voucher"],
+    Language.ET: ["kinkekaart", "vautšer"],
+    Language.ZH: ["代金券", "礼品卡"],
+}
+"""The review: store credit was "a voucher in your name" in three languages."""
+
+
+@pytest.mark.parametrize("language", list(Language))
+def test_store_credit_is_one_fact_credited_to_the_customers_account(language: Language) -> None:
+    body = _case(language, "resolution (store_credit)")
+    assert catalogue(language).text("resolution.next.store_credit") in body
+    assert not [word for word in VOUCHER[language] if word in body.casefold()]
