@@ -8,6 +8,7 @@ import signal
 from typing import Any
 
 from temporalio.client import Client
+from temporalio.common import WorkerDeploymentVersion
 from temporalio.worker import Worker
 
 from activities.backend import ComplaintBackend
@@ -26,6 +27,7 @@ from wire.connection import connect, connect_config
 from wire.telemetry import metrics_runtime
 from workers.config import Settings, check_encryption
 from workers.logging import configure_logging
+from workers.versioning import deployment_config, deployment_version
 from workflows.complaint import ComplaintWorkflow
 from workflows.sandbox import WORKFLOW_RUNNER
 
@@ -63,12 +65,14 @@ def build_worker(
     *,
     staff: StaffDirectorySource | None = None,
     policies: PolicyStore | None = None,
+    deployment: WorkerDeploymentVersion | None = None,
     **options: Any,
 ) -> Worker:
     """`staff`: the staff directory (default: the embedded demo directory). `policies`:
     the policy store (default: the one the environment configures, `make_policy_store`).
-    `options`: more `Worker` options (say, `max_cached_workflows`). The caller closes the
-    backend and what it passes."""
+    `deployment`: the Worker Deployment version to run as (`workers.versioning`; None:
+    unversioned). `options`: more `Worker` options (say, `max_cached_workflows`). The caller
+    closes the backend and what it passes."""
     policies = policies or make_policy_store(load_settings())
     return Worker(
         client,
@@ -79,6 +83,7 @@ def build_worker(
             *ComplaintActivities(backend, staff).as_list(),
             *PolicyActivities(policies).as_list(),
         ],
+        deployment_config=deployment_config(deployment),
         **options,
     )
 
@@ -101,8 +106,14 @@ async def run_worker(client: Client, settings: Settings, stop: asyncio.Event) ->
     staff = make_staff_directory(settings)
     policies = make_policy_store(settings)
     try:
+        version = deployment_version()
         async with build_worker(
-            client, settings.task_queue, backend, staff=staff, policies=policies
+            client,
+            settings.task_queue,
+            backend,
+            staff=staff,
+            policies=policies,
+            deployment=version,
         ):
             await stop.wait()
     finally:
