@@ -24,7 +24,9 @@ def tell(kind: MessageKind) -> str:
 
 def page(kind: PageKind) -> str:
     """e.g. "page manager: escalation", or "page specialist" (an abusive conversation)."""
-    return "page specialist" if kind is PageKind.SPECIALIST else f"page manager: {kind.value}"
+    return (
+        "page specialist" if kind is PageKind.SPECIALIST else f"page manager: {words(kind.value)}"
+    )
 
 
 def find(role: StaffRole) -> str:

@@ -205,4 +205,6 @@ def _changes(state: ComplaintState, event: DomainEvent) -> dict:  # noqa: C901 -
             return {"outcome": Outcome.WITHDRAWN, "status": Status.IN_PROGRESS}
         case ev.Closed(outcome=outcome):
             return {"outcome": outcome, "status": Status.CLOSED, "callback_due": None}
+        case ev.SlaWarned() | ev.SlaBreached():
+            return {}  # the clocks are their own fold (domain.sla)
     raise TypeError(f"unknown event {event!r}")

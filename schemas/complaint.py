@@ -24,6 +24,9 @@ class Continuation(BaseModel):
     events: list[DomainEvent]
     effects_per_step: dict[str, int]
     policy: CompanyPolicy
+    sla_clocks: bool = False
+    """Whether the SLA clocks ran (the `sla-clocks` patch and the policy, as the first run
+    decided); the next run runs them as the first did."""
 
 
 class ComplaintInput(BaseModel):

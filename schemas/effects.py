@@ -46,6 +46,8 @@ class RemedyRefused(StrEnum):
 
 class PageKind(StrEnum):
     ESCALATION = "escalation"
+    SLA_BREACH = "sla_breach"
+    """An SLA clock ran out: the manager hears of it (the complaint's course is unchanged)."""
     REMINDER = "reminder"
     SPECIALIST = "specialist"
     """An abusive customer: a specialist (or security) takes over, nobody argues."""

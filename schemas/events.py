@@ -16,6 +16,7 @@ from schemas.actions import ManagerDecision
 from schemas.intake import ComplaintIntake, CustomerDetails, DetailField
 from schemas.messages import Outcome
 from schemas.remedies import DeclineReason, Remedy
+from schemas.sla import ClockKind
 from schemas.staff import StaffMember, StaffRole
 
 AGENT = "agent"
@@ -241,6 +242,23 @@ class Closed(_Event):
     outcome: Outcome
 
 
+class SlaWarned(_Event):
+    """A clock ran the policy's warning fraction of its target."""
+
+    type: Literal["SlaWarned"] = "SlaWarned"
+    clock: ClockKind
+    due_at: datetime
+
+
+class SlaBreached(_Event):
+    """A clock ran its whole target; `escalate` when the policy escalates this clock."""
+
+    type: Literal["SlaBreached"] = "SlaBreached"
+    clock: ClockKind
+    due_at: datetime
+    escalate: bool
+
+
 DomainEvent = Annotated[
     Received
     | Acknowledged
@@ -273,7 +291,9 @@ DomainEvent = Annotated[
     | Reopened
     | EmployeeFollowUpRecorded
     | Withdrawn
-    | Closed,
+    | Closed
+    | SlaWarned
+    | SlaBreached,
     Field(discriminator="type"),
 ]
 

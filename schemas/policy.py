@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
+from enum import StrEnum
 from itertools import pairwise
 from typing import Annotated, Any
 
+import holidays
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -29,9 +31,10 @@ from pydantic import (
     model_validator,
 )
 
-from schemas.intake import Category
+from schemas.intake import Category, Severity
 from schemas.locale import DEFAULT_CURRENCY, DEFAULT_TIME_ZONE, Currency, TimeZone
 from schemas.remedies import RemedyKind
+from schemas.sla import ClockKind
 from schemas.text import Name
 
 CURRENT = "current"
@@ -75,6 +78,195 @@ class Deadlines(BaseModel):
     follow_up_reply: Positive = timedelta(days=3)
     follow_up_after_reminder: Positive = timedelta(days=3)
     specialist_review: Positive = timedelta(days=3)
+
+
+class Weekday(StrEnum):
+    MONDAY = "monday"
+    TUESDAY = "tuesday"
+    WEDNESDAY = "wednesday"
+    THURSDAY = "thursday"
+    FRIDAY = "friday"
+    SATURDAY = "saturday"
+    SUNDAY = "sunday"
+
+    @property
+    def index(self) -> int:
+        """As `date.weekday()` counts: Monday is 0."""
+        return list(Weekday).index(self)
+
+
+class OpeningHours(BaseModel):
+    """One stretch of working time in a day, in the calendar's local time.
+
+    `closes` 00:00 means midnight at the end of the day (a stretch up to 24:00).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    opens: time
+    closes: time
+
+    @model_validator(mode="after")
+    def _opens_before_closing(self) -> OpeningHours:
+        if self.opens.tzinfo or self.closes.tzinfo:
+            raise ValueError("opening hours are local times, without a time zone")
+        if self.closes != time(0) and self.closes <= self.opens:
+            raise ValueError(f"opens ({self.opens}) must be before closes ({self.closes})")
+        return self
+
+
+class Closure(BaseModel):
+    """Days the company is closed beyond the public holidays (inclusive)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    first_day: date
+    last_day: date
+    reason: Name
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Closure:
+        if self.last_day < self.first_day:
+            raise ValueError(f"last_day ({self.last_day}) is before first_day ({self.first_day})")
+        return self
+
+
+_SUPPORTED_COUNTRIES = holidays.list_supported_countries()
+"""Read once, on import: validation then never touches the package's registry."""
+
+
+def _office_hours() -> dict[Weekday, list[OpeningHours]]:
+    return {
+        day: [OpeningHours(opens=time(9), closes=time(18))]
+        for day in list(Weekday)[:5]  # Monday to Friday
+    }
+
+
+class BusinessCalendar(BaseModel):
+    """When a store or region works: hours per weekday, its time zone, its country's public
+    holidays (the `holidays` package) and the company's own closures."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    time_zone: TimeZone = DEFAULT_TIME_ZONE
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = "EE"
+    """ISO 3166-1 alpha-2; its public holidays are days off. None: no public holidays."""
+    subdivision: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,3}$")] | None = None
+    hours: dict[Weekday, list[OpeningHours]] = Field(default_factory=_office_hours)
+    closures: list[Closure] = Field(default_factory=list, max_length=366)
+
+    @model_validator(mode="after")
+    def _works_sometimes(self) -> BusinessCalendar:
+        """A known country (and subdivision); at least one stretch a week; no overlaps."""
+        if self.country is not None:
+            if self.country not in _SUPPORTED_COUNTRIES:
+                raise ValueError(f"the holidays package knows no country {self.country!r}")
+            known = _SUPPORTED_COUNTRIES[self.country]
+            if self.subdivision is not None and self.subdivision not in known:
+                raise ValueError(f"{self.country} has no subdivision {self.subdivision!r}")
+        elif self.subdivision is not None:
+            raise ValueError("a subdivision needs a country")
+        if not any(self.hours.values()):
+            raise ValueError("a calendar needs working hours on at least one weekday")
+        for day, stretches in self.hours.items():
+            ordered = sorted(stretches, key=lambda s: s.opens)
+            for before, after in pairwise(ordered):
+                if before.closes == time(0) or after.opens < before.closes:
+                    raise ValueError(f"{day}: opening hours overlap")
+        return self
+
+
+class SlaTargets(BaseModel):
+    """How much business time each clock may run for one severity."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    first_response: Positive
+    next_update: Positive
+    resolution: Positive
+
+    def of(self, clock: ClockKind) -> timedelta:
+        return getattr(self, clock.value)
+
+    @field_serializer("first_response", "next_update", "resolution", when_used="json")
+    def _in_hours(self, value: timedelta) -> str:
+        """Business time reads in hours ("PT27H": three nine-hour days), never in days."""
+        return _hours_and_minutes(value)
+
+
+def _hours_and_minutes(value: timedelta) -> str:
+    seconds = int(value.total_seconds())
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    micro = value.microseconds
+    text = "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
+    if seconds or micro or text == "PT":
+        text += f"{seconds}.{micro:06d}S" if micro else f"{seconds}S"
+    return text
+
+
+def _default_targets() -> dict[Severity, SlaTargets]:
+    hours = lambda n: timedelta(hours=n)  # noqa: E731 - a table of business hours
+    return {
+        Severity.CRITICAL: SlaTargets(
+            first_response=hours(1), next_update=hours(4), resolution=hours(9)
+        ),
+        Severity.HIGH: SlaTargets(
+            first_response=hours(4), next_update=hours(9), resolution=hours(27)
+        ),
+        Severity.MEDIUM: SlaTargets(
+            first_response=hours(9), next_update=hours(18), resolution=hours(45)
+        ),
+        Severity.LOW: SlaTargets(
+            first_response=hours(18), next_update=hours(27), resolution=hours(90)
+        ),
+    }
+
+
+DEFAULT_CALENDAR = "default"
+
+
+class SlaPolicy(BaseModel):
+    """Service levels: targets per severity in business time, on the store's calendar."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    enabled: bool = True
+    """False: no clocks run, no SLA timers, events or search attributes."""
+    targets: dict[Severity, SlaTargets] = Field(default_factory=_default_targets)
+    warning_fraction: Decimal = Field(default=Decimal("0.75"), gt=0, lt=1)
+    """A clock warns once this share of its target has run."""
+    escalate_on_breach: frozenset[ClockKind] = frozenset(
+        {ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION}
+    )
+    """A breach of these clocks escalates to a manager; every breach is recorded."""
+    calendars: dict[Name, BusinessCalendar] = Field(
+        default_factory=lambda: {DEFAULT_CALENDAR: BusinessCalendar()}
+    )
+    """By name; `default` is the calendar of any store `store_calendars` does not name."""
+    store_calendars: dict[Name, Name] = Field(default_factory=dict)
+    """Store or region id (the intake's `store`) to calendar name."""
+
+    @model_validator(mode="after")
+    def _complete(self) -> SlaPolicy:
+        missing = set(Severity) - set(self.targets)
+        if missing:
+            raise ValueError(f"SLA targets missing for {sorted(missing)}")
+        if DEFAULT_CALENDAR not in self.calendars:
+            raise ValueError(f"calendars need a {DEFAULT_CALENDAR!r} calendar")
+        unknown = {c for c in self.store_calendars.values() if c not in self.calendars}
+        if unknown:
+            raise ValueError(f"store_calendars name unknown calendars {sorted(unknown)}")
+        return self
+
+    @field_serializer("escalate_on_breach")
+    def _in_order(self, kinds: frozenset[ClockKind]) -> list[ClockKind]:
+        return sorted(kinds)
+
+    def calendar_for(self, store: str | None) -> BusinessCalendar:
+        """The store's calendar, or the default one."""
+        name = self.store_calendars.get(store, DEFAULT_CALENDAR) if store else DEFAULT_CALENDAR
+        return self.calendars[name]
 
 
 def _default_catalogue() -> dict[Category, list[RemedyKind]]:
@@ -139,6 +331,8 @@ class CompanyPolicy(BaseModel):
     """A complaint waiting with a history this long continues as a new run (carrying its
     record); None: only when the server suggests it. At least 20, so a fresh run never
     continues at once."""
+    sla: SlaPolicy = Field(default_factory=SlaPolicy)
+    """Service-level targets and business calendars (documents without it get these)."""
 
     @model_validator(mode="after")
     def _is_consistent(self) -> CompanyPolicy:

@@ -119,6 +119,11 @@ def describe(event: DomainEvent, requested: Remedy | None = None) -> str:  # noq
             return f"customer withdrew{_text(reason)}"
         case ev.Closed(outcome=outcome):
             return f"closed: {words(outcome.value)}"
+        case ev.SlaWarned(clock=clock, due_at=due):
+            return f"SLA warning: {words(clock.value)} due {when(due)}"
+        case ev.SlaBreached(clock=clock, due_at=due, escalate=escalate):
+            then = ", escalated" if escalate else ""
+            return f"SLA breached: {words(clock.value)} was due {when(due)}{then}"
     return event.type
 
 

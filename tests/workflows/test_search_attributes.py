@@ -8,11 +8,14 @@ from decimal import Decimal
 from temporalio.common import TypedSearchAttributes
 
 from domain.evolve import fold
+from domain.sla import fold_clocks
 from schemas import events as ev
 from schemas.actions import DecisionKind, ManagerDecision
 from schemas.events import EscalationReason
-from schemas.intake import Category, ComplaintIntake, Contact, Severity
+from schemas.intake import Category, ComplaintIntake, Contact, DetailField, Severity
+from schemas.policy import SlaPolicy
 from schemas.remedies import Remedy, RemedyKind
+from schemas.sla import ClockKind
 from workflows import search_attributes as sa
 
 T0 = datetime(2026, 11, 25, 9, tzinfo=UTC)
@@ -64,6 +67,8 @@ def test_registered_types_cover_every_key():
         "CustomerId": "Keyword",
         "AssignedManager": "Keyword",
         "ReopenCount": "Int",
+        "SlaDueAt": "Datetime",
+        "SlaState": "Keyword",
     }
 
 
@@ -106,7 +111,23 @@ def test_only_the_changed_values_are_upserted_and_a_cleared_one_is_unset():
 
 def test_the_first_upsert_sets_every_known_value():
     updates = sa.changes(TypedSearchAttributes.empty, sa.search_attributes_for(fold(FILED)))
-    assert {u.key.name for u in updates} == set(sa.SEARCH_ATTRIBUTE_TYPES) - {"AssignedManager"}
+    unset = {"AssignedManager", "SlaDueAt", "SlaState"}  # the SLA keys come from the clocks
+    assert {u.key.name for u in updates} == set(sa.SEARCH_ATTRIBUTE_TYPES) - unset
+
+
+def test_the_sla_keys_follow_the_clocks():
+    clocks = fold_clocks(FILED, SlaPolicy())
+    assert sa.sla_values(clocks) == {
+        sa.SLA_DUE_AT: clocks.due_at(ClockKind.FIRST_RESPONSE),
+        sa.SLA_STATE: "ok",
+    }
+    asked = ev.DetailsRequested(
+        at=T0, missing=[DetailField.AMOUNT], reply_by=T0 + timedelta(days=2)
+    )
+    assert sa.sla_values(fold_clocks([*FILED, asked], SlaPolicy())) == {
+        sa.SLA_DUE_AT: None,
+        sa.SLA_STATE: "paused",
+    }
 
 
 def test_typed_leaves_out_unset_values():

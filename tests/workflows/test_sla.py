@@ -1,0 +1,164 @@
+"""The SLA clocks in the workflow, on the time-skipping server: a warning, a breach that
+escalates, and a clock that pauses exactly while the complaint waits on the customer.
+
+The policy's calendar works around the clock, so business time is the server's time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+import pytest_asyncio
+from temporalio.converter import default
+
+from domain.sla import fold_clocks
+from schemas.actions import FollowUpAnswer, Withdrawal
+from schemas.intake import Category, CustomerDetails, Severity
+from schemas.policy import (
+    BusinessCalendar,
+    CompanyPolicy,
+    OpeningHours,
+    SlaPolicy,
+    SlaTargets,
+    Weekday,
+)
+from schemas.remedies import RemedyKind
+from schemas.sla import ClockKind, ClockStatus
+from schemas.state import Status
+from tests.factories import CUSTOMER, make_intake
+from tests.replay.test_replay import replayer
+from tests.workflows.driver import Complaint
+from tests.workflows.test_complaint import choose
+from workflows import search_attributes as sa
+from workflows.complaint import SLA_CLOCKS, ComplaintWorkflow
+from workflows.complaint import ComplaintWorkflow as W
+
+ALWAYS = BusinessCalendar(
+    country=None, hours={d: [OpeningHours(opens=time(0), closes=time(0))] for d in Weekday}
+)
+TARGETS = SlaTargets(
+    first_response=timedelta(hours=1),
+    next_update=timedelta(hours=100),
+    resolution=timedelta(hours=4),
+)
+SLA = SlaPolicy(targets=dict.fromkeys(Severity, TARGETS), calendars={"default": ALWAYS})
+TIMED = CompanyPolicy(version="sla-timed", sla=SLA)
+
+
+@pytest_asyncio.fixture
+async def file(env, backend, task_queue, worker, policies):
+    policies.add(TIMED)
+    filed: list[Complaint] = []
+
+    async def _file(**overrides) -> Complaint:
+        today = (await env.get_current_time()).date()
+        intake = make_intake(**({"purchase_date": today - timedelta(days=7)} | overrides))
+        filed.append(await Complaint.file(env, backend, task_queue, intake, TIMED.version))
+        return filed[-1]
+
+    yield _file
+    for complaint in filed:
+        await complaint.terminate_if_open()
+
+
+async def sla_attributes(complaint: Complaint) -> tuple[str | None, datetime | None]:
+    """SlaState and SlaDueAt, a null read as unset (see `Complaint.status`)."""
+    raw = (await complaint.raw_description()).workflow_execution_info.search_attributes
+    fields = raw.indexed_fields
+    converter = default().payload_converter
+
+    def value(name: str):
+        return converter.from_payloads([fields[name]])[0] if name in fields else None
+
+    due = value(sa.SLA_DUE_AT.name)
+    return value(sa.SLA_STATE.name), datetime.fromisoformat(due) if due else None
+
+
+async def sla_events(complaint: Complaint) -> list[tuple[str, str]]:
+    return [(e.type, e.clock.value) for e in await complaint.events() if e.type.startswith("Sla")]
+
+
+async def test_the_resolution_clock_warns_then_breaches_and_escalates(file):
+    """Waiting on a manager is not waiting on the customer: the clock runs; it warns at
+    three quarters of its four hours and breaches at four, paging the first level."""
+    complaint = await file(
+        category=Category.RUDE_EMPLOYEE,
+        description="The cashier shouted at me in front of other customers",
+        employee_reference="EMP-17",
+        order_reference=None,
+        amount=None,
+    )
+    await complaint.until(Status.AWAITING_MANAGER)
+    await complaint.until_event("Thanked")
+    events = await complaint.events()
+    received = events[0].at
+    assert await sla_attributes(complaint) == ("ok", received + timedelta(hours=4))
+
+    await complaint.skip(timedelta(hours=3, minutes=1))
+    await complaint.until_event("SlaWarned")
+    assert await sla_events(complaint) == [("SlaWarned", "resolution")]
+    assert (await sla_attributes(complaint))[0] == "warning"
+
+    await complaint.skip(timedelta(hours=1))
+    await complaint.until_event("SlaBreached")
+    assert await sla_events(complaint) == [
+        ("SlaWarned", "resolution"),
+        ("SlaBreached", "resolution"),
+    ]
+    [breach] = [e for e in await complaint.events() if e.type == "SlaBreached"]
+    assert breach.escalate and breach.due_at == received + timedelta(hours=4)
+    pages = [(p.kind, p.level) for p in complaint.backend.pages(complaint.complaint_id)]
+    assert pages == [("escalation", 1), ("sla_breach", 1)]
+    next_update = fold_clocks(await complaint.events(), SLA).due_at(ClockKind.NEXT_UPDATE)
+    assert await sla_attributes(complaint) == ("breached", next_update)  # the next one due
+
+    # The SLA path (its timers, events, page and upserts) replays as it ran.
+    await complaint.act(W.withdraw, Withdrawal(customer_id=CUSTOMER))
+    await complaint.result()
+    await replayer(ComplaintWorkflow).replay_workflow(await complaint.handle.fetch_history())
+
+
+async def test_the_clocks_pause_exactly_while_the_customer_is_awaited(file):
+    """Details, then a choice, then the follow-up answer: days of waiting on the customer
+    run no clock, and nothing warns or breaches."""
+    complaint = await file(purchase_date=None)
+    await complaint.until(Status.AWAITING_DETAILS)
+    assert await sla_attributes(complaint) == ("paused", None)
+    await complaint.skip(timedelta(hours=20))
+    today = (await complaint.env.get_current_time()).date()
+    await complaint.act(
+        W.provide_details,
+        CustomerDetails(customer_id=CUSTOMER, purchase_date=today - timedelta(days=7)),
+    )
+    await complaint.until(Status.AWAITING_CHOICE)
+    assert await sla_attributes(complaint) == ("paused", None)
+    await complaint.skip(timedelta(hours=20))
+    await complaint.act(W.choose_solution, choose(RemedyKind.REPLACEMENT))
+    await complaint.until(Status.RESOLVED)
+    await complaint.skip(TIMED.deadlines.follow_up_delay)
+    await complaint.until(Status.AWAITING_CONFIRMATION)
+    await complaint.act(W.answer_follow_up, FollowUpAnswer(customer_id=CUSTOMER, fixed=True))
+    await complaint.result()
+    await replayer(ComplaintWorkflow).replay_workflow(await complaint.handle.fetch_history())
+
+    assert await sla_events(complaint) == []
+    clocks = fold_clocks(await complaint.events(), SLA)
+    resolution = clocks[ClockKind.RESOLUTION]
+    assert resolution.status is ClockStatus.STOPPED
+    assert resolution.pauses == 2  # details and choice; the follow-up came after resolution
+    assert resolution.used < timedelta(minutes=5)
+    assert clocks[ClockKind.FIRST_RESPONSE].used < timedelta(minutes=5)
+
+
+async def test_a_new_complaint_records_the_patch_its_sla_path_is_behind(file):
+    """Histories recorded before it lack the marker, so they replay the old path
+    (tests/replay)."""
+    complaint = await file()
+    await complaint.until(Status.AWAITING_CHOICE)
+    history = await complaint.handle.fetch_history()
+    markers = [
+        e.marker_recorded_event_attributes.SerializeToString()
+        for e in history.events
+        if e.HasField("marker_recorded_event_attributes")
+    ]
+    assert any(SLA_CLOCKS.encode() in m for m in markers), markers
