@@ -7,10 +7,26 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic_core import PydanticCustomError
 
+from schemas.events import DomainEvent
 from schemas.intake import ComplaintIntake
 from schemas.messages import Outcome
-from schemas.policy import PolicyVersion
+from schemas.policy import CompanyPolicy, PolicyVersion
 from schemas.remedies import Remedy
+
+
+class Continuation(BaseModel):
+    """What a complaint carries into its next run at continue-as-new: its whole record (the
+    state is its fold), the effect counts behind its idempotency keys, and the policy it
+    runs under. The workflow accepts it only in a run started by continue-as-new."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    events: list[DomainEvent]
+    effects_per_step: dict[str, int]
+    policy: CompanyPolicy
+    sla_clocks: bool = False
+    """Whether the SLA clocks ran (the `sla-clocks` patch and the policy, as the first run
+    decided); the next run runs them as the first did."""
 
 
 class ComplaintInput(BaseModel):
@@ -22,6 +38,8 @@ class ComplaintInput(BaseModel):
 
     intake: ComplaintIntake
     policy_version: PolicyVersion | None = None
+    continued: Continuation | None = None
+    """Set by the workflow itself when it continues as new; refused in any other start."""
 
     @model_validator(mode="before")
     @classmethod

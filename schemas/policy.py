@@ -327,6 +327,10 @@ class CompanyPolicy(BaseModel):
     """The company's time zone: customer messages tell times in it when the intake has none."""
     currency: Currency = DEFAULT_CURRENCY
     """The ISO 4217 currency amounts are shown in to the customer."""
+    continue_as_new_after_events: int | None = Field(default=None, ge=20)
+    """A complaint waiting with a history this long continues as a new run (carrying its
+    record); None: only when the server suggests it. At least 20, so a fresh run never
+    continues at once."""
     sla: SlaPolicy = Field(default_factory=SlaPolicy)
     """Service-level targets and business calendars (documents without it get these)."""
 

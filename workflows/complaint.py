@@ -19,6 +19,7 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from domain import commands, lifecycle, progress, sla
     from domain.errors import InvalidAction
+    from domain.lifecycle import Wait, waiting_for
     from domain.plan import Effect, Plan
     from schemas.actions import (
         ActionReceipt,
@@ -27,7 +28,12 @@ with workflow.unsafe.imports_passed_through():
         FollowUpAnswer,
         Withdrawal,
     )
-    from schemas.complaint import ComplaintInput, ComplaintResult, workflow_id_for
+    from schemas.complaint import (
+        ComplaintInput,
+        ComplaintResult,
+        Continuation,
+        workflow_id_for,
+    )
     from schemas.events import DomainEvent, EscalationReason
     from schemas.failures import FailureType
     from schemas.intake import Category, CustomerDetails
@@ -64,7 +70,10 @@ class ComplaintWorkflow:
         self._record = Record()
         self._sla: sla.Clocks | None = None
         """The SLA clocks, a fold of the record (None when they do not run)."""
-        self._waiting = Waiting(lambda: self._state, self._call_back, self._publish)
+        self._waiting = Waiting(
+            lambda: self._state, self._call_back, self._publish, self._continue_if_long
+        )
+        self._input = input
         self._acknowledgement_out = False
         self._client_waits: list[tuple[WaitFor, asyncio.Future[ComplaintState]]] = []
         """`wait_until` calls not answered yet, answered on the step that gets there."""
@@ -91,20 +100,26 @@ class ComplaintWorkflow:
         # before the first command, so the marker leads every new history.
         at_once = workflow.patched(ACK_APOLOGISES)
         sla_clocks = workflow.patched(SLA_CLOCKS)  # first activation, before any effect
-        try:
-            self._policy = policy = await effects.load_policy(input.policy_version)
-        except ApplicationError as refused:  # no such version, or out of bounds
-            await self._fail(refused)
-        failure = None
-        try:
-            commands.admit(intake, policy)
-        except InvalidAction as refused:
-            failure = ApplicationError(
-                str(refused), type=FailureType.INTAKE_REFUSED, non_retryable=True
-            )
-        if failure is not None:
-            await self._fail(failure)
-        await self._enact(lifecycle.receive(intake, policy, self._now(), apologise=at_once))
+        resumed = self._resume(input.continued)
+        if resumed is None:
+            try:
+                self._policy = policy = await effects.load_policy(input.policy_version)
+            except ApplicationError as refused:  # no such version, or out of bounds
+                await self._fail(refused)
+            failure = None
+            try:
+                commands.admit(intake, policy)
+            except InvalidAction as refused:
+                failure = ApplicationError(
+                    str(refused), type=FailureType.INTAKE_REFUSED, non_retryable=True
+                )
+            if failure is not None:
+                await self._fail(failure)
+            await self._enact(lifecycle.receive(intake, policy, self._now(), apologise=at_once))
+        else:
+            assert input.continued is not None and self._policy is not None
+            policy = self._policy
+            sla_clocks = input.continued.sla_clocks
         watch_sla = None
         if sla_clocks and policy.sla.enabled:
             # `holidays` reads its translations (gettext) as it builds a country's calendar:
@@ -114,24 +129,34 @@ class ComplaintWorkflow:
             self._publish()
             watch_sla = asyncio.create_task(self._watch_sla())
         try:
-            if intake.abusive:
-                await self._enact(lifecycle.pause_for_specialist(policy, self._now()))
-                while not await self._waiting.until_acted():
-                    await self._enact(lifecycle.on_specialist_silent(policy, self._now()))
-            if intake.category is Category.RUDE_EMPLOYEE:
-                await self._enact(
-                    lifecycle.escalate(
-                        self._state, EscalationReason.RUDE_EMPLOYEE, None, policy, self._now()
+            if resumed in (None, Status.PAUSED):  # from the start, or from the pause
+                if intake.abusive:
+                    if resumed is None:
+                        await self._enact(lifecycle.pause_for_specialist(policy, self._now()))
+                    while not await self._waiting.until_acted():
+                        await self._enact(lifecycle.on_specialist_silent(policy, self._now()))
+                if intake.category is Category.RUDE_EMPLOYEE:
+                    await self._enact(
+                        lifecycle.escalate(
+                            self._state, EscalationReason.RUDE_EMPLOYEE, None, policy, self._now()
+                        )
                     )
-                )
-            await self._listen()
-            if not at_once:
+                await self._listen()
+            elif resumed is Status.AWAITING_DETAILS:
+                await self._await_details()
+            if not self._state.apologised:
                 await self._enact(lifecycle.apologise_and_thank(self._now()))
+            proposed = resumed is not None and resumed not in (
+                Status.PAUSED,
+                Status.AWAITING_DETAILS,
+            )  # resumed inside the remedy loop: its wait is already open
             while not self._state.closed:
-                await self._enact(lifecycle.seek_remedy(self._state, policy, self._now()))
+                if not proposed:
+                    await self._enact(lifecycle.seek_remedy(self._state, policy, self._now()))
+                proposed = False
                 await self._agree_on_remedy()
-                if self._state.status is Status.RESOLVED:  # carried out
-                    await self._follow_up()
+                if self._state.status in (Status.RESOLVED, Status.AWAITING_CONFIRMATION):
+                    await self._follow_up()  # carried out
         except Withdrawn:
             await self._enact(lifecycle.close(Outcome.WITHDRAWN, self._now()))
         if intake.category is Category.RUDE_EMPLOYEE:
@@ -155,8 +180,11 @@ class ComplaintWorkflow:
         questions = lifecycle.ask_for_details(self._state, self._policy, self._now())
         if questions:
             await self._enact(questions)
-            if not await self._waiting.until_acted():
-                await self._enact(lifecycle.on_details_deadline(self._state, self._now()))
+            await self._await_details()
+
+    async def _await_details(self) -> None:
+        if not await self._waiting.until_acted():
+            await self._enact(lifecycle.on_details_deadline(self._state, self._now()))
 
     async def _agree_on_remedy(self) -> None:
         """Wait on whoever must act next, and react, until a remedy is carried out or the
@@ -198,6 +226,49 @@ class ComplaintWorkflow:
         """The promised callback, made on time even without news."""
         await self._enact(
             lifecycle.promise_callback(self._state, MessageKind.CALLBACK, self._policy, self._now())
+        )
+
+    # ------------------------------------------------------------------ continue-as-new
+
+    def _resume(self, continued: Continuation | None) -> Status | None:
+        """Take over the record a previous run carried; the status it waits in (None for a
+        new complaint). Only a run started by continue-as-new may carry one."""
+        if continued is None:
+            return None
+        if workflow.info().continued_run_id is None:
+            raise ApplicationError(
+                "continued: only the workflow itself carries a record into a new run; "
+                "start a complaint with its intake",
+                type=FailureType.INVALID_INPUT,
+                non_retryable=True,
+            )
+        self._policy = continued.policy
+        self._record = Record.restore(continued.events, continued.effects_per_step)
+        self._waiting.follow(self._state)
+        return self._state.status
+
+    async def _continue_if_long(self, wait: Wait) -> None:
+        """At a wait (a safe point), once history is long: finish the handlers, then carry
+        the record, the key counts and the policy into a new run of the same workflow id.
+        Not while a client waits (`wait_until`): it would hold the run; the next wait tries
+        again."""
+        info, policy = workflow.info(), self._policy
+        limit = policy.continue_as_new_after_events if policy else None
+        long = limit is not None and info.get_current_history_length() >= limit
+        if not (long or info.is_continue_as_new_suggested()) or self._client_waits:
+            return
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        if waiting_for(self._state) != wait or policy is None:
+            return  # an update moved the complaint on: react first
+        carried = Continuation(
+            events=self._record.events,
+            effects_per_step=self._record.effects_per_step,
+            policy=policy,
+            sla_clocks=self._sla is not None,
+        )
+        workflow.continue_as_new(
+            self._input.model_copy(update={"continued": carried}),
+            initial_versioning_behavior=CONTINUE_AS_NEW_VERSIONING,
         )
 
     async def _watch_sla(self) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from domain.evolve import evolve
+    from domain.evolve import evolve, fold
     from schemas.events import DomainEvent
     from schemas.state import ComplaintState
     from workflows import metrics
@@ -21,6 +21,20 @@ class Record:
         self.events: list[DomainEvent] = []
         self.state = ComplaintState()
         self._effects_per_step: dict[str, int] = {}
+
+    @classmethod
+    def restore(cls, events: list[DomainEvent], effects_per_step: dict[str, int]) -> Record:
+        """The record a previous run carried across continue-as-new: the same events, their
+        fold, and the same effect counts, so no key repeats."""
+        record = cls()
+        record.events = list(events)
+        record.state = fold(events)
+        record._effects_per_step = dict(effects_per_step)
+        return record
+
+    @property
+    def effects_per_step(self) -> dict[str, int]:
+        return dict(self._effects_per_step)
 
     def append(self, event: DomainEvent) -> None:
         metrics.on_event(self.events, event)  # replay-safe: nothing while replaying

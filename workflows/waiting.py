@@ -29,10 +29,13 @@ class Waiting:
         state: Callable[[], ComplaintState],
         call_back: Callable[[], Awaitable[None]],
         publish: Callable[[], None],
+        rest: Callable[[Wait], Awaitable[None]] | None = None,
     ) -> None:
         self._state = state
         self._call_back = call_back
         self._publish = publish
+        self._rest = rest
+        """Called before each wait, a safe point: it may continue the complaint as new."""
         self.entered: Wait | None = None
         """The wait the workflow's own steps last opened."""
         self.on: WaitingOn | None = None
@@ -60,6 +63,10 @@ class Waiting:
             if due is not None and due <= now:
                 await self._call_back()
                 continue
+            if self._rest is not None:
+                await self._rest(wait)
+                if waiting_for(self._state()) != wait:
+                    continue
             wake = min(wait.until, due) if due is not None else wait.until
             self.on = wait.on
             self._publish()

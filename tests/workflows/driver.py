@@ -18,6 +18,7 @@ from temporalio.client import (
     WorkflowUpdateFailedError,
 )
 from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
 from activities.local_backend import LocalBackend
@@ -27,6 +28,9 @@ from schemas.intake import ComplaintIntake
 from schemas.state import ComplaintState, Status
 from tests.signing import Unsigned
 from workflows.complaint import ComplaintWorkflow
+
+QUERY_TIMEOUT = timedelta(seconds=5)
+QUERY_ATTEMPTS = 3
 
 
 @dataclass
@@ -56,7 +60,16 @@ class Complaint:
         return cls(env, handle, backend, intake.complaint_id)
 
     async def state(self) -> ComplaintState:
-        return await self.handle.query(ComplaintWorkflow.state)
+        """The state; a query that lands while the run continues as new (the new run has no
+        workflow task done yet, and the time-skipping server lets it time out) is asked again."""
+        for attempt in range(QUERY_ATTEMPTS):
+            try:
+                return await self.handle.query(ComplaintWorkflow.state, rpc_timeout=QUERY_TIMEOUT)
+            except RPCError as error:
+                retry = error.status in (RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.CANCELLED)
+                if not retry or attempt == QUERY_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
 
     async def until(
         self, status: Status, timeout: float = 30, settled: bool = True
