@@ -47,6 +47,9 @@ ACK_APOLOGISES = "ack-apologises"
 the details round (complaints started before keep them)."""
 SLA_CLOCKS = "sla-clocks"
 """Patch: the SLA clocks run (timers, SlaWarned/SlaBreached, SlaDueAt/SlaState)."""
+SAFETY_FIRST = "safety-first"
+"""Patch: a reported hazard makes the complaint critical and waits for a safety officer's
+signed acknowledgement before anything else (asked only for a flagged complaint)."""
 
 
 @workflow.defn(name="ComplaintWorkflow")
@@ -87,7 +90,12 @@ class ComplaintWorkflow:
             raise ApplicationError(
                 str(refused), type=FailureType.INTAKE_REFUSED, non_retryable=True
             ) from None
-        await self._enact(lifecycle.receive(intake, policy, self._now(), apologise=at_once))
+        safety_first = intake.safety is not None and workflow.patched(SAFETY_FIRST)
+        await self._enact(
+            lifecycle.receive(intake, policy, self._now(), apologise=at_once, safety=safety_first)
+        )
+        if safety_first:  # at once, before the clocks start: they run to critical targets
+            await self._enact(lifecycle.refer_to_safety(self._state, policy, self._now()))
         watch_sla = None
         if sla_clocks and policy.sla.enabled:
             # `holidays` reads its translations (gettext) as it builds a country's calendar:
@@ -97,6 +105,9 @@ class ComplaintWorkflow:
             self._publish()
             watch_sla = asyncio.create_task(self._watch_sla())
         try:
+            if safety_first:  # no agent remedy before a safety officer has seen it
+                while not await self._waiting.until_acted():
+                    await self._enact(lifecycle.on_safety_silent(self._state, policy, self._now()))
             if intake.abusive:
                 await self._enact(lifecycle.pause_for_specialist(policy, self._now()))
                 while not await self._waiting.until_acted():
@@ -327,3 +338,11 @@ class ComplaintWorkflow:
     @decide_escalation.validator
     def _check_decision(self, signed: SignedAssertion) -> None:
         self._validate(commands.decide_escalation, signed)
+
+    @workflow.update
+    def acknowledge_safety(self, signed: SignedAssertion) -> ActionReceipt:
+        return self._accept(commands.acknowledge_safety, signed)
+
+    @acknowledge_safety.validator
+    def _check_safety(self, signed: SignedAssertion) -> None:
+        self._validate(commands.acknowledge_safety, signed)

@@ -54,19 +54,19 @@ class Waiting:
             if wait is None or waiting_for(state) != wait:
                 return True
             now = workflow.now()
-            if now >= wait.until:
+            if wait.until is not None and now >= wait.until:
                 return False
             due = state.callback_due
             if due is not None and due <= now:
                 await self._call_back()
                 continue
-            wake = min(wait.until, due) if due is not None else wait.until
+            wake = min(t for t in (wait.until, due) if t is not None) if wait.until or due else None
             self.on = wait.on
             self._publish()
             try:
                 await workflow.wait_condition(
                     lambda awaited=wait: waiting_for(self._state()) != awaited,
-                    timeout=wake - now,
+                    timeout=None if wake is None else wake - now,
                     timeout_summary=wait.on.value if wake == wait.until else "promised callback",
                 )
             except TimeoutError:
