@@ -14,7 +14,7 @@ TEST_WORKERS ?= 2
 BENCH_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run demo worker test record-histories golden preview lint fmt bench clean clean-data
+.PHONY: help run demo worker console test record-histories golden preview lint fmt bench clean clean-data
 
 help: ## List targets
 	@echo "Targets:"
@@ -37,6 +37,9 @@ demo: $(STAMP) ## As `make run`, and files the demo's seven complaints again
 
 worker: $(STAMP) ## Worker only, against an already running server
 	PATH="$(VENV_BIN):$$PATH" $(PY) -m workers.worker
+
+console: $(STAMP) ## Staff console only, against a running server (COMPLAINTS_CONSOLE_DEV=1: dev sign-in)
+	PATH="$(VENV_BIN):$$PATH" $(PY) -m console
 
 test: $(STAMP) ## Run pytest on TEST_WORKERS workers (extra args via PYTEST_ARGS=...)
 	PATH="$(VENV_BIN):$$PATH" $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)

@@ -34,6 +34,13 @@ class Sizes:
     replay_histories: int = 200
     """Histories per replay batch (the four lifecycle paths, repeated)."""
 
+    console_open: int = 1000
+    """Open complaints while the console's pages are timed (the issue's figure)."""
+    console_escalated: int = 20
+    """Of them, waiting for a manager: the inbox's rows."""
+    console_samples: int = 50
+    """Requests of each page, one at a time."""
+
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -49,6 +56,9 @@ QUICK = Sizes(
     at_rest_count=40,
     at_rest_runs=1,
     replay_histories=16,
+    console_open=24,
+    console_escalated=3,
+    console_samples=5,
 )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 Json = dict[str, Any]
 
-ORDER = ("throughput", "history_cost", "round_trip", "at_rest", "replay_speed")
+ORDER = ("throughput", "history_cost", "round_trip", "at_rest", "replay_speed", "console_render")
 
 
 def _num(value: Any) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 from types import ModuleType
 
 from activities.local_backend import LocalBackend
-from bench import at_rest, history_cost, replay_speed, round_trip, throughput
+from bench import at_rest, console_render, history_cost, replay_speed, round_trip, throughput
 from bench.config import Sizes
 from bench.context import BenchContext, Json
 from bench.env import BenchServer, WorkerProcess
@@ -30,8 +30,9 @@ FIGURES: dict[str, ModuleType] = {
     "round_trip": round_trip,
     "at_rest": at_rest,
     "replay_speed": replay_speed,
+    "console_render": console_render,
 }
-PHASE_1 = ("throughput", "round_trip", "history_cost")
+PHASE_1 = ("throughput", "round_trip", "history_cost", "console_render")
 REPO = Path(__file__).resolve().parent.parent
 
 

@@ -1,6 +1,6 @@
 """Dependencies point down: every module imports only from its own layer and the ones below.
 
-    schemas <- domain <- wire, activities <- workflows <- sdk, workers <- cli, devtools
+    schemas <- domain <- wire, activities <- workflows <- sdk, workers <- cli, console, devtools
 
 `ALLOWED` says exactly which package may import which (the CLI, for one, goes through
 the SDK and never imports the worker). Imports are read from the source (ast), wherever
@@ -28,6 +28,7 @@ ALLOWED: dict[str, set[str]] = {
     "sdk": _CORE | {"wire", "activities", "workflows", "sdk"},
     "workers": _CORE | {"wire", "activities", "workflows", "workers"},
     "cli": _CORE | {"wire", "activities", "workflows", "sdk", "cli"},
+    "console": _CORE | {"wire", "activities", "workflows", "sdk", "console"},
     "devtools": _CORE | {"wire", "activities", "workflows", "sdk", "workers", "devtools"},
 }
 """For each package, the packages of this project it may import from."""

@@ -27,6 +27,9 @@ TINY = Sizes(
     at_rest_start_concurrency=8,
     at_rest_silence_s=0.2,
     replay_histories=4,
+    console_open=4,
+    console_escalated=2,
+    console_samples=2,
 )
 
 
@@ -54,6 +57,10 @@ async def test_every_figure_is_measured_and_reported(tmp_path: Path) -> None:
     assert rest["count"] == TINY.at_rest_count
     assert rest["worker_rss_at_rest_mb"] > 0 and rest["server_rss_at_rest_mb"] > 0
     assert rest["drain_s"] > 0
+
+    pages = figures["console_render"]["detail"]
+    assert pages["open"] == TINY.console_open and pages["escalated"] == TINY.console_escalated
+    assert all(pages[p]["p50_ms"] > 0 for p in ("inbox", "complaint"))
 
     text = report.render(result)
     assert all(figures[name]["title"] in text for name in FIGURES)

@@ -18,6 +18,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 from devtools import run_local
@@ -37,6 +38,8 @@ class Run:
     code: int
     out: list[str]
     err: list[str]
+    console: int | None = None
+    """What the staff console's sign-in page answered while the run served."""
 
 
 def _is_json(line: str) -> bool:
@@ -49,13 +52,14 @@ def _is_json(line: str) -> bool:
 async def supervise(data_dir: Path, until: str, *args: str) -> Run:
     """Start the supervisor, read its terminal until a line contains `until`, then Ctrl-C it
     and read the rest. Whatever it started is gone when this returns."""
-    port, ui_port = free_ports(2)
+    port, ui_port, console_port = free_ports(3)
     mark = uuid.uuid4().hex
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TEMPORAL_", "COMPLAINTS_"))}
     env |= {
         "COMPLAINTS_DATA_DIR": str(data_dir),
         run_local.PORT_ENV: str(port),
         run_local.UI_PORT_ENV: str(ui_port),
+        run_local.CONSOLE_PORT_ENV: str(console_port),
         MARK_ENV: mark,
     }
     proc = await asyncio.create_subprocess_exec(
@@ -71,6 +75,7 @@ async def supervise(data_dir: Path, until: str, *args: str) -> Run:
                 line = await proc.stdout.readline()
                 assert line, f"the run ended before saying {until!r}:\n" + "\n".join(out)
                 out.append(line.decode().rstrip("\n"))
+        console = await _console_answers(f"http://127.0.0.1:{console_port}/sign-in")
         proc.send_signal(signal.SIGINT)
         async with asyncio.timeout(PATIENCE_S):
             rest, err = await processes.communicate(proc)
@@ -86,7 +91,19 @@ async def supervise(data_dir: Path, until: str, *args: str) -> Run:
         left = processes.carrying(MARK_ENV, mark)  # its dev server, in a session of its own
         processes.kill(left)
     assert not left, f"the run left {left} behind"
-    return Run(proc.returncode, out + rest.decode().splitlines(), err.decode().splitlines())
+    lines = out + rest.decode().splitlines()
+    return Run(proc.returncode, lines, err.decode().splitlines(), console)
+
+
+async def _console_answers(url: str) -> int | None:
+    """The console's status code, once it listens (it starts beside the worker)."""
+    async with httpx.AsyncClient(timeout=5) as client:
+        for _ in range(100):
+            try:
+                return (await client.get(url)).status_code
+            except httpx.TransportError:
+                await asyncio.sleep(0.2)
+    return None
 
 
 @pytest.mark.slow
@@ -100,6 +117,8 @@ async def test_make_run_speaks_to_a_person_and_a_second_run_files_no_duplicates(
     banner = first.out[: first.out.index("")]
     assert banner[0].startswith("Complaint engine on this machine")
     assert any("Web UI   http://127.0.0.1:" in line for line in banner)
+    assert any("Console  http://127.0.0.1:" in line for line in banner)
+    assert first.console == 200, "the staff console did not answer"
     assert any("complaints inbox --level 2" in line for line in banner)
     assert any(f"Logs     {data / 'worker.log'}" in line for line in banner)
     assert banner[-1].startswith("Ctrl-C to stop")

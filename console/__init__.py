@@ -1,0 +1,1 @@
+"""The staff console: a web app and JSON API for managers, specialists and operators."""

@@ -1,0 +1,313 @@
+"""What the console does, for its pages and its JSON API alike: read complaints, and send
+decisions and resumes signed as the signed-in person, after the same pure checks the
+workflow runs (`domain.commands`), so a refusal is shown before anything is sent."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from pydantic import BaseModel, ConfigDict
+
+from activities.local_backend import LocalBackend
+from activities.policy_store import PolicyError, PolicyStore
+from activities.staff_directory import FileStaffDirectory
+from console.audit import AuditLog
+from console.keys import KeyStore, NoSigningKey
+from domain import commands
+from domain.errors import InvalidAction as Refusal
+from domain.redaction import redact_text
+from schemas import events as ev
+from schemas.actions import ActionReceipt, ManagerDecision, StaffResume
+from schemas.remedies import Remedy
+from schemas.staff import StaffMember, StaffRole
+from schemas.state import ComplaintState, Status
+from sdk import ComplaintClient, ComplaintError, ComplaintSummary
+from sdk.signing import assertion, sign
+from sdk.timeline import describe
+from workflows import search_attributes as sa
+
+STATE_QUERIES_AT_ONCE = 16
+
+
+class Refused(Exception):
+    """The action would be refused (by the console's checks or the workflow's): nothing
+    changed."""
+
+
+class InboxItem(BaseModel):
+    """One escalation a manager may decide."""
+
+    model_config = ConfigDict(frozen=True)
+
+    complaint_id: str
+    category: str | None
+    severity: str | None
+    customer_id: str | None
+    store: str | None
+    level: int
+    requested: Remedy | None
+    policy_exception: bool
+    filed_at: datetime
+    respond_by: datetime | None
+    """When the reminder goes out (not reminded yet) or the next level takes over."""
+    next_step: str
+    """"reminder" or "next level": what happens at `respond_by`."""
+    sla: str | None = None
+    """The SLA state, once the SLA search attributes exist (not yet): None."""
+
+
+class PausedItem(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    complaint_id: str
+    customer_id: str | None
+    store: str | None
+    reason: str | None
+    filed_at: datetime
+    review_by: datetime | None
+
+
+class TimelineEntry(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    at: datetime
+    kind: str
+    """an event type, or "message" for a message sent to the customer"""
+    text: str
+    subject: str | None = None
+    body: str | None = None
+    channel: str | None = None
+    language: str | None = None
+
+
+class ComplaintView(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    complaint_id: str
+    state: ComplaintState
+    waiting_on: str | None
+    timeline: list[TimelineEntry]
+    messages: int
+
+
+class Console:
+    def __init__(
+        self,
+        complaints: ComplaintClient,
+        directory: FileStaffDirectory,
+        keys: KeyStore,
+        audit: AuditLog,
+        policies: PolicyStore | None = None,
+        outbox: LocalBackend | None = None,
+    ) -> None:
+        self.complaints, self.directory, self.keys = complaints, directory, keys
+        self.audit, self.policies, self.outbox = audit, policies, outbox
+
+    # ------------------------------------------------------------------ who
+
+    def member(self, staff_id: str) -> StaffMember | None:
+        return self.directory.load().member(staff_id)
+
+    def staff(self) -> list[StaffMember]:
+        return list(self.directory.load().members)
+
+    # ------------------------------------------------------------------ reading
+
+    async def _states(self, found: list[ComplaintSummary]) -> list[ComplaintState | None]:
+        gate = asyncio.Semaphore(STATE_QUERIES_AT_ONCE)
+
+        async def one(summary: ComplaintSummary) -> ComplaintState | None:
+            async with gate:
+                try:
+                    return await self.complaints.state(summary.complaint_id)
+                except Exception:  # noqa: BLE001 - closed or failing since listed: skip the row
+                    return None
+
+        return list(await asyncio.gather(*(one(s) for s in found)))
+
+    async def inbox(self, member: StaffMember) -> list[InboxItem]:
+        """Escalations at my level or below, in my stores, oldest first."""
+        if member.role is not StaffRole.MANAGER:
+            return []
+        found = await self.complaints.inbox(member.level)
+        items = []
+        for summary, state in zip(found, await self._states(found), strict=True):
+            if state is None or state.escalation is None or state.intake is None:
+                continue
+            if not member.covers(state.intake.store):
+                continue
+            esc = state.escalation
+            items.append(
+                InboxItem(
+                    complaint_id=summary.complaint_id,
+                    category=summary.category,
+                    severity=summary.severity,
+                    customer_id=summary.customer_id,
+                    store=state.intake.store,
+                    level=esc.level,
+                    requested=esc.requested,
+                    policy_exception=esc.policy_exception,
+                    filed_at=summary.started_at,
+                    respond_by=esc.respond_by,
+                    next_step="next level" if esc.reminded else "reminder",
+                )
+            )
+        return items
+
+    async def paused(self, member: StaffMember) -> list[PausedItem]:
+        """Paused conversations a specialist may resume, oldest first."""
+        if member.role is not StaffRole.SPECIALIST:
+            return []
+        query = f"ExecutionStatus = 'Running' AND {sa.STATUS.name} = '{Status.PAUSED.value}'"
+        found = await self.complaints.find(query)
+        items = []
+        for summary, state in zip(found, await self._states(found), strict=True):
+            if state is None or state.intake is None or not member.covers(state.intake.store):
+                continue
+            items.append(
+                PausedItem(
+                    complaint_id=summary.complaint_id,
+                    customer_id=summary.customer_id,
+                    store=state.intake.store,
+                    reason=redact_text(state.paused_reason) if state.paused_reason else None,
+                    filed_at=summary.started_at,
+                    review_by=state.review_by,
+                )
+            )
+        return items
+
+    async def search(
+        self, customer_id: str | None = None, status: Status | None = None
+    ) -> list[ComplaintSummary]:
+        """Complaints by customer and status (visibility; oldest first, at most 200)."""
+        where = []
+        if customer_id:
+            where.append(f"{sa.CUSTOMER_ID.name} = '{_quoted(customer_id)}'")
+        if status:
+            where.append(f"{sa.STATUS.name} = '{status.value}'")
+        return (await self.complaints.find(" AND ".join(where) or None))[-200:][::-1]
+
+    async def complaint(self, complaint_id: str) -> ComplaintView:
+        state, events, waiting = await asyncio.gather(
+            self.complaints.state(complaint_id),
+            self.complaints.events(complaint_id),
+            self.complaints.waiting_on(complaint_id),
+        )
+        entries, requested = [], None
+        for event in events:
+            if isinstance(event, ev.Escalated):
+                requested = event.requested
+            entries.append(
+                TimelineEntry(at=event.at, kind=event.type, text=describe(event, requested))
+            )
+        sent = await asyncio.to_thread(self.outbox.messages, complaint_id) if self.outbox else []
+        for message in sent:
+            entries.append(
+                TimelineEntry(
+                    at=message.created_at,
+                    kind="message",
+                    text=f"message sent to the customer: {message.kind.value.replace('_', ' ')}",
+                    subject=redact_text(message.subject),
+                    body=redact_text(message.body),
+                    channel=message.channel.value,
+                    language=message.language.value,
+                )
+            )
+        entries.sort(key=lambda e: e.at)
+        return ComplaintView(
+            complaint_id=complaint_id,
+            state=state,
+            waiting_on=waiting,
+            timeline=entries,
+            messages=len(sent),
+        )
+
+    # ------------------------------------------------------------------ acting
+
+    async def _policy(self, state: ComplaintState):
+        if self.policies is None or state.policy_version is None:
+            return None
+        try:
+            return await self.policies.load(state.policy_version)
+        except PolicyError:
+            return None  # the workflow still checks; we only cannot check first
+
+    async def decide(
+        self,
+        member: StaffMember,
+        complaint_id: str,
+        decision: ManagerDecision,
+        *,
+        client: str,
+        via: str,
+        request_id: str | None = None,
+    ) -> ActionReceipt:
+        return await self._act(
+            member, complaint_id, "decide_escalation", client, via, request_id, decision=decision
+        )
+
+    async def resume(
+        self,
+        member: StaffMember,
+        complaint_id: str,
+        resume: StaffResume,
+        *,
+        client: str,
+        via: str,
+        request_id: str | None = None,
+    ) -> ActionReceipt:
+        return await self._act(
+            member, complaint_id, "resume", client, via, request_id, resume=resume
+        )
+
+    async def _act(self, member, complaint_id, action, client, via, request_id, **content):
+        detail = {k: v.model_dump(mode="json") for k, v in content.items()}
+        audit = dict(
+            staff_id=member.staff_id, action=action, complaint_id=complaint_id, client=client,
+            via=via,
+        )  # fmt: skip
+        try:
+            key = self.keys.key_for(member)
+            state = await self.complaints.state(complaint_id)
+            signed = sign(assertion(complaint_id, member.staff_id, **content), key)
+            policy = await self._policy(state)
+            if action == "resume":
+                commands.resume(state, signed, policy, datetime.now(UTC))  # type: ignore[arg-type]
+            elif policy is not None:
+                commands.decide_escalation(state, signed, policy, datetime.now(UTC))
+        except (Refusal, NoSigningKey) as refusal:
+            await self.audit.record(
+                **audit, outcome="refused", detail=detail | {"why": str(refusal)}
+            )
+            raise Refused(str(refusal)) from None
+        send = self.complaints.decide_escalation if action == "decide_escalation" else None
+        send = send or self.complaints.resume
+        try:
+            receipt = await send(complaint_id, signed, request_id=request_id)
+        except ComplaintError as error:
+            await self.audit.record(**audit, outcome="refused", detail=detail | {"why": str(error)})
+            raise Refused(str(error)) from None
+        await self.audit.record(**audit, outcome="sent", detail=detail | {"status": receipt.status})
+        return receipt
+
+
+def _quoted(value: str) -> str:
+    """A value inside a visibility query's single quotes."""
+    return value.replace("\\", "\\\\").replace("'", "\\'")
+
+
+def time_left(until: datetime | None, now: datetime | None = None) -> str:
+    if until is None:
+        return ""
+    left = until - (now or datetime.now(UTC))
+    if left <= timedelta(0):
+        return "due now"
+    minutes = int(left.total_seconds() // 60)
+    if minutes < 1:
+        return f"{int(left.total_seconds())} s"
+    if minutes < 120:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h"
+    return f"{minutes // (24 * 60)} days"

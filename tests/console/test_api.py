@@ -1,0 +1,160 @@
+"""The JSON API and the pages' guards: who may act is the verified token's subject, every
+form needs its CSRF token, and a decision the workflow would refuse is refused before it is
+sent (audited either way)."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from console.auth import DevIssuer
+from schemas import events as ev
+from schemas.state import Status
+from sdk import ComplaintClient
+from tests.console.conftest import Running, escalated, sign_in
+from tests.polling import until_status
+
+
+async def test_a_request_without_a_token_or_with_a_forged_one_is_refused(running: Running):
+    async with running.api() as anonymous:
+        assert (await anonymous.get("/api/v1/me")).status_code == 401
+        issuer = running.app.state.dev_issuer
+        # Signed by another key under the same key id and issuer: a forgery.
+        forger = DevIssuer(issuer.issuer, issuer.audience)
+        forger.kid = issuer.kid
+        claims = {"iss": issuer.issuer, "aud": issuer.audience, "sub": "manager-3"}
+        claims |= {"iat": int(time.time()), "exp": int(time.time()) + 60}
+        forged = [
+            forger.id_token("manager-3", None),
+            jwt.encode(claims, "guessed-secret-guessed-secret-32b", algorithm="HS256"),
+            jwt.encode(
+                claims | {"aud": "another-app"},
+                issuer._key,
+                algorithm="EdDSA",
+                headers={"kid": issuer.kid},
+            ),  # fmt: skip
+            jwt.encode(
+                claims | {"exp": int(time.time()) - 3600},
+                issuer._key,
+                algorithm="EdDSA",
+                headers={"kid": issuer.kid},
+            ),  # fmt: skip
+            jwt.encode(claims, Ed25519PrivateKey.generate(), algorithm="EdDSA"),
+            "not-a-token",
+        ]
+        for token in forged:
+            answer = await anonymous.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+            assert answer.status_code == 401, (token, answer.text)
+    async with running.api("manager-2") as manager:
+        me = (await manager.get("/api/v1/me")).json()
+        assert (
+            me["staff_id"] == "manager-2" and me["level"] == 2 and me["authority_limit"] == "2000"
+        )
+    async with running.api("someone-else") as stranger:
+        assert (await stranger.get("/api/v1/me")).status_code == 403
+
+
+async def test_decisions_through_the_api_are_checked_signed_and_audited(
+    running: Running, complaints: ComplaintClient
+):
+    intake = await escalated(complaints)
+    cid = intake.complaint_id
+    async with running.api("manager-1") as shift:
+        inbox = (await shift.get("/api/v1/inbox")).json()
+        mine = next(c for c in inbox if c["complaint_id"] == cid)
+        assert mine["level"] == 1 and mine["requested"]["amount"] == "800.00"
+        assert mine["respond_by"] and mine["next_step"] == "reminder"
+        above = {"kind": "override", "remedy": {"kind": "refund", "amount": "800.00"},
+                 "reason": "Known batch defect"}  # fmt: skip
+        refused = await shift.post(f"/api/v1/complaints/{cid}/decision", json=above)
+        assert refused.status_code == 409, refused.text
+        assert "above your authority limit of 500.00" in refused.json()["detail"]
+        # A body that names another manager or a level is not a decision at all.
+        forged = above | {"decider_id": "manager-3", "level": 3}
+        assert (
+            await shift.post(f"/api/v1/complaints/{cid}/decision", json=forged)
+        ).status_code == 422
+    events = await complaints.events(cid)
+    assert not any(isinstance(e, ev.ManagerDecided) for e in events)
+    async with running.api("specialist-1") as specialist:
+        answer = await specialist.post(f"/api/v1/complaints/{cid}/decision", json=above)
+        assert answer.status_code == 403
+    async with running.api("manager-2") as store:
+        body = {"kind": "override", "remedy": {"kind": "refund", "amount": "800.00"},
+                "reason": "Known batch defect"}  # fmt: skip
+        sent = await store.post(f"/api/v1/complaints/{cid}/decision", json=body)
+        assert sent.status_code == 200, sent.text
+        view = (await store.get(f"/api/v1/complaints/{cid}")).json()
+    await until_status(complaints, cid, Status.RESOLVED)
+    decided = [e for e in await complaints.events(cid) if isinstance(e, ev.ManagerDecided)]
+    assert [(d.decider_id, d.level) for d in decided] == [("manager-2", 2)]
+    assert view["state"]["status"] in ("in_progress", "resolved", "awaiting_manager")
+    audit = running.audit.entries(cid)
+    assert [(a.staff_id, a.outcome, a.via) for a in audit] == [
+        ("manager-1", "refused", "api"),
+        ("manager-2", "sent", "api"),
+    ]
+    assert "authority limit" in audit[0].detail["why"] and audit[1].client
+
+
+async def test_pages_need_a_session_and_every_form_its_csrf_token(
+    running: Running, complaints: ComplaintClient
+):
+    intake = await escalated(complaints)
+    cid = intake.complaint_id
+    async with running.api() as browser:
+        for path in ("/inbox", "/queue", "/search", f"/complaints/{cid}", "/complaints/%00x"):
+            answer = await browser.get(path)
+            assert answer.status_code == 303 and answer.headers["location"].startswith("/sign-in")
+        decision = {"kind": "override", "remedy": "refund", "amount": "800", "reason": "Defect"}
+        assert (await browser.post(f"/complaints/{cid}/decision", data=decision)).status_code == 401
+        # A sign-in this browser did not start, or with a forged token, is refused.
+        stray = await browser.post("/auth/callback", data={"id_token": "x", "state": "y"})
+        assert stray.status_code == 403
+        forged = DevIssuer(running.app.state.dev_issuer.issuer, "complaints-console-dev")
+        forged.kid = running.app.state.dev_issuer.kid
+        picker = await browser.get("/login", follow_redirects=True)
+        fields = dict(re.findall(r'name="(state|nonce)" value="([^"]*)"', picker.text))
+        bad = await browser.post(
+            "/auth/callback",
+            data={
+                "id_token": forged.id_token("manager-3", fields["nonce"]),
+                "state": fields["state"],
+            },
+        )
+        assert bad.status_code == 401 and "not valid" in bad.text, bad.text
+
+        csrf = await sign_in(browser, "manager-2")
+        assert (await browser.get("/inbox")).status_code == 200
+        for odd in ("%00x", "..%2F..%2Fetc", "x" * 200, "no-such-complaint"):
+            assert (await browser.get(f"/complaints/{odd}")).status_code == 404, odd
+        no_token = await browser.post(f"/complaints/{cid}/decision", data=decision)
+        assert no_token.status_code == 403
+        wrong = await browser.post(
+            f"/complaints/{cid}/decision", data=decision | {"csrf_token": "x" * 43}
+        )
+        assert wrong.status_code == 403
+        assert (await browser.post("/sign-out")).status_code == 403
+        assert not any(isinstance(e, ev.ManagerDecided) for e in await complaints.events(cid))
+        ok = await browser.post(f"/complaints/{cid}/decision", data=decision | {"csrf_token": csrf})
+        assert ok.status_code == 303, ok.text
+    await until_status(complaints, cid, Status.RESOLVED)
+    assert [(a.staff_id, a.via, a.outcome) for a in running.audit.entries(cid)] == [
+        ("manager-2", "page", "sent")
+    ]
+
+
+async def test_an_expired_session_signs_out(running: Running, complaints: ComplaintClient):
+    async with running.api() as browser:
+        await sign_in(browser, "manager-1")
+        assert (await browser.get("/inbox")).status_code == 200
+        real = time.time
+        try:
+            time.time = lambda: real() + 31 * 60  # type: ignore[assignment]
+            answer = await browser.get("/inbox")
+        finally:
+            time.time = real  # type: ignore[assignment]
+        assert answer.status_code == 303 and answer.headers["location"].startswith("/sign-in")
