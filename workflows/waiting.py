@@ -60,7 +60,8 @@ class Waiting:
             if due is not None and due <= now:
                 await self._call_back()
                 continue
-            wake = min(t for t in (wait.until, due) if t is not None) if wait.until or due else None
+            times = [t for t in (wait.until, due) if t is not None]
+            wake = min(times) if times else None  # None: no deadline, no callback due
             self.on = wait.on
             self._publish()
             try:
