@@ -90,7 +90,9 @@ async def _park(
                 follow_up_after_reminder=silence,
             )
             intake = kettle(f"{prefix}-{filed}")
-            pending.add(asyncio.create_task(file(ctx.client, ctx.target, intake, policy)))
+            pending.add(
+                asyncio.create_task(file(ctx.client, ctx.target, intake, policy, until=None))
+            )
             filed += 1
         done = {t for t in pending if t.done()}
         for task in done:

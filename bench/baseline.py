@@ -1,7 +1,8 @@
 """The Temporal floor: bare workflows with the complaint's shape and none of its work.
 
 `BareLifecycle` does what the complaint's happy path does to Temporal (the same
-number of activities and timers, the same two updates, polled the same way) with
+number of activities and timers, the same two updates, waited for the same way: a
+`wait_until` update whose handler waits in the workflow) with
 no-op activities, tiny payloads and no domain logic. `BareUpdate` is the cheapest
 possible update round trip. The engine's figures are read as ratios to these.
 
@@ -31,6 +32,7 @@ from temporalio.common import RetryPolicy
 
 _RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
 _TIMEOUT = timedelta(seconds=30)
+_WAIT_TIMEOUT = timedelta(hours=1)
 
 with workflow.unsafe.imports_passed_through():
     from schemas.state import WaitingOn
@@ -38,7 +40,7 @@ with workflow.unsafe.imports_passed_through():
 WAITING_FOR_CHOICE = WaitingOn.CHOICE.value
 WAITING_FOR_FOLLOW_UP = WaitingOn.FOLLOW_UP_DATE.value
 WAITING_FOR_ANSWER = WaitingOn.FOLLOW_UP_ANSWER.value
-"""The same `waiting_on` answers as `ComplaintWorkflow`, so one driver polls both."""
+"""The same waits as `ComplaintWorkflow`'s `WaitingOn`, so one driver waits on both."""
 
 
 STEPS = (
@@ -89,6 +91,7 @@ class BareLifecycle:
         await self._step("follow_up")
         await self._wait(lambda: self._answered, spec.answer_timeout_s, WAITING_FOR_ANSWER)
         await self._step("closing")
+        await workflow.wait_condition(workflow.all_handlers_finished)
         return 0
 
     async def _step(self, step: str) -> None:
@@ -113,6 +116,16 @@ class BareLifecycle:
     @workflow.query
     def waiting_on(self) -> str | None:
         return self._waiting_on
+
+    @workflow.update
+    async def wait_until(self, wait: dict[str, Any]) -> str:
+        """As `ComplaintWorkflow.wait_until` for `waiting_on` (a `WaitFor` as JSON): answers
+        once the workflow waits on it, with a timer for the wait's timeout."""
+        wanted = wait["waiting_on"]
+        await workflow.wait_condition(
+            lambda: self._waiting_on == wanted, timeout=_WAIT_TIMEOUT, timeout_summary="wait"
+        )
+        return wanted
 
     @workflow.update
     def choose(self, choice: str) -> str:
@@ -158,4 +171,57 @@ class BareUpdate:
         self._done = True
 
 
-BARE_WORKFLOWS: list[type] = [BareLifecycle, BareUpdate]
+WAITING_FOR_MANAGER = WaitingOn.MANAGER.value
+
+
+@workflow.defn(name="BareApproval")
+class BareApproval:
+    """The approval's shape with none of its work: an `approve` update, then one activity
+    task (the remedy), then one local activity (the resolution message), then it waits for
+    the follow-up date, as the complaint does after a manager's decision."""
+
+    def __init__(self) -> None:
+        self._approved = False
+        self._done = False
+        self._waiting_on: str | None = None
+
+    @workflow.run
+    async def run(self) -> int:
+        self._waiting_on = WAITING_FOR_MANAGER
+        await workflow.wait_condition(lambda: self._approved, timeout=_WAIT_TIMEOUT)
+        self._waiting_on = None
+        await workflow.execute_activity(
+            bare_noop, "remedy", start_to_close_timeout=_TIMEOUT, retry_policy=_RETRY
+        )
+        await workflow.execute_local_activity(
+            bare_noop, "resolution", start_to_close_timeout=_TIMEOUT, retry_policy=_RETRY
+        )
+        self._waiting_on = WAITING_FOR_FOLLOW_UP
+        await workflow.wait_condition(lambda: self._done)
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return 0
+
+    @workflow.update
+    async def wait_until(self, wait: dict[str, Any]) -> str:
+        wanted = wait["waiting_on"]
+        await workflow.wait_condition(
+            lambda: self._waiting_on == wanted, timeout=_WAIT_TIMEOUT, timeout_summary="wait"
+        )
+        return wanted
+
+    @workflow.update
+    def approve(self, decision: str) -> str:
+        self._approved = True
+        return decision
+
+    @approve.validator
+    def _validate_approve(self, decision: str) -> None:
+        if self._waiting_on != WAITING_FOR_MANAGER:
+            raise ValueError("not waiting for a manager")
+
+    @workflow.signal
+    def finish(self) -> None:
+        self._done = True
+
+
+BARE_WORKFLOWS: list[type] = [BareLifecycle, BareUpdate, BareApproval]

@@ -17,8 +17,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
-from temporalio.client import Client
+from temporalio.client import Client, Interceptor, OutboundInterceptor, QueryWorkflowInput
 
 from activities.policy_store import FilePolicyStore
 from devtools.dev_server import DevServer, free_ports, terminate
@@ -188,10 +189,35 @@ class BenchServer:
         deadline, converter = time.monotonic() + 30, data_converter_from_env()
         while True:
             try:
-                client = await Client.connect(self.address, data_converter=converter)
+                client = await Client.connect(
+                    self.address, data_converter=converter, interceptors=[QUERIES]
+                )
                 if await client.service_client.check_health():
                     return client
             except RuntimeError:
                 if time.monotonic() > deadline:
                     raise
             await asyncio.sleep(0.2)
+
+
+class QueryCounter(Interceptor):
+    """Counts every query the bench's client sends: the driver's polls, if it had any."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def intercept_client(self, next: OutboundInterceptor) -> OutboundInterceptor:
+        return _CountingQueries(next, self)
+
+
+class _CountingQueries(OutboundInterceptor):
+    def __init__(self, next: OutboundInterceptor, counter: QueryCounter) -> None:
+        super().__init__(next)
+        self._counter = counter
+
+    async def query_workflow(self, input: QueryWorkflowInput) -> Any:
+        self._counter.count += 1
+        return await super().query_workflow(input)
+
+
+QUERIES = QueryCounter()

@@ -25,7 +25,7 @@ from bench.context import BenchContext, Json, median, ratio
 from bench.scenarios import DRIVERS, PATHS, Polls, bare_path
 
 NAME = "history_cost"
-GOAL_EVENTS = 60
+GOAL_EVENTS = 45
 
 _CATEGORIES = (
     ("WORKFLOW_TASK_", "workflow tasks"),

@@ -126,9 +126,13 @@ def details(report: Json) -> str:
     if "round_trip" in figures:
         d = figures["round_trip"]["detail"]
         lines += ["", f"Round trip detail ({d['samples_per_run']} samples per run):"]
-        for side in ("engine", "floor"):
+        for side in ("engine", "floor", "bare_update"):
             lines.append(f"  {side}: " + ", ".join(f"{k} {_num(v)}" for k, v in d[side].items()))
         lines.append(f"  p99 ratio: {_num(d['ratio_p99'])}")
+        lines.append(
+            f"  ratio to the bare update p50 (p99): {_num(d['ratio_to_bare_update'])} "
+            f"({_num(d['ratio_to_bare_update_p99'])})"
+        )
     if "at_rest" in figures:
         d = figures["at_rest"]["detail"]
         lines += ["", "At rest detail:"]

@@ -3,24 +3,24 @@
 Every path runs the real `ComplaintWorkflow` with real activities on the local backend;
 only the policy's deadlines are shortened, in a policy version named by its deadlines that
 the driver registers in the bench worker's policy folder before filing under it. The
-customer acts through the same updates as in production. A client cannot be told when a
-complaint starts waiting for it, so the driver polls the small `waiting_on` query (with
-backoff), exactly as it polls the floor's; `Polls` counts those queries so the report can
-show what the driving costs.
+customer acts through the same updates as in production. The driver never polls: it files
+with update-with-start and a `wait_until` that returns once the complaint waits for the
+customer's choice, and waits for the follow-up with `wait_until` too, exactly as it drives
+the floor (whose `wait_until` waits the same way). `Polls` counts the queries the driver's
+client sent meanwhile (`bench.env.QUERIES`), so the report shows that there are none.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from temporalio.client import Client, WorkflowHandle
+from temporalio.client import Client, WithStartWorkflowOperation, WorkflowHandle
+from temporalio.common import WorkflowIDConflictPolicy
 
 from bench.baseline import (
     WAITING_FOR_ANSWER,
@@ -29,7 +29,7 @@ from bench.baseline import (
     BareSpec,
     BareUpdate,
 )
-from bench.env import WorkerProcess
+from bench.env import QUERIES, WorkerProcess
 from devtools.demo_staff import demo_key
 from domain.signatures import sign
 from schemas.actions import CustomerChoice, DecisionKind, FollowUpAnswer, ManagerDecision
@@ -40,6 +40,7 @@ from schemas.policy import CompanyPolicy, Deadlines, SlaPolicy
 from schemas.remedies import Remedy, RemedyKind
 from schemas.staff import SignedAssertion
 from schemas.state import WaitingOn
+from schemas.waits import WaitFor
 from sdk.signing import assertion
 from tests.factories import make_intake
 from workflows.complaint import ComplaintWorkflow as W
@@ -86,53 +87,57 @@ def kettle(prefix: str, days_since_purchase: int = 7, **overrides: Any) -> Compl
 
 @dataclass
 class Polls:
-    """How many `waiting_on` queries the driver needed."""
+    """How many queries the driver's client sent since this was made (none: it waits)."""
 
-    count: int = 0
+    since: int = field(default_factory=lambda: QUERIES.count)
+
+    @property
+    def count(self) -> int:
+        return QUERIES.count - self.since
 
 
-async def until_waiting(
-    handle: WorkflowHandle,
-    wanted: str,
-    polls: Polls,
-    first: float = 0.02,
-    longest: float = 0.5,
-    timeout: float = 300.0,
-) -> None:
-    """Poll `waiting_on` until the workflow waits for `wanted` (backoff from `first`)."""
-    deadline = time.monotonic() + timeout
-    interval = first
-    while True:
-        polls.count += 1
-        if await handle.query("waiting_on", result_type=str | None) == wanted:
-            return
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{handle.id} never waited on {wanted!r}")
-        await asyncio.sleep(interval)
-        interval = min(interval * 1.5, longest)
+async def until_waiting(handle: WorkflowHandle, wanted: str) -> None:
+    """Until the workflow waits for `wanted`: a `wait_until` update, answered in the workflow
+    (the engine's and the floor's take the same argument)."""
+    await handle.execute_update("wait_until", _wait(wanted))
+
+
+def _wait(wanted: str) -> WaitFor:
+    return WaitFor(waiting_on=WaitingOn(wanted), timeout=LONG)
 
 
 async def file(
-    client: Client, worker: WorkerProcess, intake: ComplaintIntake, policy: CompanyPolicy
+    client: Client,
+    worker: WorkerProcess,
+    intake: ComplaintIntake,
+    policy: CompanyPolicy,
+    until: str | None = WAITING_FOR_CHOICE,
 ) -> WorkflowHandle[W, ComplaintResult]:
-    """Register `policy` with the worker, then file the complaint under its version."""
-    return await client.start_workflow(
+    """Register `policy` with the worker, then file the complaint under its version, in one
+    request with a `wait_until` that returns once it waits on `until` (None: just start)."""
+    arg = ComplaintInput(intake=intake, policy_version=worker.add_policy(policy))
+    workflow_id, queue = workflow_id_for(intake.complaint_id), worker.task_queue
+    if until is None:
+        return await client.start_workflow(W.run, arg, id=workflow_id, task_queue=queue)
+    start = WithStartWorkflowOperation(
         W.run,
-        ComplaintInput(intake=intake, policy_version=worker.add_policy(policy)),
-        id=workflow_id_for(intake.complaint_id),
-        task_queue=worker.task_queue,
+        arg,
+        id=workflow_id,
+        task_queue=queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
     )
+    await client.execute_update_with_start_workflow(
+        W.wait_until, _wait(until), start_workflow_operation=start
+    )
+    return await start.workflow_handle()
 
 
 _FIXED = FollowUpAnswer(customer_id=CUSTOMER, fixed=True, comment="works")
 
 
-async def _answer_follow_up(
-    handle: WorkflowHandle, delay: float, polls: Polls, answer: FollowUpAnswer = _FIXED
-) -> None:
-    """Once the follow-up comes (after `delay`), the customer answers it."""
-    await asyncio.sleep(delay)
-    await until_waiting(handle, WAITING_FOR_ANSWER, polls)
+async def _answer_follow_up(handle: WorkflowHandle, answer: FollowUpAnswer = _FIXED) -> None:
+    """Once the follow-up comes, the customer answers it."""
+    await until_waiting(handle, WAITING_FOR_ANSWER)
     await handle.execute_update(W.answer_follow_up, answer)
 
 
@@ -141,11 +146,10 @@ async def happy_path(
 ) -> WorkflowHandle:
     """Intake → the customer chooses → resolved → the follow-up comes → 'fixed' → closed."""
     handle = await file(client, worker, kettle(prefix), bench_policy(follow_up_delay_s))
-    await until_waiting(handle, WAITING_FOR_CHOICE, polls)
     await handle.execute_update(
         W.choose_solution, CustomerChoice(customer_id=CUSTOMER, remedy=RemedyKind.REPLACEMENT)
     )
-    await _answer_follow_up(handle, follow_up_delay_s, polls)
+    await _answer_follow_up(handle)
     result = await handle.result()
     if result.outcome is not Outcome.RESOLVED_CONFIRMED:
         raise AssertionError(f"{handle.id} ended {result.outcome}, not resolved_confirmed")
@@ -161,16 +165,19 @@ async def bare_path(
     local_steps: tuple[str, ...] = (),
 ) -> WorkflowHandle:
     """The floor, driven exactly like `happy_path`."""
-    handle = await client.start_workflow(
+    start = WithStartWorkflowOperation(
         BareLifecycle.run,
         BareSpec(follow_up_delay_s=follow_up_delay_s, local_steps=local_steps),
         id=f"{prefix}-{uuid.uuid4().hex[:12]}",
         task_queue=worker.task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
     )
-    await until_waiting(handle, WAITING_FOR_CHOICE, polls)
+    await client.execute_update_with_start_workflow(
+        "wait_until", _wait(WAITING_FOR_CHOICE), start_workflow_operation=start
+    )
+    handle = await start.workflow_handle()
     await handle.execute_update(BareLifecycle.choose, "replacement")
-    await asyncio.sleep(follow_up_delay_s)
-    await until_waiting(handle, WAITING_FOR_ANSWER, polls)
+    await until_waiting(handle, WAITING_FOR_ANSWER)
     await handle.execute_update(BareLifecycle.answer, True)
     await handle.result()
     return handle
@@ -182,7 +189,6 @@ async def decline_path(
     """Bought 150 days ago: a refund is declined; the customer lets it be, and it closes."""
     policy = bench_policy(follow_up_delay_s, appeal=timedelta(seconds=follow_up_delay_s))
     handle = await file(client, worker, kettle(prefix, days_since_purchase=150), policy)
-    await until_waiting(handle, WAITING_FOR_CHOICE, polls)
     await handle.execute_update(
         W.choose_solution, CustomerChoice(customer_id=CUSTOMER, remedy=RemedyKind.REFUND)
     )
@@ -209,11 +215,10 @@ async def escalated(
     """No receipt, a refund asked for: the complaint waits for a level-1 manager."""
     intake = kettle(prefix, receipt_present=False)
     handle = await file(client, worker, intake, bench_policy(follow_up_delay_s))
-    await until_waiting(handle, WAITING_FOR_CHOICE, polls)
     await handle.execute_update(
         W.choose_solution, CustomerChoice(customer_id=CUSTOMER, remedy=RemedyKind.REFUND)
     )
-    await until_waiting(handle, WAITING_FOR_MANAGER, polls)
+    await until_waiting(handle, WAITING_FOR_MANAGER)
     return handle
 
 
@@ -223,7 +228,7 @@ async def escalate_override_path(
     """No receipt → escalated → the manager overrides → resolved → follow-up confirmed."""
     handle = await escalated(client, worker, follow_up_delay_s, polls, prefix)
     await handle.execute_update(W.decide_escalation, override(handle))
-    await _answer_follow_up(handle, follow_up_delay_s, polls)
+    await _answer_follow_up(handle)
     result = await handle.result()
     if result.outcome is not Outcome.RESOLVED_CONFIRMED or result.escalations != 1:
         raise AssertionError(f"{handle.id} ended {result}")
@@ -235,17 +240,16 @@ async def reopen_path(
 ) -> WorkflowHandle:
     """A repair that did not work: 'not fixed' at the follow-up reopens; a replacement works."""
     handle = await file(client, worker, kettle(prefix), bench_policy(follow_up_delay_s))
-    await until_waiting(handle, WAITING_FOR_CHOICE, polls)
     await handle.execute_update(
         W.choose_solution, CustomerChoice(customer_id=CUSTOMER, remedy=RemedyKind.REPAIR)
     )
     not_fixed = FollowUpAnswer(customer_id=CUSTOMER, fixed=False, comment="cold")
-    await _answer_follow_up(handle, follow_up_delay_s, polls, not_fixed)
-    await until_waiting(handle, WAITING_FOR_CHOICE, polls)
+    await _answer_follow_up(handle, not_fixed)
+    await until_waiting(handle, WAITING_FOR_CHOICE)
     await handle.execute_update(
         W.choose_solution, CustomerChoice(customer_id=CUSTOMER, remedy=RemedyKind.REPLACEMENT)
     )
-    await _answer_follow_up(handle, follow_up_delay_s, polls)
+    await _answer_follow_up(handle)
     result = await handle.result()
     if result.outcome is not Outcome.RESOLVED_CONFIRMED or result.reopen_count != 1:
         raise AssertionError(f"{handle.id} ended {result}")

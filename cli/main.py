@@ -28,7 +28,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NoReturn
@@ -37,6 +37,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import TypeAdapter, ValidationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from cli import report
+from domain.lifecycle import waiting_for
 from domain.redaction import redact
 from domain.signatures import sign
 from domain.wording import words
@@ -55,7 +57,7 @@ from schemas.remedies import Remedy, RemedyKind, money
 from schemas.staff import SignedAssertion
 from schemas.state import ComplaintState
 from sdk.client import ComplaintClient, ComplaintSummary
-from sdk.errors import InvalidAction, UnknownComplaint
+from sdk.errors import ComplaintClosed, InvalidAction, UnknownComplaint, WaitTimedOut
 from sdk.signing import assertion, load_key
 from sdk.timeline import timeline
 from wire.codec import PayloadKeyError
@@ -71,7 +73,6 @@ ANSWER_TIMEOUT_S = float(os.environ.get("COMPLAINTS_CLI_TIMEOUT_S", "30"))
 """How long to wait for the complaint to answer (a worker must be running)."""
 SETTLE_S = float(os.environ.get("COMPLAINTS_CLI_SETTLE_S", "10"))
 """How long a receipt waits for the complaint to carry the action out and settle."""
-SETTLE_POLL_S = 0.2
 
 
 class Failure(Exception):
@@ -142,6 +143,8 @@ def _parser() -> argparse.ArgumentParser:
         default=os.environ.get(LEVEL_ENV),
         help=f"your manager level (or ${LEVEL_ENV}); lower levels' escalations are included",
     )
+
+    report.add_parser(commands, common)
 
     show = commands.add_parser("show", parents=[common], help="a complaint's status and timeline")
     show.add_argument("complaint_id")
@@ -347,17 +350,18 @@ async def _settled(
     complaints: ComplaintClient, complaint_id: str
 ) -> tuple[ComplaintState, str | None] | None:
     """Where the complaint stands once it has carried out what was just recorded (messages,
-    a remedy) and waits again, or has closed; None if it is still at work after `SETTLE_S`."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + SETTLE_S
-    while True:
-        waiting = await complaints.waiting_on(complaint_id)
+    a remedy) and waits again, or has closed; None if it is still at work after `SETTLE_S`.
+    The complaint says so itself (`wait_until`, settled): nothing polls."""
+    try:
+        state = await complaints.wait_until(
+            complaint_id, settled=True, timeout=timedelta(seconds=SETTLE_S)
+        )
+    except WaitTimedOut:
+        return None
+    except ComplaintClosed:  # closed before the wait arrived: it stands as it closed
         state = await complaints.state(complaint_id)
-        if state.closed or waiting is not None:
-            return state, waiting
-        if loop.time() >= deadline:
-            return None
-        await asyncio.sleep(SETTLE_POLL_S)
+    wait = waiting_for(state)
+    return state, wait.on.value if wait is not None else None
 
 
 def _standing(state: ComplaintState, waiting: str | None) -> str:
@@ -466,7 +470,16 @@ async def _run(
         _emit(args, text, data)
 
 
+async def _report(args: argparse.Namespace) -> None:
+    complaints = None
+    if report.needs_temporal(args):
+        complaints = ComplaintClient(await connect(connect_config(args.address, args.namespace)))
+    print(report.render(args, await report.build(args, complaints)))
+
+
 async def _main(args: argparse.Namespace) -> None:
+    if args.command == "report":
+        return await _report(args)
     signer = _signer(args) if "staff_id" in args else None  # bad input: fail before connecting
     if "decision" in args:
         _decision(args)

@@ -33,7 +33,9 @@ from schemas.complaint import DEFAULT_ADDRESS, TASK_QUEUE, workflow_id_for
 from schemas.intake import Category, Channel, ComplaintIntake, Contact, Language, Severity
 from schemas.remedies import Remedy, RemedyKind
 from schemas.state import ComplaintState, Status
+from schemas.waits import WaitFor
 from sdk.client import ComplaintClient, ComplaintSummary
+from sdk.errors import InvalidAction
 from sdk.signing import assertion
 from workers.config import Settings
 
@@ -54,7 +56,9 @@ def worker_settings(settings: Settings) -> Settings:
     )
 
 
-STEP_TIMEOUT_S = 90.0
+STEP_TIMEOUT = timedelta(seconds=90)
+ACKNOWLEDGED = WaitFor(acknowledged=True, timeout=STEP_TIMEOUT)
+"""Filing returns once the customer has the acknowledgement (update-with-start)."""
 """How long a script waits for its complaint to reach the next step before giving up."""
 DEMO_PREFIX = "demo-"
 TAG_WIDTH = 13
@@ -85,13 +89,25 @@ class Case:
         say(f"{elapsed:>5.0f}s  {self.tag:<{TAG_WIDTH}} {text}")
 
     async def until(self, *statuses: Status) -> ComplaintState:
-        deadline = time.monotonic() + STEP_TIMEOUT_S
-        while (state := await self.complaints.state(self.cid)).status not in statuses:
-            if state.closed or time.monotonic() > deadline:
-                wanted = " or ".join(words(s.value) for s in statuses)
-                raise TimeoutError(f"did not reach {wanted}; it is {words(state.status.value)}")
-            await asyncio.sleep(0.3)
-        return state
+        """The first of `statuses` the complaint reaches: waited for in the workflow
+        (`wait_until`), one wait per status, never by polling."""
+        waits = [
+            asyncio.ensure_future(
+                self.complaints.wait_until(self.cid, status=status, timeout=STEP_TIMEOUT)
+            )
+            for status in statuses
+        ]
+        try:
+            for first in asyncio.as_completed(waits):
+                try:
+                    return await first
+                except InvalidAction:  # that one can no longer come; another may
+                    continue
+        finally:
+            for wait in waits:
+                wait.cancel()
+        wanted = " or ".join(words(s.value) for s in statuses)
+        raise TimeoutError(f"can no longer reach {wanted}")
 
     async def choose(self, kind: RemedyKind) -> None:
         state = await self.until(Status.AWAITING_CHOICE)
@@ -107,11 +123,7 @@ class Case:
         return state
 
     async def moved_up(self, level: int) -> None:
-        deadline = time.monotonic() + STEP_TIMEOUT_S
-        while (await self.complaints.state(self.cid)).escalation_level < level:
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"never moved up to level {level}")
-            await asyncio.sleep(0.3)
+        await self.complaints.wait_until(self.cid, escalation_level=level, timeout=STEP_TIMEOUT)
         self.say(f"no answer in time, reminded, then moved up to level {level}")
 
     async def decide(self, by: str, decision: ManagerDecision) -> None:
@@ -377,7 +389,7 @@ def _for_a_manager(run: str) -> ComplaintIntake:
 
 async def _leave_for_a_manager(case: Case) -> None:
     """Default (days-long) deadlines: it waits calmly in the inbox until someone decides."""
-    await case.complaints.file_complaint(case.intake)
+    await case.complaints.file_complaint(case.intake, until=ACKNOWLEDGED)
     case.say("filed: espresso machine leaks, refund 799.00 asked (default deadlines: days)")
     await case.choose(RemedyKind.REFUND)
     await case.escalated()
@@ -492,8 +504,8 @@ async def run_demo(client: Client, ui_url: str, data_dir: Path) -> bool:
         for title, intake, script in _cases(run)
     ]
     for title, case, _ in cases:
-        await complaints.file_complaint(case.intake, DEMO_VERSION)
-        case.say(f"filed: {title}")
+        await complaints.file_complaint(case.intake, DEMO_VERSION, until=ACKNOWLEDGED)
+        case.say(f"filed: {title} (acknowledgement sent)")
     for_you = Case(complaints, _for_a_manager(run), run, started)
     played, _ = await asyncio.gather(
         asyncio.gather(*(_play(case, ui_url, title, script) for title, case, script in cases)),

@@ -40,6 +40,7 @@ from devtools.dev_server import DevServer
 from schemas.complaint import DEFAULT_ADDRESS
 from wire.codec import KEY_ENV
 from wire.connection import connect
+from wire.telemetry import METRICS_ENV, metrics_runtime
 from workers import logging as worker_logging
 from workers.worker import load_settings, run_worker
 from workflows.search_attributes import SEARCH_ATTRIBUTE_TYPES
@@ -57,8 +58,21 @@ CLI = ".venv/bin/complaints"
 REPO = Path(__file__).resolve().parent.parent
 
 
+DEFAULT_METRICS_ADDRESS = "127.0.0.1:9464"
+"""Where `make run`'s worker serves /metrics unless COMPLAINTS_METRICS_ADDRESS says."""
+
+
+def metrics_address() -> str:
+    return os.environ.get(METRICS_ENV) or DEFAULT_METRICS_ADDRESS
+
+
 def banner(
-    ui_url: str, namespace: str, data_dir: Path, address: str, console_url: str | None = None
+    ui_url: str,
+    namespace: str,
+    data_dir: Path,
+    address: str,
+    console_url: str | None = None,
+    metrics: str | None = None,
 ) -> list[str]:
     """What a person reads first: where to look, what to try, where the logs are."""
     cli = CLI if address == DEFAULT_ADDRESS else f"TEMPORAL_ADDRESS={address} {CLI}"
@@ -73,6 +87,11 @@ def banner(
         f"  Web UI   {ui_url}/namespaces/{namespace}/workflows",
         f"  CLI      {cli} inbox --level 2         escalations waiting for a manager",
         f"           {cli} show <complaint id>     a complaint's story (the id or complaint-<id>)",
+        *(
+            [f"  Metrics  http://{metrics}/metrics (Prometheus; docs/operators.md)"]
+            if metrics
+            else []
+        ),
         f"  Logs     {data_dir / WORKER_LOG} (worker), {data_dir / 'temporal-server.log'} (server)"
         + (f", {data_dir / CONSOLE_LOG} (console)" if console_url else ""),
         f"  Data     {data_dir}/ is kept across runs; make clean-data wipes it",
@@ -143,7 +162,7 @@ async def _serve(server: DevServer, data_dir: Path, *, again: bool) -> None:
 
     # Explicitly the local server: TLS or API keys in the environment are for a cluster.
     local = ClientConnectConfig(target_host=server.address, namespace=server.namespace)
-    client = await connect(local)
+    client = await connect(local, runtime=metrics_runtime(metrics_address()))
     settings = demo.worker_settings(load_settings())  # the demo's policies too
     worker = asyncio.create_task(run_worker(client, settings, stop), name="worker")
     demo.say(f"Worker: serving task queue {settings.task_queue!r}.\n")
@@ -199,7 +218,15 @@ def main(argv: list[str] | None = None) -> None:
         search_attributes=SEARCH_ATTRIBUTE_TYPES,
         extra_args=codec,
     )
-    for line in banner(server.ui_url, server.namespace, data_dir, server.address, console_url):
+    lines = banner(
+        server.ui_url,
+        server.namespace,
+        data_dir,
+        server.address,
+        console_url,
+        metrics_address(),
+    )
+    for line in lines:
         demo.say(line)
     logs = _log_to_file(data_dir)
     try:

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from domain.currency import currency_of, refuse_other_currency
 from domain.decisions import granted
 from domain.errors import InvalidAction
+from domain.progress import never
 from domain.signatures import verifies
 from schemas import events as ev
 from schemas.actions import (
@@ -31,6 +32,7 @@ from schemas.policy import CompanyPolicy
 from schemas.remedies import MONEY_REMEDIES, Remedy, RemedyKind, money
 from schemas.staff import SignedAssertion, StaffMember, StaffRole
 from schemas.state import ComplaintState, Escalation, Status
+from schemas.waits import WaitFor
 
 WITHDRAWABLE = frozenset(
     {
@@ -329,3 +331,13 @@ def _needs_a_second_decider(
         and a.decision.kind is decision.kind
         for a in escalation.approvals
     )
+
+
+def wait_until(
+    state: ComplaintState, wait: WaitFor, policy: CompanyPolicy | None, now: datetime
+) -> list[DomainEvent]:
+    """A client's wait records nothing; refused when the complaint can never get there."""
+    why = never(wait, state)
+    if why is not None:
+        raise InvalidAction(f"cannot wait for {wait.describe()}: {why}")
+    return []

@@ -22,6 +22,9 @@ class FailureType(StrEnum):
     """A service could not answer now; retried, sooner or later as it asked."""
     UNKNOWN_POLICY = "UnknownPolicy"
     """The policy store has no such version: the complaint fails at its start."""
+    WAIT_TIMED_OUT = "WaitTimedOut"
+    """A client's `wait_until` (or filing with a wait) timed out before the complaint got
+    there; nothing was recorded."""
     INTAKE_REFUSED = "IntakeRefused"
     """The intake does not fit the policy it would run under (money in a currency the
     policy does not take): the complaint fails at its start, having said and done nothing."""

@@ -1,5 +1,6 @@
 """The Python SDK backend services use to file complaints and act on them (docs/sdk.md)."""
 
+from schemas.waits import WaitFor
 from sdk.client import ComplaintClient, ComplaintSummary, FiledComplaint
 from sdk.errors import (
     ComplaintBusy,
@@ -9,6 +10,7 @@ from sdk.errors import (
     InvalidAction,
     PolicyNotAvailable,
     UnknownComplaint,
+    WaitTimedOut,
 )
 from wire.connection import connect, connect_config, data_converter
 
@@ -23,6 +25,8 @@ __all__ = [
     "IntakeRefused",
     "PolicyNotAvailable",
     "UnknownComplaint",
+    "WaitFor",
+    "WaitTimedOut",
     "connect",
     "connect_config",
     "data_converter",

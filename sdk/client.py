@@ -10,13 +10,14 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import Callable
-from datetime import UTC, date, datetime
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from temporalio.client import (
     Client,
+    WithStartWorkflowOperation,
     WorkflowExecution,
     WorkflowExecutionStatus,
     WorkflowFailureError,
@@ -54,7 +55,8 @@ from schemas.policy import CURRENT
 from schemas.remedies import RemedyKind
 from schemas.staff import SignedAssertion
 from schemas.stages import Stage
-from schemas.state import ComplaintState, Status
+from schemas.state import ComplaintState, Status, WaitingOn
+from schemas.waits import DEFAULT_WAIT, WaitFor
 from sdk.errors import (
     ComplaintBusy,
     ComplaintClosed,
@@ -63,6 +65,7 @@ from sdk.errors import (
     InvalidAction,
     PolicyNotAvailable,
     UnknownComplaint,
+    WaitTimedOut,
 )
 from wire.connection import connect
 from workflows import search_attributes as sa
@@ -94,6 +97,8 @@ class FiledComplaint(BaseModel):
     complaint_id: str
     workflow_id: str
     run_id: str | None
+    state: ComplaintState | None = None
+    """Where the complaint stood when what the filing waited for (`until`) was reached."""
 
 
 class ComplaintSummary(BaseModel):
@@ -167,9 +172,18 @@ class ComplaintClient:
     # ------------------------------------------------------------------ filing
 
     async def file_complaint(
-        self, intake: ComplaintIntake, policy_version: str | None = None
+        self,
+        intake: ComplaintIntake,
+        policy_version: str | None = None,
+        *,
+        until: WaitFor | None = None,
+        request_id: str | None = None,
     ) -> FiledComplaint:
         """Start the complaint's workflow; filing the same complaint id again is a no-op.
+
+        With `until` (e.g. ``WaitFor(acknowledged=True)``: the acknowledgement is out), the
+        start and a `wait_until` go in one request (update-with-start) and the call returns
+        once the complaint got there, with its `state`; it raises as `wait_until` does.
 
         The complaint runs under the operator's policy: the version named (one the workers'
         store holds), or the current one. An unknown version fails the complaint at once:
@@ -191,19 +205,33 @@ class ComplaintClient:
                 )
             ]
         )
+        start = dict(
+            id=workflow_id,
+            task_queue=self._task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+            search_attributes=sa.typed(sa.search_attributes_for(filed)),
+            static_summary=start_summary(intake),
+            static_details=start_details(intake),
+        )
+        state: ComplaintState | None = None
         try:
-            handle = await self._client.start_workflow(
-                ComplaintWorkflow.run,
-                arg,
-                id=workflow_id,
-                task_queue=self._task_queue,
-                id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-                id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-                search_attributes=sa.typed(sa.search_attributes_for(filed)),
-                static_summary=start_summary(intake),
-                static_details=start_details(intake),
-            )
-            run_id = handle.result_run_id
+            if until is None:
+                handle = await self._client.start_workflow(ComplaintWorkflow.run, arg, **start)
+                run_id = handle.result_run_id
+            else:
+                operation = WithStartWorkflowOperation(ComplaintWorkflow.run, arg, **start)
+                state = await self._retrying(
+                    intake.complaint_id,
+                    f"wait_until/{request_id or uuid.uuid4().hex}",
+                    lambda update_id: self._client.execute_update_with_start_workflow(
+                        ComplaintWorkflow.wait_until,
+                        until,
+                        start_workflow_operation=operation,
+                        id=update_id,
+                    ),
+                )
+                run_id = (await operation.workflow_handle()).result_run_id
         except WorkflowAlreadyStartedError:  # filed before, and completed since
             described = await self._client.get_workflow_handle(workflow_id).describe()
             if described.status is not WorkflowExecutionStatus.COMPLETED:
@@ -212,8 +240,10 @@ class ComplaintClient:
                     f"complaint {intake.complaint_id!r} exists as a {described.status.name} run",
                 ) from None
             run_id = described.run_id
+            if until is not None:
+                state = await self.state(intake.complaint_id)
         return FiledComplaint(
-            complaint_id=intake.complaint_id, workflow_id=workflow_id, run_id=run_id
+            complaint_id=intake.complaint_id, workflow_id=workflow_id, run_id=run_id, state=state
         )
 
     # ------------------------------------------------------------------ reading
@@ -232,6 +262,36 @@ class ComplaintClient:
 
     async def waiting_on(self, complaint_id: str) -> str | None:
         return await self._query(complaint_id, ComplaintWorkflow.waiting_on)
+
+    async def wait_until(
+        self,
+        complaint_id: str,
+        *,
+        status: Status | str | None = None,
+        waiting_on: WaitingOn | str | None = None,
+        acknowledged: bool = False,
+        escalation_level: int | None = None,
+        settled: bool = False,
+        timeout: timedelta = DEFAULT_WAIT,
+        request_id: str | None = None,
+    ) -> ComplaintState:
+        """Wait, in the workflow and without polling, until the complaint has `status`, waits
+        on `waiting_on`, has sent its acknowledgement, reached `escalation_level` and/or
+        `settled` (waits on someone, whoever, or closed) (every one given); its state then.
+
+        Raises `WaitTimedOut` when `timeout` passes first, and `InvalidAction` at once (or as
+        soon as it is so) when the complaint can no longer get there, e.g. a status it has
+        passed for good, or any status but closed once it is closed.
+        """
+        wait = WaitFor(
+            status=status,
+            waiting_on=waiting_on,
+            acknowledged=acknowledged,
+            escalation_level=escalation_level,
+            settled=settled,
+            timeout=timeout,
+        )
+        return await self._act(complaint_id, ComplaintWorkflow.wait_until, wait, request_id)
 
     async def result(self, complaint_id: str) -> ComplaintResult:
         """Wait for the complaint to close, and say how it ended."""
@@ -360,19 +420,32 @@ class ComplaintClient:
         update: Callable[..., Any],
         arg: Any,
         request_id: str | None,
-    ) -> ActionReceipt:
+    ) -> Any:
         """Send one action, as one update whatever the retries: its id comes from the
         caller's `request_id` (or is made once here), so the server answers a retry with
         the first attempt's outcome. Overload, aborts and outages are retried with backoff."""
-        update_id = f"{update.__name__}/{request_id or uuid.uuid4().hex}"
+        return await self._retrying(
+            complaint_id,
+            f"{update.__name__}/{request_id or uuid.uuid4().hex}",
+            lambda update_id: self._handle(complaint_id).execute_update(update, arg, id=update_id),
+        )
+
+    async def _retrying(
+        self, complaint_id: str, update_id: str, send: Callable[[str], Awaitable[Any]]
+    ) -> Any:
+        """`send(update_id)` until it is answered; SDK errors for every way it is not."""
         delay, last = RETRY_FIRST_DELAY_S, ""
         for _ in range(RETRY_ATTEMPTS):
             try:
-                return await self._handle(complaint_id).execute_update(update, arg, id=update_id)
+                return await send(update_id)
             except WorkflowUpdateFailedError as failure:
                 cause = failure.cause
                 if isinstance(cause, ApplicationError) and cause.type in REFUSALS:
                     raise InvalidAction(complaint_id, cause.message) from None
+                if isinstance(cause, ApplicationError) and cause.type == FailureType.WAIT_TIMED_OUT:
+                    raise WaitTimedOut(complaint_id, cause.message) from None
+                if isinstance(cause, ApplicationError) and cause.type in POLICY_FAILURES:
+                    raise PolicyNotAvailable(complaint_id, cause.message) from None
                 raise ComplaintError(complaint_id, f"the action failed: {cause}") from None
             except WorkflowUpdateRPCTimeoutOrCancelledError:
                 last = "no answer in time"

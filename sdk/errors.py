@@ -64,3 +64,8 @@ class PolicyNotAvailable(ComplaintError):
     """The complaint could not start under the policy it named: the workers' store has no
     such version, or refuses its document. `message` is the store's reason; nothing was
     said or done for the complaint."""
+
+
+class WaitTimedOut(ComplaintError, TimeoutError):
+    """The complaint did not reach what `wait_until` (or a filing's `until`) waited for in
+    time; `message` says what and how long. Nothing was recorded: waiting again is safe."""

@@ -13,14 +13,17 @@ differ only in the environment:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+from collections.abc import Mapping, Sequence
 
-from temporalio.client import Client
+from temporalio.client import Client, Interceptor
 from temporalio.converter import DataConverter
 from temporalio.envconfig import ClientConfig, ClientConnectConfig
+from temporalio.runtime import Runtime
 
 from schemas.complaint import DEFAULT_ADDRESS, DEFAULT_NAMESPACE
 from wire.converter import data_converter_from_env
+from wire.telemetry import interceptors_from_env
 
 
 def data_converter() -> DataConverter:
@@ -45,8 +48,20 @@ def connect_config(
     return config
 
 
-async def connect(config: ClientConnectConfig | None = None) -> Client:
-    """A client with our data converter; `config` defaults to `connect_config()`."""
+async def connect(
+    config: ClientConnectConfig | None = None,
+    *,
+    runtime: Runtime | None = None,
+    interceptors: Sequence[Interceptor] | None = None,
+) -> Client:
+    """A client with our data converter; `config` defaults to `connect_config()`.
+
+    `runtime`: e.g. one serving metrics (`wire.telemetry.metrics_runtime`). `interceptors`
+    default to tracing when the ``OTEL_*`` environment turns it on (`wire.telemetry`); a
+    worker built on the client uses them too."""
     return await Client.connect(
-        **(config if config is not None else connect_config()), data_converter=data_converter()
+        **(config if config is not None else connect_config()),
+        data_converter=data_converter(),
+        runtime=runtime,
+        interceptors=interceptors_from_env(os.environ) if interceptors is None else interceptors,
     )

@@ -14,6 +14,7 @@ from activities.policy_store import BOUNDS, HttpPolicyConfig
 from schemas.complaint import DEFAULT_ADDRESS, DEFAULT_NAMESPACE, TASK_QUEUE
 from wire.codec import KEY_ENV, REQUIRE_ENV, PayloadKeyError, settings_from_env
 from wire.converter import requires_encryption
+from wire.telemetry import METRICS_ENV
 
 HTTP_ENV = {
     "notify_url": "COMPLAINTS_HTTP_NOTIFY_URL",
@@ -83,6 +84,9 @@ class Settings(BaseModel):
     """Set to load policies from the policy service instead of `policy_dirs`."""
     policy_bounds: str = "production"
     """A name in `activities.policy_store.BOUNDS`."""
+    metrics_address: str | None = None
+    """``COMPLAINTS_METRICS_ADDRESS`` (host:port): where ``/metrics`` is served, in
+    Prometheus format (`wire.telemetry`); unset, none is."""
     require_encryption: bool = False
     """``COMPLAINTS_REQUIRE_ENCRYPTION``: start only with a key, refuse plaintext payloads."""
 
@@ -103,6 +107,7 @@ class Settings(BaseModel):
             staff_directory_file=env.get("COMPLAINTS_STAFF_DIRECTORY_FILE") or None,
             staff_directory_url=env.get("COMPLAINTS_STAFF_DIRECTORY_URL") or None,
             **policy_settings_from_env(env),
+            metrics_address=env.get(METRICS_ENV) or None,
             # Also checks the keys: encryption required without a key refuses to start.
             require_encryption=settings_from_env(env).required,
         )

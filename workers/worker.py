@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+from typing import Any
 
 from temporalio.client import Client
+from temporalio.common import WorkerDeploymentVersion
 from temporalio.worker import Worker
 
 from activities.backend import ComplaintBackend
@@ -22,8 +24,10 @@ from activities.staff_directory import (
 )
 from wire.codec import PayloadKeyError
 from wire.connection import connect, connect_config
+from wire.telemetry import metrics_runtime
 from workers.config import Settings, check_encryption
 from workers.logging import configure_logging
+from workers.versioning import deployment_config, deployment_version
 from workflows.complaint import ComplaintWorkflow
 from workflows.sandbox import WORKFLOW_RUNNER
 
@@ -61,10 +65,14 @@ def build_worker(
     *,
     staff: StaffDirectorySource | None = None,
     policies: PolicyStore | None = None,
+    deployment: WorkerDeploymentVersion | None = None,
+    **options: Any,
 ) -> Worker:
     """`staff`: the staff directory (default: the embedded demo directory). `policies`:
     the policy store (default: the one the environment configures, `make_policy_store`).
-    The caller closes the backend and what it passes."""
+    `deployment`: the Worker Deployment version to run as (`workers.versioning`; None:
+    unversioned). `options`: more `Worker` options (say, `max_cached_workflows`). The caller
+    closes the backend and what it passes."""
     policies = policies or make_policy_store(load_settings())
     return Worker(
         client,
@@ -75,6 +83,8 @@ def build_worker(
             *ComplaintActivities(backend, staff).as_list(),
             *PolicyActivities(policies).as_list(),
         ],
+        deployment_config=deployment_config(deployment),
+        **options,
     )
 
 
@@ -96,8 +106,14 @@ async def run_worker(client: Client, settings: Settings, stop: asyncio.Event) ->
     staff = make_staff_directory(settings)
     policies = make_policy_store(settings)
     try:
+        version = deployment_version()
         async with build_worker(
-            client, settings.task_queue, backend, staff=staff, policies=policies
+            client,
+            settings.task_queue,
+            backend,
+            staff=staff,
+            policies=policies,
+            deployment=version,
         ):
             await stop.wait()
     finally:
@@ -111,7 +127,10 @@ async def _main() -> None:
     configure_logging()
     try:
         settings = load_settings()
-        client = await connect(connect_config(settings.temporal_address, settings.namespace))
+        client = await connect(
+            connect_config(settings.temporal_address, settings.namespace),
+            runtime=metrics_runtime(settings.metrics_address),
+        )
     except PayloadKeyError as error:
         raise SystemExit(f"worker: {error}") from None
     stop = asyncio.Event()
@@ -119,6 +138,8 @@ async def _main() -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     print(f"worker on task queue {settings.task_queue!r} at {settings.temporal_address}")
+    if settings.metrics_address:
+        print(f"metrics on http://{settings.metrics_address}/metrics")
     await run_worker(client, settings, stop)
 
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from domain import commands, lifecycle, sla
+    from domain import commands, lifecycle, progress, sla
     from domain.errors import InvalidAction
     from domain.plan import Effect, Plan
     from schemas.actions import (
@@ -35,13 +35,19 @@ with workflow.unsafe.imports_passed_through():
     from schemas.policy import CompanyPolicy
     from schemas.staff import SignedAssertion
     from schemas.state import ComplaintState, Status, WaitingOn
-    from workflows import effects, search_attributes
+    from schemas.waits import WaitFor
+    from workflows import effects, metrics, search_attributes
     from workflows.narrative import current_details
     from workflows.record import Record
     from workflows.waiting import Waiting, Withdrawn
 
 Command = Callable[..., list[DomainEvent]]
 
+CONTINUE_AS_NEW_VERSIONING = workflow.ContinueAsNewVersioningBehavior.AUTO_UPGRADE
+"""Pass as `initial_versioning_behavior` to `workflow.continue_as_new`: a pinned complaint
+moves to the deployment's current version at its next run. Complaints are pinned by the
+versioned worker's default behaviour (`workers.versioning`), not on this class: an
+unversioned worker's tasks that name a behaviour are refused by the server."""
 ACK_APOLOGISES = "ack-apologises"
 """Patch: the acknowledgement apologises and thanks; no separate apology and thanks after
 the details round (complaints started before keep them)."""
@@ -62,6 +68,9 @@ class ComplaintWorkflow:
         self._sla: sla.Clocks | None = None
         """The SLA clocks, a fold of the record (None when they do not run)."""
         self._waiting = Waiting(lambda: self._state, self._call_back, self._publish)
+        self._acknowledgement_out = False
+        self._client_waits: list[tuple[WaitFor, asyncio.Future[ComplaintState]]] = []
+        """`wait_until` calls not answered yet, answered on the step that gets there."""
 
     @property
     def _state(self) -> ComplaintState:
@@ -73,23 +82,31 @@ class ComplaintWorkflow:
     async def run(self, input: ComplaintInput) -> ComplaintResult:
         intake = input.intake
         if workflow.info().workflow_id != workflow_id_for(intake.complaint_id):
-            raise ApplicationError(
-                f"workflow id {workflow.info().workflow_id!r} does not match the complaint: "
-                f"start it as {workflow_id_for(intake.complaint_id)!r}",
-                type=FailureType.INVALID_INPUT,
-                non_retryable=True,
+            await self._fail(
+                ApplicationError(
+                    f"workflow id {workflow.info().workflow_id!r} does not match the complaint: "
+                    f"start it as {workflow_id_for(intake.complaint_id)!r}",
+                    type=FailureType.INVALID_INPUT,
+                    non_retryable=True,
+                )
             )
         # Since ACK_APOLOGISES, the acknowledgement apologises and thanks at once. Asked
         # before the first command, so the marker leads every new history.
         at_once = workflow.patched(ACK_APOLOGISES)
         sla_clocks = workflow.patched(SLA_CLOCKS)  # first activation, before any effect
-        self._policy = policy = await effects.load_policy(input.policy_version)
+        try:
+            self._policy = policy = await effects.load_policy(input.policy_version)
+        except ApplicationError as refused:  # no such version, or out of bounds
+            await self._fail(refused)
+        failure = None
         try:
             commands.admit(intake, policy)
         except InvalidAction as refused:
-            raise ApplicationError(
+            failure = ApplicationError(
                 str(refused), type=FailureType.INTAKE_REFUSED, non_retryable=True
-            ) from None
+            )
+        if failure is not None:
+            await self._fail(failure)
         safety_first = intake.safety is not None and workflow.patched(SAFETY_FIRST)
         await self._enact(
             lifecycle.receive(intake, policy, self._now(), apologise=at_once, safety=safety_first)
@@ -132,7 +149,17 @@ class ComplaintWorkflow:
             await self._enact(lifecycle.follow_up_employee(self._state))
         if watch_sla is not None:
             await watch_sla
+        await workflow.wait_condition(workflow.all_handlers_finished)  # issues no command
         return lifecycle.result(self._state, self._record.events)
+
+    async def _fail(self, failure: ApplicationError) -> NoReturn:
+        """Fail the run at its start; a client waiting (filing with `until`) gets the same
+        failure, not an abandoned wait."""
+        for _, answer in self._client_waits:
+            answer.set_exception(failure)
+        self._client_waits = []
+        await workflow.wait_condition(workflow.all_handlers_finished)  # issues no command
+        raise failure
 
     async def _listen(self) -> None:
         """Ask closed questions for what is missing, and wait for the answer, not forever."""
@@ -210,6 +237,9 @@ class ComplaintWorkflow:
         for step in plan:
             if isinstance(step, Effect):
                 result = await effects.run(step, self._state, self._record.key, self._policy)
+                if self._state.acknowledged and not self._acknowledgement_out:
+                    self._acknowledgement_out = True  # the first effect after it is the message
+                    self._answer_waits()
                 await self._enact(
                     lifecycle.after(step, result, self._state, self._policy, self._now())
                 )
@@ -243,6 +273,26 @@ class ComplaintWorkflow:
     def _describe(self) -> None:
         """The UI's current details; served by a query, so it costs no history."""
         workflow.set_current_details(current_details(self._state, self._waiting.on, self._policy))
+        self._answer_waits()
+
+    def _answer_waits(self) -> None:
+        """Answer each client waiting for where the complaint now is; refuse those waiting
+        for what can no longer happen (so no handler outlives the run)."""
+        for wait, answer in self._client_waits:
+            if self._reached(wait):
+                answer.set_result(self._state)
+            elif (why := progress.never(wait, self._state)) is not None:
+                answer.set_exception(
+                    ApplicationError(
+                        f"cannot wait for {wait.describe()}: {why}",
+                        type=FailureType.INVALID_ACTION,
+                        non_retryable=True,
+                    )
+                )
+        self._client_waits = [w for w in self._client_waits if not w[1].done()]
+
+    def _reached(self, wait: WaitFor) -> bool:
+        return progress.reached(wait, self._state, self._waiting.on, self._acknowledgement_out)
 
     def _now(self) -> datetime:
         return workflow.now()
@@ -279,6 +329,7 @@ class ComplaintWorkflow:
         try:
             command(self._state, action, self._policy, self._now())
         except InvalidAction as refusal:
+            metrics.on_refused(command.__name__)
             raise ApplicationError(
                 str(refusal), type=FailureType.INVALID_ACTION, non_retryable=True
             ) from None
@@ -338,6 +389,34 @@ class ComplaintWorkflow:
     @decide_escalation.validator
     def _check_decision(self, signed: SignedAssertion) -> None:
         self._validate(commands.decide_escalation, signed)
+
+    @workflow.update
+    async def wait_until(self, wait: WaitFor) -> ComplaintState:
+        """Answer when the complaint reaches `wait`, with its state then; no polling.
+
+        Records nothing. Refused at once, or later, when it can no longer get there; fails
+        with `WaitTimedOut` when `wait.timeout` passes first.
+        """
+        if self._reached(wait):
+            return self._state
+        answer: asyncio.Future[ComplaintState] = asyncio.get_running_loop().create_future()
+        self._client_waits.append((wait, answer))
+        try:
+            await workflow.wait_condition(
+                answer.done, timeout=wait.timeout, timeout_summary="a client's wait_until"
+            )
+        except TimeoutError:
+            self._client_waits = [w for w in self._client_waits if w[1] is not answer]
+            raise ApplicationError(
+                f"the complaint did not reach {wait.describe()} within {wait.timeout}",
+                type=FailureType.WAIT_TIMED_OUT,
+                non_retryable=True,
+            ) from None
+        return answer.result()
+
+    @wait_until.validator
+    def _check_wait(self, wait: WaitFor) -> None:
+        self._validate(commands.wait_until, wait)
 
     @workflow.update
     def acknowledge_safety(self, signed: SignedAssertion) -> ActionReceipt:

@@ -13,6 +13,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.evolve import evolve
     from schemas.events import DomainEvent
     from schemas.state import ComplaintState
+    from workflows import metrics
 
 
 class Record:
@@ -22,6 +23,7 @@ class Record:
         self._effects_per_step: dict[str, int] = {}
 
     def append(self, event: DomainEvent) -> None:
+        metrics.on_event(self.events, event)  # replay-safe: nothing while replaying
         self.events.append(event)
         self.state = evolve(self.state, event)
         workflow.logger.info(

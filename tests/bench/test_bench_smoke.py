@@ -49,6 +49,14 @@ async def test_every_figure_is_measured_and_reported(tmp_path: Path) -> None:
     for name in ("throughput", "history_cost", "round_trip", "replay_speed"):
         assert figures[name]["floor"] > 0, name
 
+    # The driver waits with updates (`wait_until`, update-with-start): its client, which
+    # counts every query it sends, sent none while measuring.
+    for side in ("engine", "floor"):
+        assert figures["throughput"]["detail"][side]["polls_per_lifecycle"] == 0, side
+    trip = figures["round_trip"]["detail"]
+    assert trip["engine"]["queries_while_measuring"] == 0
+    assert trip["bare_update"]["p50_ms"] > 0 and trip["ratio_to_bare_update"] > 0
+
     history = figures["history_cost"]["detail"]
     assert set(history["paths"]) == {"resolve", "decline", "escalate_override", "reopen"}
     assert all(p["events"] > 0 and p["payload_bytes"] > 0 for p in history["paths"].values())

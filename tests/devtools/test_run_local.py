@@ -24,6 +24,7 @@ import pytest
 from devtools import run_local
 from devtools.dev_server import free_ports
 from tests import processes
+from wire.telemetry import METRICS_ENV
 
 REPO = Path(__file__).resolve().parents[2]
 MARK_ENV = "RUN_LOCAL_TEST_RUN"
@@ -52,7 +53,7 @@ def _is_json(line: str) -> bool:
 async def supervise(data_dir: Path, until: str, *args: str) -> Run:
     """Start the supervisor, read its terminal until a line contains `until`, then Ctrl-C it
     and read the rest. Whatever it started is gone when this returns."""
-    port, ui_port, console_port = free_ports(3)
+    port, ui_port, console_port, metrics_port = free_ports(4)
     mark = uuid.uuid4().hex
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TEMPORAL_", "COMPLAINTS_"))}
     env |= {
@@ -60,6 +61,7 @@ async def supervise(data_dir: Path, until: str, *args: str) -> Run:
         run_local.PORT_ENV: str(port),
         run_local.UI_PORT_ENV: str(ui_port),
         run_local.CONSOLE_PORT_ENV: str(console_port),
+        METRICS_ENV: f"127.0.0.1:{metrics_port}",
         MARK_ENV: mark,
     }
     proc = await asyncio.create_subprocess_exec(
@@ -121,6 +123,7 @@ async def test_make_run_speaks_to_a_person_and_a_second_run_files_no_duplicates(
     assert first.console == 200, "the staff console did not answer"
     assert any("complaints inbox --level 2" in line for line in banner)
     assert any(f"Logs     {data / 'worker.log'}" in line for line in banner)
+    assert any(re.search(r"Metrics  http://127\.0\.0\.1:\d+/metrics", line) for line in banner)
     assert banner[-1].startswith("Ctrl-C to stop")
     for line in first.out + first.err:
         assert not _is_json(line), f"a JSON log line reached the terminal: {line}"

