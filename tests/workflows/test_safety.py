@@ -10,13 +10,14 @@ import pytest_asyncio
 from domain.stages import stage_of
 from schemas.actions import CustomerChoice, Withdrawal
 from schemas.intake import HazardKind, SafetyHazard, Severity
-from schemas.policy import CompanyPolicy
+from schemas.policy import CompanyPolicy, SlaPolicy, SlaTargets
 from schemas.remedies import RemedyKind
 from schemas.stages import Stage
 from schemas.state import Status
 from tests.factories import make_intake
 from tests.signing import Unsigned, safety_officer, specialist
 from tests.workflows.driver import Complaint
+from tests.workflows.test_sla import ALWAYS, sla_attributes, sla_events
 from workflows.complaint import ComplaintWorkflow as W
 
 POLICY = CompanyPolicy()
@@ -134,3 +135,38 @@ async def test_an_unflagged_complaint_never_waits_for_safety(file):
     types = await complaint.event_types()
     assert not {"SeverityRaised", "SafetyReferred"} & set(types)
     assert "safety specialist" not in complaint.backend.messages(complaint.complaint_id)[0].body
+
+
+async def test_the_clocks_of_a_reported_hazard_run_to_the_critical_targets_while_it_waits(
+    env, backend, task_queue, worker, policies
+):
+    """Waiting on a safety officer is not waiting on the customer: the clocks run, held to
+    the critical targets from receipt, as the record's `SeverityRaised` says."""
+    slow = SlaTargets(
+        first_response=timedelta(hours=100),
+        next_update=timedelta(hours=100),
+        resolution=timedelta(hours=100),
+    )
+    urgent = SlaTargets(
+        first_response=timedelta(hours=2),
+        next_update=timedelta(hours=100),
+        resolution=timedelta(hours=8),
+    )
+    targets = dict.fromkeys(Severity, slow) | {Severity.CRITICAL: urgent}
+    timed = CompanyPolicy(
+        version="safety-timed",
+        sla=SlaPolicy(targets=targets, calendars={"default": ALWAYS}),
+    )
+    policies.add(timed)
+    today = (await env.get_current_time()).date()
+    intake = make_intake(today, safety=HAZARD, severity=Severity.MEDIUM)
+    complaint = await Complaint.file(env, backend, task_queue, intake, timed.version)
+    try:
+        await complaint.until(Status.AWAITING_SAFETY)
+        received = (await complaint.events())[0].at
+        assert await sla_attributes(complaint) == ("ok", received + timedelta(hours=2))
+        await complaint.skip(timedelta(hours=2, minutes=1))
+        await complaint.until_event("SlaBreached")
+        assert ("SlaBreached", "first_response") in await sla_events(complaint)
+    finally:
+        await complaint.terminate_if_open()
