@@ -22,13 +22,16 @@ def tell(kind: MessageKind) -> str:
     return f"tell customer: {words(kind.value)}"
 
 
+STAFF_PAGES = {PageKind.SPECIALIST: "page specialist", PageKind.SAFETY: "page safety officer"}
+"""Pages to staff who are not managers: a specialist (abusive), a safety officer (hazard)."""
+
+
 def page(kind: PageKind) -> str:
-    """e.g. "page manager: escalation", or "page specialist" (an abusive conversation)."""
-    return (
-        "page specialist" if kind is PageKind.SPECIALIST else f"page manager: {words(kind.value)}"
-    )
+    """e.g. "page manager: escalation", "page specialist" (an abusive conversation) or
+    "page safety officer" (a reported hazard)."""
+    return STAFF_PAGES.get(kind) or f"page manager: {words(kind.value)}"
 
 
 def find(role: StaffRole) -> str:
-    """e.g. "find managers": who may act, from the staff directory."""
-    return f"find {role.value}s"
+    """e.g. "find managers", "find safety officers": who may act, from the staff directory."""
+    return "find safety officers" if role is StaffRole.SAFETY else f"find {role.value}s"

@@ -5,12 +5,13 @@
     complaints override c-1001 --as manager-2 --key-file ~/.complaints/manager-2.pem \\
         --remedy refund --amount 89 --currency EUR --reason "Card statement shows the purchase"
     complaints resume c-1002 --as specialist-1 --key-file ... --note "Calm again"
+    complaints acknowledge-safety c-1003 --as safety-1 --key-file ... --note "Product recalled"
 
-A decision (or a resume) is signed with your Ed25519 key (``--as``/``--key-file`` or
-COMPLAINTS_STAFF_ID/COMPLAINTS_STAFF_KEY_FILE); the complaint verifies the signature
-against the key the staff directory holds for you and takes your level and authority
-limit from the directory, and a refusal changes nothing. Demo keys for `make run`:
-``python -m devtools.demo_staff key manager-2 > manager-2.pem``.
+A decision (a resume, a safety acknowledgement) is signed with your Ed25519 key
+(``--as``/``--key-file`` or COMPLAINTS_STAFF_ID/COMPLAINTS_STAFF_KEY_FILE); the complaint
+verifies the signature against the key the staff directory holds for you and takes your
+role, level and authority limit from the directory, and a refusal changes nothing. Demo
+keys for `make run`: ``python -m devtools.demo_staff key manager-2 > manager-2.pem``.
 A complaint is named by its id or by its workflow id (``complaint-<id>``, as the Temporal UI
 shows it). A receipt says where the complaint stands once it has carried the action out
 (for up to ``COMPLAINTS_CLI_SETTLE_S`` seconds, 10 by default).
@@ -46,6 +47,7 @@ from schemas.actions import (
     CustomerNote,
     DecisionKind,
     ManagerDecision,
+    SafetyAcknowledgement,
     StaffResume,
 )
 from schemas.complaint import WORKFLOW_ID_PREFIX, workflow_id_for
@@ -192,6 +194,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     resume.add_argument("complaint_id")
     resume.add_argument("--note", required=True, help="what changed, for the record")
+
+    safety = commands.add_parser(
+        "acknowledge-safety",
+        parents=[common, identity],
+        help="acknowledge a reported hazard, so the complaint goes on (safety officers)",
+    )
+    safety.add_argument("complaint_id")
+    safety.add_argument("--note", required=True, help="what you did about it, for the record")
     return parser
 
 
@@ -424,6 +434,16 @@ async def _run(
         receipt = await complaints.resume(cid, signed)
         now, standing = await _now(complaints, receipt)
         text = f"Recorded: resumed complaint {receipt.complaint_id} by {args.staff_id}. {now}"
+        _emit(args, text, receipt.model_dump(mode="json") | standing)
+    elif args.command == "acknowledge-safety":
+        assert signer is not None
+        signed = _signed(cid, signer, safety=SafetyAcknowledgement(note=args.note))
+        receipt = await complaints.acknowledge_safety(cid, signed)
+        now, standing = await _now(complaints, receipt)
+        text = (
+            f"Recorded: safety report on complaint {receipt.complaint_id} acknowledged by "
+            f"{args.staff_id}. {now}"
+        )
         _emit(args, text, receipt.model_dump(mode="json") | standing)
     else:
         assert signer is not None

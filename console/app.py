@@ -41,7 +41,13 @@ from console.service import (
 )
 from console.settings import DEV_AUDIENCE, ConsoleSettings
 from domain.wording import when, words
-from schemas.actions import ActionReceipt, DecisionKind, ManagerDecision, StaffResume
+from schemas.actions import (
+    ActionReceipt,
+    DecisionKind,
+    ManagerDecision,
+    SafetyAcknowledgement,
+    StaffResume,
+)
 from schemas.intake import ComplaintId
 from schemas.remedies import Remedy, RemedyKind, money
 from schemas.staff import StaffMember, StaffRole
@@ -423,6 +429,21 @@ def create_app(
 
         async def do(m, cid, **kw):
             return await console.resume(m, cid, resume, **kw)
+
+        return await _api_act(member, complaint_id, request, do)
+
+    @app.post(
+        "/api/v1/complaints/{complaint_id}/safety", tags=["safety officers"], responses=acting
+    )
+    async def api_acknowledge_safety(
+        member: Member, complaint_id: ComplaintId, seen: SafetyAcknowledgement, request: Request
+    ) -> ActionReceipt:
+        """Acknowledge a reported hazard, signed as me: the complaint goes on."""
+        if member.role is not StaffRole.SAFETY:
+            raise HTTPException(403, "only safety officers acknowledge reported hazards")
+
+        async def do(m, cid, **kw):
+            return await console.acknowledge_safety(m, cid, seen, **kw)
 
         return await _api_act(member, complaint_id, request, do)
 

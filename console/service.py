@@ -1,6 +1,7 @@
 """What the console does, for its pages and its JSON API alike: read complaints, and send
-decisions and resumes signed as the signed-in person, after the same pure checks the
-workflow runs (`domain.commands`), so a refusal is shown before anything is sent."""
+decisions, resumes and safety acknowledgements signed as the signed-in person, after the
+same pure checks the workflow runs (`domain.commands`), so a refusal is shown before
+anything is sent."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from domain import commands
 from domain.errors import InvalidAction as Refusal
 from domain.redaction import redact_text
 from schemas import events as ev
-from schemas.actions import ActionReceipt, ManagerDecision, StaffResume
+from schemas.actions import ActionReceipt, ManagerDecision, SafetyAcknowledgement, StaffResume
 from schemas.remedies import Remedy
 from schemas.staff import StaffMember, StaffRole
 from schemas.state import ComplaintState, Status
@@ -261,6 +262,20 @@ class Console:
             member, complaint_id, "resume", client, via, request_id, resume=resume
         )
 
+    async def acknowledge_safety(
+        self,
+        member: StaffMember,
+        complaint_id: str,
+        seen: SafetyAcknowledgement,
+        *,
+        client: str,
+        via: str,
+        request_id: str | None = None,
+    ) -> ActionReceipt:
+        return await self._act(
+            member, complaint_id, "acknowledge_safety", client, via, request_id, safety=seen
+        )
+
     async def _act(self, member, complaint_id, action, client, via, request_id, **content):
         detail = {k: v.model_dump(mode="json") for k, v in content.items()}
         audit = dict(
@@ -274,6 +289,8 @@ class Console:
             policy = await self._policy(state)
             if action == "resume":
                 commands.resume(state, signed, policy, datetime.now(UTC))  # type: ignore[arg-type]
+            elif action == "acknowledge_safety":
+                commands.acknowledge_safety(state, signed, policy, datetime.now(UTC))  # type: ignore[arg-type]
             elif policy is not None:
                 commands.decide_escalation(state, signed, policy, datetime.now(UTC))
         except (Refusal, NoSigningKey) as refusal:
@@ -281,8 +298,10 @@ class Console:
                 **audit, outcome="refused", detail=detail | {"why": str(refusal)}
             )
             raise Refused(str(refusal)) from None
-        send = self.complaints.decide_escalation if action == "decide_escalation" else None
-        send = send or self.complaints.resume
+        send = {
+            "decide_escalation": self.complaints.decide_escalation,
+            "acknowledge_safety": self.complaints.acknowledge_safety,
+        }.get(action, self.complaints.resume)
         try:
             receipt = await send(complaint_id, signed, request_id=request_id)
         except ComplaintError as error:

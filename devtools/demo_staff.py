@@ -32,6 +32,7 @@ _PEOPLE = [
     ("manager-3", "Li Wei", StaffRole.MANAGER, "Regional director", 3, "10000", None),
     ("manager-3b", "Olga Smirnova", StaffRole.MANAGER, "Regional director", 3, "10000", None),
     ("specialist-1", "Kadri Sepp", StaffRole.SPECIALIST, "Customer care specialist", 0, "0", None),
+    ("safety-1", "Mari Kask", StaffRole.SAFETY, "Safety officer", 0, "0", None),
 ]
 
 

@@ -30,7 +30,7 @@ from schemas.events import DomainEvent
 from schemas.intake import ComplaintIntake, CustomerDetails, future_purchase
 from schemas.policy import CompanyPolicy
 from schemas.remedies import MONEY_REMEDIES, Remedy, RemedyKind, money
-from schemas.staff import SignedAssertion, StaffMember
+from schemas.staff import SignedAssertion, StaffMember, StaffRole
 from schemas.state import ComplaintState, Escalation, Status
 from schemas.waits import WaitFor
 
@@ -183,6 +183,25 @@ def resume(
     return [
         ev.Resumed(
             at=now, staff_id=specialist.staff_id, note=resume.note, nonce=signed.assertion.nonce
+        )
+    ]
+
+
+def acknowledge_safety(
+    state: ComplaintState, signed: SignedAssertion, policy: CompanyPolicy, now: datetime
+) -> list[DomainEvent]:
+    """A safety officer the directory lists has seen the reported hazard, signed by them:
+    only then may the lifecycle go on."""
+    require(state, {Status.AWAITING_SAFETY}, "acknowledge the safety report")
+    who = "the safety officers for this complaint"
+    officer = verified(state, signed, "acknowledge_safety", state.safety_officers, who, now)
+    if officer.role is not StaffRole.SAFETY:  # the directory's word, never the caller's
+        raise InvalidAction(f"{officer.staff_id} is not a safety officer")
+    seen = signed.assertion.safety
+    assert seen is not None
+    return [
+        ev.SafetyAcknowledged(
+            at=now, staff_id=officer.staff_id, note=seen.note, nonce=signed.assertion.nonce
         )
     ]
 

@@ -66,6 +66,24 @@ def _changes(state: ComplaintState, event: DomainEvent) -> dict:  # noqa: C901 -
             }
         case ev.StaffIdentified(role=StaffRole.SPECIALIST, members=members):
             return {"specialists": members}
+        case ev.StaffIdentified(role=StaffRole.SAFETY, members=members):
+            return {"safety_officers": members}
+        case ev.SeverityRaised(to_severity=severity):
+            assert state.intake is not None
+            return {"intake": state.intake.model_copy(update={"severity": severity})}
+        case ev.SafetyReferred(review_by=review_by):
+            return {"safety_review_by": review_by, "status": Status.AWAITING_SAFETY}
+        case ev.SafetyOfficerPaged():
+            return {}
+        case ev.SafetyReminded(review_by=review_by):
+            return {"safety_review_by": review_by, "safety_reminders": state.safety_reminders + 1}
+        case ev.SafetyAcknowledged(staff_id=staff_id, nonce=nonce):
+            return {
+                "safety_review_by": None,
+                "safety_acknowledged_by": staff_id,
+                "nonces": [*state.nonces, nonce],
+                "status": Status.IN_PROGRESS,
+            }
         case ev.StaffIdentified(members=members):
             assert state.escalation is not None
             return {"escalation": state.escalation.model_copy(update={"deciders": members})}

@@ -38,8 +38,14 @@ from schemas import events as ev
 from schemas.actions import DecisionKind
 from schemas.complaint import ComplaintResult
 from schemas.effects import EmployeeFollowUpReceipt, PageKind, RemedyReceipt
-from schemas.events import ABUSIVE_CONVERSATION, AGENT, DomainEvent, EscalationReason
-from schemas.intake import ComplaintIntake
+from schemas.events import (
+    ABUSIVE_CONVERSATION,
+    AGENT,
+    SAFETY_REPORTED,
+    DomainEvent,
+    EscalationReason,
+)
+from schemas.intake import ComplaintIntake, Severity
 from schemas.messages import MessageKind, Outcome
 from schemas.policy import CompanyPolicy
 from schemas.remedies import DeclineReason, Remedy
@@ -55,7 +61,8 @@ class Wait:
     """Whom the complaint waits on, and until when."""
 
     on: WaitingOn
-    until: datetime
+    until: datetime | None
+    """None: no deadline (a hazard whose safety officers were reminded as often as allowed)."""
 
 
 def waiting_for(state: ComplaintState) -> Wait | None:
@@ -67,6 +74,8 @@ def waiting_for(state: ComplaintState) -> Wait | None:
             return Wait(WaitingOn.DETAILS, _set(state.reply_by))
         case Status.PAUSED:
             return Wait(WaitingOn.SPECIALIST, _set(state.review_by))
+        case Status.AWAITING_SAFETY:  # after the last reminder, no deadline
+            return Wait(WaitingOn.SAFETY, state.safety_review_by)
         case Status.AWAITING_CHOICE:
             return Wait(WaitingOn.CHOICE, _set(state.reply_by))
         case Status.DECLINED:
@@ -90,11 +99,16 @@ def _set(deadline: datetime | None) -> datetime:
 
 
 def receive(
-    intake: ComplaintIntake, policy: CompanyPolicy, now: datetime, apologise: bool = False
+    intake: ComplaintIntake,
+    policy: CompanyPolicy,
+    now: datetime,
+    apologise: bool = False,
+    safety: bool = False,
 ) -> Plan:
     """Acknowledge at once. With `apologise`, the acknowledgement also apologises and thanks
     (restating the complaint), and `apologise_and_thank` is not needed later; without it
-    (complaints started before), the apology and thanks come after the details round."""
+    (complaints started before), the apology and thanks come after the details round. With
+    `safety`, it says a safety specialist looks at the reported hazard first."""
     received: Plan = [
         ev.Received(at=now, intake=intake, policy_version=policy.version),
         ev.Acknowledged(at=now),
@@ -105,7 +119,53 @@ def receive(
         *received,
         ev.Apologised(at=now),
         ev.Thanked(at=now),
-        Tell(MessageKind.ACKNOWLEDGEMENT, {"with_thanks": True}),
+        Tell(
+            MessageKind.ACKNOWLEDGEMENT,
+            {"with_thanks": True, "safety_review": True} if safety else {"with_thanks": True},
+        ),
+    ]
+
+
+def refer_to_safety(state: ComplaintState, policy: CompanyPolicy, now: datetime) -> Plan:
+    """ISO 10002's "health and safety at once": a reported hazard makes the complaint
+    critical and goes to the safety officers before anything else happens."""
+    intake = state.intake
+    assert intake is not None and intake.safety is not None
+    raised: Plan = []
+    if intake.severity is not Severity.CRITICAL:
+        raised = [
+            ev.SeverityRaised(
+                at=now,
+                from_severity=intake.severity,
+                to_severity=Severity.CRITICAL,
+                reason=SAFETY_REPORTED,
+            )
+        ]
+    review_by = now + policy.deadlines.safety_review if policy.safety_reminders else None
+    reason = f"{SAFETY_REPORTED}: {intake.safety.kind.value}"
+    return [
+        *raised,
+        ev.SafetyReferred(at=now, hazard=intake.safety, review_by=review_by),
+        FindStaff(StaffRole.SAFETY),
+        Page(PageKind.SAFETY, 0, policy.safety_title, reason, None, review_by),
+    ]
+
+
+def on_safety_silent(state: ComplaintState, policy: CompanyPolicy, now: datetime) -> Plan:
+    """Nobody acknowledged the hazard by the review date: remind the safety officers, at
+    most `policy.safety_reminders` times; after the last, wait without a deadline."""
+    sent = state.safety_reminders + 1
+    review_by = now + policy.deadlines.safety_review if sent < policy.safety_reminders else None
+    return [
+        ev.SafetyReminded(at=now, review_by=review_by),
+        Page(
+            PageKind.REMINDER,
+            0,
+            policy.safety_title,
+            f"{SAFETY_REPORTED}: not acknowledged (reminder {sent} of {policy.safety_reminders})",
+            None,
+            review_by,
+        ),
     ]
 
 
@@ -459,6 +519,8 @@ def after(
             return [ev.StaffIdentified(at=now, role=role, level=level, members=members)]
         case Page(kind=PageKind.SPECIALIST), str(page_id):
             return [ev.SpecialistAssigned(at=now, page_id=page_id)]
+        case Page(kind=PageKind.SAFETY), str(page_id):
+            return [ev.SafetyOfficerPaged(at=now, page_id=page_id)]
         case Page(kind=PageKind.ESCALATION, level=level), str(page_id):
             return [ev.ManagerNotified(at=now, level=level, page_id=page_id)]
         case ExecuteRemedy(), RemedyReceipt():

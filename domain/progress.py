@@ -13,6 +13,7 @@ from schemas.waits import WaitFor
 WAIT_OF_STATUS: dict[WaitingOn, Status] = {
     WaitingOn.DETAILS: Status.AWAITING_DETAILS,
     WaitingOn.SPECIALIST: Status.PAUSED,
+    WaitingOn.SAFETY: Status.AWAITING_SAFETY,
     WaitingOn.CHOICE: Status.AWAITING_CHOICE,
     WaitingOn.DECLINE_ANSWER: Status.DECLINED,
     WaitingOn.MANAGER: Status.AWAITING_MANAGER,
@@ -37,8 +38,9 @@ def reached(
 def never(wait: WaitFor, state: ComplaintState) -> str | None:
     """Why the complaint can no longer reach `wait` (None: it still may, or already has).
 
-    The opening steps happen once, in order: received, paused (abusive intakes only),
-    awaiting details; a closed complaint stays closed.
+    The opening steps happen once, in order: received, awaiting safety (intakes reporting a
+    hazard only), paused (abusive intakes only), awaiting details; a closed complaint stays
+    closed.
     """
     status = wait.status
     if wait.waiting_on is not None:
@@ -57,10 +59,15 @@ def never(wait: WaitFor, state: ComplaintState) -> str | None:
         return None
     if status is Status.RECEIVED:
         return f"the complaint is {state.status.value}: it was received already"
+    if status is Status.AWAITING_SAFETY:
+        if state.intake is not None and state.intake.safety is None:
+            return "only a complaint that reports a hazard awaits a safety officer"
+        if state.safety_acknowledged_by is not None or state.status is not Status.RECEIVED:
+            return f"the complaint is {state.status.value}: the safety review comes first"
     if status is Status.PAUSED:
         if state.intake is not None and not state.intake.abusive:
             return "only an abusive conversation is paused, and this one is not"
-        if state.status is not Status.RECEIVED:
+        if state.status not in (Status.RECEIVED, Status.AWAITING_SAFETY) and not _just_seen(state):
             return f"the complaint is {state.status.value}: a pause comes first or never"
     if status in (Status.PAUSED, Status.AWAITING_DETAILS) and _past_listening(state):
         return f"the complaint is past listening ({state.status.value}): never {status.value} again"
@@ -69,6 +76,16 @@ def never(wait: WaitFor, state: ComplaintState) -> str | None:
 
 def _level_reached(wait: WaitFor, state: ComplaintState) -> bool:
     return wait.escalation_level is None or state.escalation_level >= wait.escalation_level
+
+
+def _just_seen(state: ComplaintState) -> bool:
+    """A reported hazard was acknowledged and nothing has happened since (a pause may come)."""
+    return (
+        state.safety_acknowledged_by is not None
+        and state.status is Status.IN_PROGRESS
+        and not state.missing_details
+        and not _past_listening(state)
+    )
 
 
 def _past_listening(state: ComplaintState) -> bool:

@@ -110,6 +110,12 @@ def start(sla: SlaPolicy, targets: SlaTargets, calendar: Calendar) -> Clocks:
     )
 
 
+def retarget(clocks: Clocks, targets: SlaTargets) -> Clocks:
+    """The clocks held to another severity's targets (what they used so far still counts)."""
+    changed = {kind: replace(c, target=targets.of(kind)) for kind, c in clocks.clocks.items()}
+    return replace(clocks, clocks=changed)
+
+
 HOLIDAY_YEARS = (-1, 4)
 """The public holidays the clocks know: from the year before receipt to three after."""
 
@@ -125,6 +131,8 @@ def fold_clocks(events: Iterable[DomainEvent], sla: SlaPolicy) -> Clocks | None:
             years = range(event.at.year + first, event.at.year + after_last)
             calendar = Calendar(sla.calendar_for(intake.store), years)
             clocks = start(sla, sla.targets[intake.severity], calendar)
+        if isinstance(event, ev.SeverityRaised) and clocks is not None:
+            clocks = retarget(clocks, sla.targets[event.to_severity])
         if clocks is not None:
             clocks = evolve_clocks(clocks, event)
     return clocks

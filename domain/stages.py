@@ -15,6 +15,8 @@ def stage_of(state: ComplaintState) -> Stage:
             return Stage.DECIDED
         case Status.AWAITING_CHOICE | Status.DECLINED:
             return Stage.RESPONDED
+        case Status.AWAITING_SAFETY:
+            return Stage.ASSESSING
         case Status.AWAITING_MANAGER | Status.PAUSED:
             return Stage.INVESTIGATING
     if state.outcome is not None:

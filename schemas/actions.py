@@ -59,6 +59,15 @@ class StaffResume(BaseModel):
     note: Reason
 
 
+class SafetyAcknowledgement(BaseModel):
+    """A safety officer has seen the reported hazard; the complaint may go on (signed by them,
+    see `schemas.staff.StaffAssertion`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    note: Reason
+
+
 class DecisionKind(StrEnum):
     APPROVE = "approve"
     """Grant the remedy that was asked for."""

@@ -51,6 +51,8 @@ class PageKind(StrEnum):
     REMINDER = "reminder"
     SPECIALIST = "specialist"
     """An abusive customer: a specialist (or security) takes over, nobody argues."""
+    SAFETY = "safety"
+    """A reported injury, health risk or safety hazard: a safety officer sees it first."""
 
 
 class ManagerPage(BaseModel):

@@ -13,13 +13,15 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from schemas.actions import ManagerDecision
-from schemas.intake import ComplaintIntake, CustomerDetails, DetailField
+from schemas.intake import ComplaintIntake, CustomerDetails, DetailField, SafetyHazard, Severity
 from schemas.messages import Outcome
 from schemas.remedies import DeclineReason, Remedy
 from schemas.sla import ClockKind
 from schemas.staff import StaffMember, StaffRole
 
 AGENT = "agent"
+SAFETY_REPORTED = "safety hazard reported"
+"""Why a flagged complaint is critical, and what its safety page says."""
 """Who decided, proposed or authorised when no person did: the engine, within policy."""
 ABUSIVE_CONVERSATION = "abusive conversation"
 
@@ -88,6 +90,45 @@ class SpecialistReminded(_Event):
 
 class Resumed(_Event):
     type: Literal["Resumed"] = "Resumed"
+    staff_id: str
+    note: str
+    nonce: str
+    """Of the signed assertion that carried it: never accepted twice."""
+
+
+class SeverityRaised(_Event):
+    """The assessment raised the complaint's severity (a reported hazard makes it critical)."""
+
+    type: Literal["SeverityRaised"] = "SeverityRaised"
+    from_severity: Severity
+    to_severity: Severity
+    reason: str
+
+
+class SafetyReferred(_Event):
+    """A reported hazard goes to the safety officers at once; nothing else happens before
+    one of them acknowledges it."""
+
+    type: Literal["SafetyReferred"] = "SafetyReferred"
+    hazard: SafetyHazard
+    review_by: datetime | None
+    """When the safety officers are reminded if nobody has acknowledged it (None when the
+    policy allows no reminder)."""
+
+
+class SafetyOfficerPaged(_Event):
+    type: Literal["SafetyOfficerPaged"] = "SafetyOfficerPaged"
+    page_id: str
+
+
+class SafetyReminded(_Event):
+    type: Literal["SafetyReminded"] = "SafetyReminded"
+    review_by: datetime | None
+    """None after the last reminder the policy allows: the complaint waits without one."""
+
+
+class SafetyAcknowledged(_Event):
+    type: Literal["SafetyAcknowledged"] = "SafetyAcknowledged"
     staff_id: str
     note: str
     nonce: str
@@ -269,6 +310,11 @@ DomainEvent = Annotated[
     | SpecialistAssigned
     | SpecialistReminded
     | Resumed
+    | SeverityRaised
+    | SafetyReferred
+    | SafetyOfficerPaged
+    | SafetyReminded
+    | SafetyAcknowledged
     | Apologised
     | Thanked
     | SolutionsProposed

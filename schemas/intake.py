@@ -25,7 +25,7 @@ from pydantic import (
 )
 
 from schemas.locale import Currency, TimeZone
-from schemas.text import Description, Email, Identifier, Name, Note, Phone
+from schemas.text import Description, Email, Identifier, Name, Note, Phone, Reason
 
 NonEmpty = Identifier
 """The old name of `schemas.text.Identifier` (bounded, single-line), for code that uses it."""
@@ -90,6 +90,24 @@ class Severity(StrEnum):
     CRITICAL = "critical"
 
 
+class HazardKind(StrEnum):
+    """What ISO 10002 says is assessed at once: a risk to a person."""
+
+    INJURY = "injury"
+    HEALTH = "health"
+    SAFETY_HAZARD = "safety_hazard"
+
+
+class SafetyHazard(BaseModel):
+    """The customer reports harm or a danger: a safety officer sees it before anything else."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: HazardKind
+    description: Reason
+    """What happened or what is dangerous, in the customer's words (bounded)."""
+
+
 class DetailField(StrEnum):
     """A fact we can ask the customer for with a closed question (a `CustomerDetails` field)."""
 
@@ -140,6 +158,10 @@ class ComplaintIntake(BaseModel):
     receipt_present: bool | None = None
     purchase_date: PurchaseDate | None = None
     severity: Severity = Severity.MEDIUM
+    safety: SafetyHazard | None = Field(default=None, exclude_if=lambda hazard: hazard is None)
+    """A reported injury, health risk or safety hazard: the complaint becomes critical and
+    waits for a safety officer's signed acknowledgement (`domain.lifecycle.refer_to_safety`).
+    Absent from the JSON when unset, so earlier payloads and histories are unchanged."""
     abusive: bool = False
     employee_reference: Identifier | None = None
     """Who the customer complains about, for rude-employee complaints (their staff id)."""

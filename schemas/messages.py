@@ -59,6 +59,8 @@ class MessageContext(BaseModel):
     manager_title: str | None = None
     with_thanks: bool = False
     """The acknowledgement thanks the customer too (no separate thanks follows)."""
+    safety_review: bool = Field(default=False, exclude_if=lambda flagged: not flagged)
+    """The acknowledgement says a safety specialist looks at the reported hazard first."""
     manager_note: CustomerNote | None = None
     """The deciding manager's note for the customer, on the message answering the decision."""
     callback_by: datetime | None = None

@@ -78,6 +78,9 @@ class Deadlines(BaseModel):
     follow_up_reply: Positive = timedelta(days=3)
     follow_up_after_reminder: Positive = timedelta(days=3)
     specialist_review: Positive = timedelta(days=3)
+    safety_review: Positive = timedelta(hours=1)
+    """How long a reported hazard may go unacknowledged before the safety officers are
+    reminded (`CompanyPolicy.safety_reminders` times at most)."""
 
 
 class Weekday(StrEnum):
@@ -303,6 +306,11 @@ class CompanyPolicy(BaseModel):
     managers: list[ManagerLevel] = Field(default_factory=_default_ladder, min_length=1)
     specialist_title: Name = "Customer care specialist"
     """Who takes over an abusive conversation (or calls security, per policy)."""
+    safety_title: Name = "Safety officer"
+    """Who sees a reported injury, health risk or safety hazard first."""
+    safety_reminders: int = Field(default=3, ge=0, le=10)
+    """How often silent safety officers are reminded; after the last, the complaint still
+    waits for their acknowledgement, without further pages."""
     return_window_days: int = Field(default=30, ge=0)
     exception_grace_days: int = Field(default=60, ge=0)
     """Beyond the window but within this grace a manager may still make an exception;

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from schemas.actions import ManagerDecision, StaffResume
+from schemas.actions import ManagerDecision, SafetyAcknowledgement, StaffResume
 from schemas.intake import ComplaintId
 
 StaffId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,79}$")]
@@ -30,6 +30,8 @@ class StaffRole(StrEnum):
     """Decides escalations at their level and below, within their authority limit."""
     SPECIALIST = "specialist"
     """Takes over paused (abusive) conversations and resumes them."""
+    SAFETY = "safety"
+    """Sees every complaint that reports an injury, a health risk or a safety hazard first."""
 
 
 class StaffMember(BaseModel):
@@ -42,7 +44,7 @@ class StaffMember(BaseModel):
     role: StaffRole
     title: Annotated[str, StringConstraints(min_length=1, max_length=120)]
     level: int = Field(default=0, ge=0, le=10)
-    """A manager's escalation level (1 is the first rung); 0 for specialists."""
+    """A manager's escalation level (1 is the first rung); 0 for specialists and safety."""
     authority_limit: Decimal = Field(default=Decimal(0), ge=0, le=10_000_000)
     """The most this person may grant on one complaint, everything counted."""
     stores: list[StoreId] = Field(default_factory=lambda: [ANY_STORE], min_length=1)
@@ -106,23 +108,32 @@ class StaffAssertion(BaseModel):
 
     complaint_id: ComplaintId
     staff_id: StaffId
-    action: Literal["decide_escalation", "resume"]
+    action: Literal["decide_escalation", "resume", "acknowledge_safety"]
     decision: ManagerDecision | None = None
     resume: StaffResume | None = None
+    safety: SafetyAcknowledgement | None = Field(
+        default=None, exclude_if=lambda content: content is None
+    )
+    """Absent from the JSON when unset: the signed bytes of other assertions are unchanged."""
     nonce: Nonce
     """Unique per assertion: a complaint records every nonce it accepted and refuses a replay."""
     expires_at: datetime
 
     @model_validator(mode="after")
     def _says_what_it_authorises(self) -> StaffAssertion:
-        wanted = {"decide_escalation": self.decision, "resume": self.resume}
+        wanted = {
+            "decide_escalation": self.decision,
+            "resume": self.resume,
+            "acknowledge_safety": self.safety,
+        }
         if wanted[self.action] is None or sum(v is not None for v in wanted.values()) != 1:
             raise ValueError(f"a {self.action} assertion carries exactly its own content")
         return self
 
 
 class SignedAssertion(BaseModel):
-    """The argument of `decide_escalation` and `resume`: an assertion and its signature."""
+    """The argument of `decide_escalation`, `resume` and `acknowledge_safety`: an assertion
+    and its signature."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 

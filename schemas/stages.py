@@ -11,6 +11,8 @@ class Stage(StrEnum):
     """Recorded with its unique id."""
     ACKNOWLEDGED = "acknowledged"
     """The customer was told we have it; we may be asking what is missing."""
+    ASSESSING = "assessing"
+    """The initial assessment is under way: a safety officer looks at a reported hazard."""
     ASSESSED = "assessed"
     """The initial assessment is done (what happened, how severe): a response is next."""
     INVESTIGATING = "investigating"

@@ -20,6 +20,8 @@ class Status(StrEnum):
     RECEIVED = "received"
     AWAITING_DETAILS = "awaiting_details"
     PAUSED = "paused"
+    AWAITING_SAFETY = "awaiting_safety"
+    """A reported hazard waits for a safety officer's acknowledgement: nothing else happens."""
     IN_PROGRESS = "in_progress"
     AWAITING_CHOICE = "awaiting_choice"
     DECLINED = "declined"
@@ -36,6 +38,7 @@ class WaitingOn(StrEnum):
 
     DETAILS = "the customer's missing details"
     SPECIALIST = "a specialist to resume the conversation"
+    SAFETY = "a safety officer to acknowledge the reported hazard"
     CHOICE = "the customer's choice of solution"
     DECLINE_ANSWER = "the customer's answer to the decline"
     MANAGER = "a manager's decision"
@@ -84,6 +87,12 @@ class ComplaintState(BaseModel):
     """Who may resume the paused conversation, as the staff directory said."""
     review_by: datetime | None = None
     """When the specialist is reminded, while the conversation is paused."""
+    safety_officers: list[StaffMember] = Field(default_factory=list)
+    """Who may acknowledge a reported hazard, as the staff directory said."""
+    safety_review_by: datetime | None = None
+    """When the safety officers are reminded, while nobody has acknowledged the hazard."""
+    safety_reminders: int = 0
+    safety_acknowledged_by: str | None = None
     options: list[Remedy] = Field(default_factory=list)
     default_option: Remedy | None = None
     offered_by: str | None = None

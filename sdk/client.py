@@ -382,6 +382,14 @@ class ComplaintClient:
     ) -> ActionReceipt:
         return await self._act(complaint_id, ComplaintWorkflow.resume, signed, request_id)
 
+    async def acknowledge_safety(
+        self, complaint_id: str, signed: SignedAssertion, *, request_id: str | None = None
+    ) -> ActionReceipt:
+        """A safety officer has seen a reported hazard: the complaint may go on."""
+        return await self._act(
+            complaint_id, ComplaintWorkflow.acknowledge_safety, signed, request_id
+        )
+
     async def decide_escalation(
         self, complaint_id: str, signed: SignedAssertion, *, request_id: str | None = None
     ) -> ActionReceipt:

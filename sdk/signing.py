@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 from domain.signatures import sign
-from schemas.actions import ManagerDecision, StaffResume
+from schemas.actions import ManagerDecision, SafetyAcknowledgement, StaffResume
 from schemas.staff import StaffAssertion
 
 VALID_FOR = timedelta(minutes=10)
@@ -33,17 +33,27 @@ def assertion(
     *,
     decision: ManagerDecision | None = None,
     resume: StaffResume | None = None,
+    safety: SafetyAcknowledgement | None = None,
     now: datetime | None = None,
     valid_for: timedelta = VALID_FOR,
 ) -> StaffAssertion:
-    """What `staff_id` authorises on the complaint: a decision or a resume, with a fresh
-    nonce, valid from `now` (the complaint's clock; default: this machine's) for `valid_for`."""
+    """What `staff_id` authorises on the complaint: a decision, a resume or a safety
+    acknowledgement, with a fresh nonce, valid from `now` (the complaint's clock; default:
+    this machine's) for `valid_for`."""
+    action = (
+        "decide_escalation"
+        if decision is not None
+        else "acknowledge_safety"
+        if safety is not None
+        else "resume"
+    )
     return StaffAssertion(
         complaint_id=complaint_id,
         staff_id=staff_id,
-        action="decide_escalation" if decision is not None else "resume",
+        action=action,
         decision=decision,
         resume=resume,
+        safety=safety,
         nonce=secrets.token_urlsafe(18),
         expires_at=(now or datetime.now(UTC)) + valid_for,
     )

@@ -50,6 +50,18 @@ def describe(event: DomainEvent, requested: Remedy | None = None) -> str:  # noq
             return "specialist reminded"
         case ev.Resumed(staff_id=staff, note=note):
             return f"resumed by {staff}{_text(note)}"
+        case ev.SeverityRaised(from_severity=before, to_severity=after, reason=reason):
+            return f"severity raised from {before.value} to {after.value}{_text(reason)}"
+        case ev.SafetyReferred(hazard=hazard):
+            kind = hazard.kind.value.replace("_", " ")
+            return f"referred to the safety officers ({kind}){_text(hazard.description)}"
+        case ev.SafetyOfficerPaged():
+            return "safety officer paged"
+        case ev.SafetyReminded(review_by=review_by):
+            last = "" if review_by is not None else " (the last reminder)"
+            return f"safety officers reminded{last}"
+        case ev.SafetyAcknowledged(staff_id=staff, note=note):
+            return f"safety report acknowledged by {staff}{_text(note)}"
         case ev.Apologised():
             return "apologised"
         case ev.Thanked():

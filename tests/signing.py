@@ -8,7 +8,13 @@ from datetime import UTC, datetime, timedelta
 from devtools.demo_staff import demo_directory, demo_key
 from domain.signatures import sign
 from schemas import events as ev
-from schemas.actions import CustomerNote, DecisionKind, ManagerDecision, StaffResume
+from schemas.actions import (
+    CustomerNote,
+    DecisionKind,
+    ManagerDecision,
+    SafetyAcknowledgement,
+    StaffResume,
+)
 from schemas.remedies import Remedy
 from schemas.staff import SignedAssertion, StaffQuery, StaffRole
 from sdk.signing import assertion
@@ -43,6 +49,20 @@ def resume(
     return sign(claim, demo_key(by))
 
 
+def safety_seen(
+    complaint_id: str,
+    note: str = "Spoke to the customer; product withdrawn from sale",
+    by: str = "safety-1",
+    now: datetime | None = None,
+    key_of: str | None = None,
+) -> SignedAssertion:
+    """`by`'s acknowledgement of a reported hazard, signed with `key_of`'s demo key (theirs
+    by default: another's key is a forgery)."""
+    content = SafetyAcknowledgement(note=note)
+    claim = assertion(complaint_id, by, safety=content, now=now, valid_for=timedelta(minutes=30))
+    return sign(claim, demo_key(key_of or by))
+
+
 def identified(role: StaffRole, level: int = 0, at: datetime | None = None) -> ev.StaffIdentified:
     """What the workflow records when it asks the demo directory who may act."""
     members = DIRECTORY.find(StaffQuery(complaint_id="-", role=role, min_level=level))
@@ -57,6 +77,7 @@ class Unsigned:
     by: str
     decision: ManagerDecision | None = None
     resume: StaffResume | None = None
+    safety: SafetyAcknowledgement | None = None
 
     def signed(self, complaint_id: str, now: datetime) -> SignedAssertion:
         claim = assertion(
@@ -64,6 +85,7 @@ class Unsigned:
             self.by,
             decision=self.decision,
             resume=self.resume,
+            safety=self.safety,
             now=now,
             valid_for=timedelta(minutes=30),
         )
@@ -84,3 +106,9 @@ def manager(
 
 def specialist(note: str = "Calm again; we spoke by phone") -> Unsigned:
     return Unsigned("specialist-1", resume=StaffResume(note=note))
+
+
+def safety_officer(
+    note: str = "Spoke to the customer; product withdrawn from sale", by: str = "safety-1"
+) -> Unsigned:
+    return Unsigned(by, safety=SafetyAcknowledgement(note=note))

@@ -59,6 +59,9 @@ ACK_APOLOGISES = "ack-apologises"
 the details round (complaints started before keep them)."""
 SLA_CLOCKS = "sla-clocks"
 """Patch: the SLA clocks run (timers, SlaWarned/SlaBreached, SlaDueAt/SlaState)."""
+SAFETY_FIRST = "safety-first"
+"""Patch: a reported hazard makes the complaint critical and waits for a safety officer's
+signed acknowledgement before anything else (asked only for a flagged complaint)."""
 
 
 @workflow.defn(name="ComplaintWorkflow")
@@ -115,11 +118,19 @@ class ComplaintWorkflow:
                 )
             if failure is not None:
                 await self._fail(failure)
-            await self._enact(lifecycle.receive(intake, policy, self._now(), apologise=at_once))
+            safety_first = intake.safety is not None and workflow.patched(SAFETY_FIRST)
+            await self._enact(
+                lifecycle.receive(
+                    intake, policy, self._now(), apologise=at_once, safety=safety_first
+                )
+            )
+            if safety_first:  # at once, before the clocks start: they run to critical targets
+                await self._enact(lifecycle.refer_to_safety(self._state, policy, self._now()))
         else:
             assert input.continued is not None and self._policy is not None
             policy = self._policy
             sla_clocks = input.continued.sla_clocks
+            safety_first = resumed is Status.AWAITING_SAFETY
         watch_sla = None
         if sla_clocks and policy.sla.enabled:
             # `holidays` reads its translations (gettext) as it builds a country's calendar:
@@ -129,9 +140,14 @@ class ComplaintWorkflow:
             self._publish()
             watch_sla = asyncio.create_task(self._watch_sla())
         try:
-            if resumed in (None, Status.PAUSED):  # from the start, or from the pause
+            if resumed in (None, Status.AWAITING_SAFETY, Status.PAUSED):  # from a start or wait
+                if safety_first:  # no agent remedy before a safety officer has seen it
+                    while not await self._waiting.until_acted():
+                        await self._enact(
+                            lifecycle.on_safety_silent(self._state, policy, self._now())
+                        )
                 if intake.abusive:
-                    if resumed is None:
+                    if resumed is not Status.PAUSED:
                         await self._enact(lifecycle.pause_for_specialist(policy, self._now()))
                     while not await self._waiting.until_acted():
                         await self._enact(lifecycle.on_specialist_silent(policy, self._now()))
@@ -147,6 +163,7 @@ class ComplaintWorkflow:
             if not self._state.apologised:
                 await self._enact(lifecycle.apologise_and_thank(self._now()))
             proposed = resumed is not None and resumed not in (
+                Status.AWAITING_SAFETY,
                 Status.PAUSED,
                 Status.AWAITING_DETAILS,
             )  # resumed inside the remedy loop: its wait is already open
@@ -477,3 +494,11 @@ class ComplaintWorkflow:
     @wait_until.validator
     def _check_wait(self, wait: WaitFor) -> None:
         self._validate(commands.wait_until, wait)
+
+    @workflow.update
+    def acknowledge_safety(self, signed: SignedAssertion) -> ActionReceipt:
+        return self._accept(commands.acknowledge_safety, signed)
+
+    @acknowledge_safety.validator
+    def _check_safety(self, signed: SignedAssertion) -> None:
+        self._validate(commands.acknowledge_safety, signed)

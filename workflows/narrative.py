@@ -68,7 +68,7 @@ def current_details(
     if waiting_on:
         lines.append(f"**Waiting for** {waiting_on.value}")
     wait = waiting_for(state)
-    if wait is not None:
+    if wait is not None and wait.until is not None:
         lines.append(f"**Until** {when(wait.until)}")
     if state.callback_due is not None:
         lines.append(f"**Next callback** {when(state.callback_due)}")

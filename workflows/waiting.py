@@ -57,7 +57,7 @@ class Waiting:
             if wait is None or waiting_for(state) != wait:
                 return True
             now = workflow.now()
-            if now >= wait.until:
+            if wait.until is not None and now >= wait.until:
                 return False
             due = state.callback_due
             if due is not None and due <= now:
@@ -67,13 +67,14 @@ class Waiting:
                 await self._rest(wait)
                 if waiting_for(self._state()) != wait:
                     continue
-            wake = min(wait.until, due) if due is not None else wait.until
+            times = [t for t in (wait.until, due) if t is not None]
+            wake = min(times) if times else None  # None: no deadline, no callback due
             self.on = wait.on
             self._publish()
             try:
                 await workflow.wait_condition(
                     lambda awaited=wait: waiting_for(self._state()) != awaited,
-                    timeout=wake - now,
+                    timeout=None if wake is None else wake - now,
                     timeout_summary=wait.on.value if wake == wait.until else "promised callback",
                 )
             except TimeoutError:

@@ -149,24 +149,25 @@ def _acknowledgement(w: _Writer) -> Parts:
     c = w.c
     about = w(f"ack.about.{c.category.value}") if c.category else None
     order = w("ack.order", order=c.order_reference) if c.order_reference else None
+    after = w("ack.safety") if c.safety_review else w("ack.next")
     if c.with_thanks:
         restated = w.sentences(about, order, w("ack.apology"), w("ack.thanks"))
         if w.short:
-            return [restated, w("ack.next")]
+            return [restated, after]
         return [
             w("ack.registered", complaint_id=c.complaint_id),
             restated,
             w("ack.listening"),
-            w("ack.next"),
+            after,
         ]
     restated = w.sentences(about, order, w("ack.apology"))
     if w.short:
-        return [restated, w("ack.next")]
+        return [restated, after]
     return [
         w("ack.received", complaint_id=c.complaint_id),
         restated,
         w("ack.listening"),
-        w("ack.next"),
+        after,
     ]
 
 

@@ -123,7 +123,8 @@ def test_each_local_effect_is_registered_by_what_it_does(acts: ComplaintActiviti
     assert {"page manager: escalation", "page manager: reminder", "page specialist"} <= set(names)
     assert "page manager: sla breach" in names
     assert {"find managers", "find specialists", "record employee follow-up"} <= set(names)
-    assert len(names) == len(set(names)) == 1 + len(MessageKind) + len(PageKind) + 2 + 1
+    assert {"find safety officers", "page safety officer"} <= set(names)
+    assert len(names) == len(set(names)) == 1 + len(MessageKind) + len(PageKind) + 3 + 1
     for name in names[1:]:
         assert "_" not in name
 

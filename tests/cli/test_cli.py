@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from devtools.demo_staff import key_file
-from schemas.intake import ComplaintIntake
+from schemas.intake import ComplaintIntake, HazardKind, SafetyHazard
 from schemas.messages import Outcome
 from schemas.remedies import RemedyKind
 from schemas.state import Status
@@ -362,6 +362,34 @@ async def test_a_specialist_resumes_by_workflow_id_and_the_receipt_says_what_fol
     assert resume.code == 0, resume.err
     receipt = resume.json()
     assert receipt["complaint_id"] == cid
+    assert (receipt["status"], receipt["waiting_on"]) == (
+        "awaiting_choice",
+        "the customer's choice of solution",
+    )
+    await complaints.withdraw(cid, customer_id=intake.customer_id)
+
+
+async def test_a_safety_officer_acknowledges_a_hazard_and_the_complaint_goes_on(
+    complaints: ComplaintClient, cli, key
+):
+    hazard = SafetyHazard(kind=HazardKind.INJURY, description="The lid flew off: scalded hand")
+    intake = make_intake(safety=hazard)
+    cid = intake.complaint_id
+    await complaints.file_complaint(intake)
+    await until_status(complaints, cid, Status.AWAITING_SAFETY)
+
+    def acknowledge(staff_id: str):
+        return cli(
+            "acknowledge-safety", cid, "--as", staff_id,
+            "--key-file", key(staff_id), "--note", "Called her; batch withdrawn", "--json",
+        )  # fmt: skip
+
+    refused = await acknowledge("specialist-1")
+    assert refused.code == 3, refused.err
+    assert "not among the safety officers" in refused.err
+    done = await acknowledge("safety-1")
+    assert done.code == 0, done.err
+    receipt = done.json()
     assert (receipt["status"], receipt["waiting_on"]) == (
         "awaiting_choice",
         "the customer's choice of solution",

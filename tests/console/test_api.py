@@ -12,9 +12,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from console.auth import DevIssuer
 from schemas import events as ev
+from schemas.intake import HazardKind, SafetyHazard
 from schemas.state import Status
 from sdk import ComplaintClient
 from tests.console.conftest import Running, escalated, sign_in
+from tests.factories import make_intake
 from tests.polling import until_status
 
 
@@ -158,3 +160,34 @@ async def test_an_expired_session_signs_out(running: Running, complaints: Compla
         finally:
             time.time = real  # type: ignore[assignment]
         assert answer.status_code == 303 and answer.headers["location"].startswith("/sign-in")
+
+
+async def test_only_a_safety_officer_acknowledges_a_reported_hazard_signed_and_audited(
+    running: Running, complaints: ComplaintClient
+):
+    hazard = SafetyHazard(kind=HazardKind.HEALTH, description="A rash after the first use")
+    intake = make_intake(safety=hazard)
+    cid = intake.complaint_id
+    await complaints.file_complaint(intake)
+    await until_status(complaints, cid, Status.AWAITING_SAFETY)
+    body = {"note": "Called the customer; batch withdrawn"}
+    async with running.api("specialist-1") as specialist:
+        answer = await specialist.post(f"/api/v1/complaints/{cid}/safety", json=body)
+        assert answer.status_code == 403
+    async with running.api("safety-1") as officer:
+        forged = await officer.post(
+            f"/api/v1/complaints/{cid}/safety", json=body | {"staff_id": "manager-3"}
+        )
+        assert forged.status_code == 422
+        sent = await officer.post(f"/api/v1/complaints/{cid}/safety", json=body)
+        assert sent.status_code == 200, sent.text
+        again = await officer.post(f"/api/v1/complaints/{cid}/safety", json=body)
+        assert again.status_code == 409 and "cannot acknowledge" in again.json()["detail"]
+    seen = [e for e in await complaints.events(cid) if isinstance(e, ev.SafetyAcknowledged)]
+    assert [s.staff_id for s in seen] == ["safety-1"]
+    audit = running.audit.entries(cid)
+    assert [(a.staff_id, a.action, a.outcome) for a in audit] == [
+        ("safety-1", "acknowledge_safety", "sent"),
+        ("safety-1", "acknowledge_safety", "refused"),
+    ]
+    await complaints.withdraw(cid, customer_id=intake.customer_id)

@@ -8,12 +8,16 @@ import pytest
 from pydantic import ValidationError
 
 from domain.progress import WAIT_OF_STATUS, never, reached
+from schemas.intake import HazardKind, SafetyHazard
 from schemas.remedies import Remedy, RemedyKind
 from schemas.state import ComplaintState, Status, WaitingOn
 from schemas.waits import WaitFor
 from tests.factories import make_intake
 
 INTAKE = make_intake()
+FLAGGED = make_intake(
+    safety=SafetyHazard(kind=HazardKind.HEALTH, description="A rash after one use"), abusive=True
+)
 
 
 def at(status: Status, **fields) -> ComplaintState:
@@ -48,6 +52,18 @@ def test_reached_needs_every_field_given():
         (WaitFor(status=Status.RECEIVED), at(Status.AWAITING_CHOICE), "received already"),
         (WaitFor(status=Status.PAUSED), at(Status.RECEIVED), "only an abusive conversation"),
         (
+            WaitFor(waiting_on=WaitingOn.SAFETY),
+            at(Status.RECEIVED),
+            "only a complaint that reports a hazard",
+        ),
+        (
+            WaitFor(status=Status.AWAITING_SAFETY),
+            ComplaintState(
+                status=Status.IN_PROGRESS, intake=FLAGGED, safety_acknowledged_by="safety-1"
+            ),
+            "the safety review comes first",
+        ),
+        (
             WaitFor(waiting_on=WaitingOn.DETAILS),
             at(Status.AWAITING_CHOICE, options=[Remedy(kind=RemedyKind.REPAIR)]),
             "past listening",
@@ -76,6 +92,17 @@ def test_never_says_why(wait, state, reason):
         (WaitFor(status=Status.AWAITING_MANAGER), at(Status.DECLINED)),  # appeal
         (WaitFor(status=Status.CLOSED), at(Status.CLOSED)),
         (WaitFor(status=Status.PAUSED), ComplaintState()),  # before the intake is folded
+        (WaitFor(status=Status.AWAITING_SAFETY), ComplaintState(intake=FLAGGED)),
+        (
+            WaitFor(status=Status.PAUSED),
+            ComplaintState(status=Status.AWAITING_SAFETY, intake=FLAGGED),
+        ),
+        (
+            WaitFor(waiting_on=WaitingOn.SPECIALIST),
+            ComplaintState(
+                status=Status.IN_PROGRESS, intake=FLAGGED, safety_acknowledged_by="safety-1"
+            ),
+        ),
         (WaitFor(escalation_level=2), at(Status.AWAITING_MANAGER)),
         (WaitFor(waiting_on=WaitingOn.DETAILS), at(Status.RECEIVED, apologised=True)),
     ],

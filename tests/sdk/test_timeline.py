@@ -9,7 +9,7 @@ from typing import get_args
 from schemas import events as ev
 from schemas.actions import DecisionKind, ManagerDecision
 from schemas.events import DomainEvent, EscalationReason
-from schemas.intake import Category, ComplaintIntake, Contact
+from schemas.intake import Category, ComplaintIntake, Contact, HazardKind, SafetyHazard, Severity
 from schemas.remedies import Remedy, RemedyKind
 from sdk import timeline as tl
 
@@ -58,6 +58,32 @@ def test_an_escalation_decided_by_a_manager_reads_as_a_story():
         "449.00, needs a policy exception; respond by 2026-11-26 09:00 UTC)",
         '2026-11-25 09:02 UTC  ana (level 1): override refund 449.00: "Known batch defect; '
         'call her at <phone>"',
+    ]
+
+
+def test_the_safety_path_reads_as_a_story_with_free_text_redacted():
+    hazard = SafetyHazard(kind=HazardKind.SAFETY_HAZARD, description="Sparks; call +7 900 000 0000")
+    lines = tl.timeline(
+        [
+            ev.SeverityRaised(
+                at=T0,
+                from_severity=Severity.MEDIUM,
+                to_severity=Severity.CRITICAL,
+                reason="safety hazard reported",
+            ),
+            ev.SafetyReferred(at=T0, hazard=hazard, review_by=T0 + timedelta(hours=1)),
+            ev.SafetyReminded(at=T0 + timedelta(hours=1), review_by=None),
+            ev.SafetyAcknowledged(
+                at=T0 + timedelta(hours=2), staff_id="safety-1", note="Recalled", nonce="n" * 16
+            ),
+        ]
+    )
+    assert lines == [
+        '2026-11-25 09:00 UTC  severity raised from medium to critical: "safety hazard reported"',
+        "2026-11-25 09:00 UTC  referred to the safety officers (safety hazard): "
+        '"Sparks; call <phone>"',
+        "2026-11-25 10:00 UTC  safety officers reminded (the last reminder)",
+        '2026-11-25 11:00 UTC  safety report acknowledged by safety-1: "Recalled"',
     ]
 
 

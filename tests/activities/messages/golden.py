@@ -111,6 +111,16 @@ def cases(language: Language) -> list[tuple[str, MessageKind, MessageContext]]:
             ),
         ),
         (
+            "acknowledgement of a reported hazard (a safety specialist reviews it first)",
+            MessageKind.ACKNOWLEDGEMENT,
+            facts(
+                category=Category.DEFECTIVE_PRODUCT,
+                order_reference="ORD-5521",
+                with_thanks=True,
+                safety_review=True,
+            ),
+        ),
+        (
             "acknowledgement (complaints started before ack-apologises: thanks comes later)",
             MessageKind.ACKNOWLEDGEMENT,
             facts(category=Category.DEFECTIVE_PRODUCT, order_reference="ORD-5521"),
