@@ -48,7 +48,7 @@ def _ms(seconds: float) -> float:
 
 async def _open(ctx: BenchContext, prefix: str):
     handle = await file(ctx.client, ctx.target, kettle(prefix), bench_policy(3600.0))
-    await until_waiting(handle, WAITING_FOR_CHOICE, Polls())
+    await until_waiting(handle, WAITING_FOR_CHOICE)
     return handle
 
 

@@ -27,6 +27,8 @@ from tests.factories import make_intake
 HERE = Path(__file__).parent
 SCRIPT = HERE / "file_complaint.mjs"
 NODE_TIMEOUT_S = 60
+# One xdist worker runs this module: the `npm ci` below must not race another's.
+pytestmark = pytest.mark.xdist_group("crosslang")
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +36,8 @@ def node() -> str:
     node, npm = shutil.which("node"), shutil.which("npm")
     if node is None or npm is None:
         pytest.skip("Node.js and npm are not installed: the cross-language filing needs them")
-    if not (HERE / "node_modules" / "@temporalio" / "client").is_dir():
+    # npm writes node_modules/.package-lock.json last: without it, an install did not finish.
+    if not (HERE / "node_modules" / ".package-lock.json").is_file():
         subprocess.run(
             [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
             cwd=HERE,
