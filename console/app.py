@@ -13,6 +13,7 @@ import hmac
 import re
 import secrets
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -397,11 +398,22 @@ def create_app(
             raise HTTPException(404, f"no complaint {complaint_id!r}")
         return view
 
-    async def _api_act(member, complaint_id, request, do) -> ActionReceipt:
+    async def _api_act(
+        member: StaffMember,
+        role: StaffRole,
+        refusal: str,
+        complaint_id: str,
+        request: Request,
+        act: Callable[..., Awaitable[ActionReceipt]],
+    ) -> ActionReceipt:
+        """`act` for `member` if they hold `role` (403 `refusal` otherwise) on a complaint
+        that exists (404); a refusal by the workflow's own check is a 409 with its reason."""
+        if member.role is not role:
+            raise HTTPException(403, refusal)
         if await _view(complaint_id) is None:
             raise HTTPException(404, f"no complaint {complaint_id!r}")
         try:
-            return await do(member, complaint_id, client=_client(request), via="api")
+            return await act(client=_client(request), via="api")
         except Refused as error:
             raise HTTPException(409, str(error)) from None
 
@@ -411,26 +423,28 @@ def create_app(
     ) -> ActionReceipt:
         """Decide an escalation, signed as me; refused (409) with the reason when the
         workflow would refuse it, before anything is sent."""
-        if member.role is not StaffRole.MANAGER:
-            raise HTTPException(403, "only managers decide escalations")
-
-        async def do(m, cid, **kw):
-            return await console.decide(m, cid, decision, **kw)
-
-        return await _api_act(member, complaint_id, request, do)
+        return await _api_act(
+            member,
+            StaffRole.MANAGER,
+            "only managers decide escalations",
+            complaint_id,
+            request,
+            lambda **kw: console.decide(member, complaint_id, decision, **kw),
+        )
 
     @app.post("/api/v1/complaints/{complaint_id}/resume", tags=["specialists"], responses=acting)
     async def api_resume(
         member: Member, complaint_id: ComplaintId, resume: StaffResume, request: Request
     ) -> ActionReceipt:
         """Resume a paused conversation, signed as me."""
-        if member.role is not StaffRole.SPECIALIST:
-            raise HTTPException(403, "only specialists resume paused conversations")
-
-        async def do(m, cid, **kw):
-            return await console.resume(m, cid, resume, **kw)
-
-        return await _api_act(member, complaint_id, request, do)
+        return await _api_act(
+            member,
+            StaffRole.SPECIALIST,
+            "only specialists resume paused conversations",
+            complaint_id,
+            request,
+            lambda **kw: console.resume(member, complaint_id, resume, **kw),
+        )
 
     @app.post(
         "/api/v1/complaints/{complaint_id}/safety", tags=["safety officers"], responses=acting
@@ -439,13 +453,14 @@ def create_app(
         member: Member, complaint_id: ComplaintId, seen: SafetyAcknowledgement, request: Request
     ) -> ActionReceipt:
         """Acknowledge a reported hazard, signed as me: the complaint goes on."""
-        if member.role is not StaffRole.SAFETY:
-            raise HTTPException(403, "only safety officers acknowledge reported hazards")
-
-        async def do(m, cid, **kw):
-            return await console.acknowledge_safety(m, cid, seen, **kw)
-
-        return await _api_act(member, complaint_id, request, do)
+        return await _api_act(
+            member,
+            StaffRole.SAFETY,
+            "only safety officers acknowledge reported hazards",
+            complaint_id,
+            request,
+            lambda **kw: console.acknowledge_safety(member, complaint_id, seen, **kw),
+        )
 
     # ------------------------------------------------------------------ codec
 
