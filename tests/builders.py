@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
 from domain.evolve import fold
 from schemas import events as ev
 from schemas.events import EscalationReason
 from schemas.intake import ComplaintIntake
+from schemas.policy import BusinessCalendar, OpeningHours, Weekday
 from schemas.remedies import Remedy
 from schemas.staff import StaffRole
 from schemas.state import ComplaintState
 from tests.signing import identified
+
+ALWAYS_OPEN = BusinessCalendar(
+    country=None, hours={d: [OpeningHours(opens=time(0), closes=time(0))] for d in Weekday}
+)
+"""A calendar open around the clock, every day: business time is real time."""
 
 
 def escalated(

@@ -4,25 +4,19 @@ complaints they should: breached, paused, due within the hour, due later."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
 from schemas.intake import Category, Severity
 from schemas.policy import (
-    BusinessCalendar,
     CompanyPolicy,
-    OpeningHours,
     SlaPolicy,
     SlaTargets,
-    Weekday,
 )
 from sdk import ComplaintClient
+from tests.builders import ALWAYS_OPEN
 from tests.conftest import DevWorker
 from tests.factories import make_intake
 from tests.polling import until_found
-
-ALWAYS = BusinessCalendar(
-    country=None, hours={d: [OpeningHours(opens=time(0), closes=time(0))] for d in Weekday}
-)
 
 
 def targets(resolution: timedelta) -> SlaTargets:
@@ -40,7 +34,7 @@ POLICY = CompanyPolicy(
             Severity.MEDIUM: targets(timedelta(hours=5)),
             Severity.LOW: targets(timedelta(hours=8)),
         },
-        calendars={"default": ALWAYS},
+        calendars={"default": ALWAYS_OPEN},
     ),
 )
 

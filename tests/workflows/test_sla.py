@@ -6,7 +6,7 @@ The policy's calendar works around the clock, so business time is the server's t
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 import pytest_asyncio
 from temporalio.converter import default
@@ -15,16 +15,14 @@ from domain.sla import fold_clocks
 from schemas.actions import FollowUpAnswer, Withdrawal
 from schemas.intake import Category, CustomerDetails, Severity
 from schemas.policy import (
-    BusinessCalendar,
     CompanyPolicy,
-    OpeningHours,
     SlaPolicy,
     SlaTargets,
-    Weekday,
 )
 from schemas.remedies import RemedyKind
 from schemas.sla import ClockKind, ClockStatus
 from schemas.state import Status
+from tests.builders import ALWAYS_OPEN
 from tests.factories import CUSTOMER, make_intake
 from tests.replay.test_replay import replayer
 from tests.workflows.driver import Complaint
@@ -33,15 +31,12 @@ from workflows import search_attributes as sa
 from workflows.complaint import SLA_CLOCKS, ComplaintWorkflow
 from workflows.complaint import ComplaintWorkflow as W
 
-ALWAYS = BusinessCalendar(
-    country=None, hours={d: [OpeningHours(opens=time(0), closes=time(0))] for d in Weekday}
-)
 TARGETS = SlaTargets(
     first_response=timedelta(hours=1),
     next_update=timedelta(hours=100),
     resolution=timedelta(hours=4),
 )
-SLA = SlaPolicy(targets=dict.fromkeys(Severity, TARGETS), calendars={"default": ALWAYS})
+SLA = SlaPolicy(targets=dict.fromkeys(Severity, TARGETS), calendars={"default": ALWAYS_OPEN})
 TIMED = CompanyPolicy(version="sla-timed", sla=SLA)
 
 
