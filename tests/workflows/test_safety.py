@@ -14,10 +14,11 @@ from schemas.policy import CompanyPolicy, SlaPolicy, SlaTargets
 from schemas.remedies import RemedyKind
 from schemas.stages import Stage
 from schemas.state import Status
+from tests.builders import ALWAYS_OPEN
 from tests.factories import make_intake
 from tests.signing import Unsigned, safety_officer, specialist
 from tests.workflows.driver import Complaint
-from tests.workflows.test_sla import ALWAYS, sla_attributes, sla_events
+from tests.workflows.test_sla import sla_attributes, sla_events
 from workflows.complaint import ComplaintWorkflow as W
 
 POLICY = CompanyPolicy()
@@ -155,7 +156,7 @@ async def test_the_clocks_of_a_reported_hazard_run_to_the_critical_targets_while
     targets = dict.fromkeys(Severity, slow) | {Severity.CRITICAL: urgent}
     timed = CompanyPolicy(
         version="safety-timed",
-        sla=SlaPolicy(targets=targets, calendars={"default": ALWAYS}),
+        sla=SlaPolicy(targets=targets, calendars={"default": ALWAYS_OPEN}),
     )
     policies.add(timed)
     today = (await env.get_current_time()).date()
