@@ -56,6 +56,14 @@ class PolicyBounds(BaseModel):
                 least = max(least, self.min_callback_interval)
             if value < least:
                 found.append(f"deadlines.{name} is {value}, below the minimum of {least}")
+        if policy.sla.enabled:  # the next-update clock brings callbacks forward to its warning
+            for severity, targets in policy.sla.targets.items():
+                warns = targets.next_update * float(policy.sla.warning_fraction)
+                if warns < self.min_deadline:
+                    found.append(
+                        f"sla.targets.{severity.value}.next_update warns after {warns}, "
+                        f"below the minimum of {self.min_deadline} between callbacks"
+                    )
         return found
 
 

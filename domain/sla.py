@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from domain.business_time import Calendar, add, between
-from domain.plan import Page, Plan
+from domain.plan import Page, Plan, Tell
 from schemas import events as ev
 from schemas.effects import PageKind
 from schemas.events import DomainEvent
@@ -274,3 +274,42 @@ def sla_state(clocks: Clocks) -> SlaState:
     if any(c.warned and c.status is ClockStatus.RUNNING for c in states):
         return SlaState.WARNING
     return SlaState.OK
+
+
+CALLBACK_LEAD = timedelta(minutes=1)
+"""A promised callback comes this long before the next-update clock would warn."""
+
+
+def callback_by(clocks: Clocks | None, plain: datetime, now: datetime) -> datetime:
+    """When to promise a callback made `now`: the policy's plain interval, or earlier when
+    the next-update clock (restarted by the promise) would warn before it: the call then
+    comes `CALLBACK_LEAD` ahead of the warning, so an update is never late."""
+    if clocks is None or clocks[ClockKind.RESOLUTION].status is ClockStatus.STOPPED:
+        return plain  # no clocks, or the case is resolved: no update is owed
+    update = clocks[ClockKind.NEXT_UPDATE]
+    fraction = update.target * clocks.warning_fraction
+    warns = add(clocks.calendar, now, timedelta(seconds=round(fraction.total_seconds())))
+    ahead = warns - CALLBACK_LEAD
+    return min(plain, ahead if ahead > now else warns)
+
+
+def promises_callback(plan: Plan) -> bool:
+    return any(isinstance(step, ev.CallbackPromised) for step in plan)
+
+
+def keep_callbacks_on_time(plan: Plan, clocks: Clocks | None, now: datetime) -> Plan:
+    """The plan with each callback it promises brought forward to `callback_by`: the
+    promise recorded and the promise told the customer stay the same instant."""
+    moved: dict[datetime, datetime] = {}
+    kept: Plan = []
+    for step in plan:
+        if isinstance(step, ev.CallbackPromised):
+            due = callback_by(clocks, step.due, now)
+            moved[step.due] = due
+            step = step.model_copy(update={"due": due})
+        elif isinstance(step, Tell) and step.facts.get("callback_by") in moved:
+            step = replace(
+                step, facts={**step.facts, "callback_by": moved[step.facts["callback_by"]]}
+            )
+        kept.append(step)
+    return kept

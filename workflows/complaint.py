@@ -62,6 +62,9 @@ SLA_CLOCKS = "sla-clocks"
 SAFETY_FIRST = "safety-first"
 """Patch: a reported hazard makes the complaint critical and waits for a safety officer's
 signed acknowledgement before anything else (asked only for a flagged complaint)."""
+CALLBACKS_KEEP_SLA = "callbacks-keep-sla"
+"""Patch: while the SLA clocks run, a promised callback comes before the next-update clock
+would warn (`domain.sla.callback_by`); asked at the first plan that promises one."""
 
 
 @workflow.defn(name="ComplaintWorkflow")
@@ -311,6 +314,12 @@ class ComplaintWorkflow:
     async def _enact(self, plan: Plan) -> None:
         """Record each event and run each effect, in the plan's order; an effect's result
         adds what `lifecycle.after` says it means."""
+        if (
+            self._sla is not None
+            and sla.promises_callback(plan)
+            and workflow.patched(CALLBACKS_KEEP_SLA)
+        ):
+            plan = sla.keep_callbacks_on_time(plan, self._sla, self._now())
         for step in plan:
             if isinstance(step, Effect):
                 result = await effects.run(step, self._state, self._record.key, self._policy)

@@ -215,3 +215,14 @@ async def test_the_policy_service_is_held_to_the_same_bounds(services: HttpServi
             await store.load("spam")
     finally:
         await store.aclose()
+
+
+def test_a_next_update_target_that_would_call_back_within_minutes_is_refused():
+    """The next-update clock brings callbacks forward to its warning: a target whose
+    warning comes sooner than the shortest deadline would call the customer that often."""
+    doc = document()
+    doc["sla"]["targets"]["low"]["next_update"] = "PT1H"  # warns after 45 minutes
+    message = refusal(doc)
+    assert "sla.targets.low.next_update warns after 0:45:00" in message, message
+    assert "below the minimum of 1:00:00" in message, message
+    assert read_policy(json.dumps(doc), DEFAULT.version, DEVELOPMENT).version == DEFAULT.version

@@ -9,10 +9,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from domain.sla import fold_clocks, next_due, next_timer, reactions, sla_state
+from domain.plan import Page, Tell
+from domain.sla import (
+    callback_by,
+    fold_clocks,
+    keep_callbacks_on_time,
+    next_due,
+    next_timer,
+    reactions,
+    sla_state,
+)
 from schemas import events as ev
+from schemas.effects import PageKind
 from schemas.intake import DetailField, Severity
-from schemas.messages import Outcome
+from schemas.messages import MessageKind, Outcome
 from schemas.policy import BusinessCalendar, SlaPolicy
 from schemas.remedies import Remedy, RemedyKind
 from schemas.sla import ClockKind, ClockStatus, SlaState
@@ -284,3 +294,65 @@ def test_nothing_runs_after_closing():
 
 def test_no_clocks_before_receipt():
     assert fold_clocks([], SLA) is None
+
+
+def escalated_clocks(at: datetime, severity=Severity.MEDIUM):
+    """Clocks of a complaint escalated at `at`: the resolution clock runs."""
+    return fold_clocks([received(at, severity=severity), escalated(at)], SLA)
+
+
+@pytest.mark.parametrize(
+    ("now", "plain", "expected", "why"),
+    [
+        # Medium: next update 18 business hours, warning at 13.5 (0.75), day 09-18.
+        (tallinn(2026, 12, 7, 9, 0), LATER, tallinn(2026, 12, 8, 13, 29), "warns Tue 13:30"),
+        (
+            tallinn(2026, 12, 7, 9, 0),
+            tallinn(2026, 12, 8, 9, 0),
+            tallinn(2026, 12, 8, 9, 0),
+            "the plain interval is sooner",
+        ),
+        # Friday 16:00: 2 h on Friday, 9 on Monday, 2.5 on Tuesday (a weekend runs no clock).
+        (tallinn(2026, 12, 11, 16, 0), LATER, tallinn(2026, 12, 15, 11, 29), "over a weekend"),
+    ],
+)
+def test_a_callback_comes_a_minute_before_the_next_update_clock_would_warn(
+    now, plain, expected, why
+):
+    clocks = escalated_clocks(tallinn(2026, 12, 7, 9, 0))
+    assert callback_by(clocks, plain, now) == expected, why
+
+
+def test_a_callback_keeps_the_plain_interval_without_clocks_or_after_resolution():
+    start = tallinn(2026, 12, 7, 9, 0)
+    assert callback_by(None, LATER, start) == LATER
+    done = fold_clocks([received(start), escalated(start), resolved(start)], SLA)
+    assert callback_by(done, LATER, start) == LATER
+
+
+def test_a_target_shorter_than_the_lead_still_calls_back_no_later_than_the_warning():
+    quick = {"next_update": timedelta(seconds=40)}
+    short = SLA.model_copy(
+        update={"targets": {s: t.model_copy(update=quick) for s, t in SLA.targets.items()}}
+    )
+    start = tallinn(2026, 12, 7, 10, 0)
+    clocks = fold_clocks([received(start), escalated(start)], short)
+    assert callback_by(clocks, LATER, start) == start + timedelta(seconds=30)
+
+
+def test_the_promise_recorded_and_the_promise_told_move_together():
+    start = tallinn(2026, 12, 7, 9, 0)
+    plain = start + timedelta(days=7)
+    plan = [
+        ev.CallbackPromised(at=start, due=plain),
+        Tell(MessageKind.CALLBACK, {"callback_by": plain, "manager_title": "Store manager"}),
+        Page(PageKind.REMINDER, 1, "Store manager", "still waiting"),
+    ]
+    kept = keep_callbacks_on_time(plan, escalated_clocks(start), start)
+    due = tallinn(2026, 12, 8, 13, 29)
+    assert kept == [
+        ev.CallbackPromised(at=start, due=due),
+        Tell(MessageKind.CALLBACK, {"callback_by": due, "manager_title": "Store manager"}),
+        plan[2],
+    ]
+    assert keep_callbacks_on_time(plan, None, start) == plan

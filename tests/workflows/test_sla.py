@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 import pytest_asyncio
 from temporalio.converter import default
 
-from domain.sla import fold_clocks
+from domain.sla import CALLBACK_LEAD, fold_clocks
 from schemas.actions import FollowUpAnswer, Withdrawal
 from schemas.intake import Category, CustomerDetails, Severity
 from schemas.policy import (
@@ -28,7 +28,7 @@ from tests.replay.test_replay import replayer
 from tests.workflows.driver import Complaint
 from tests.workflows.test_complaint import choose
 from workflows import search_attributes as sa
-from workflows.complaint import SLA_CLOCKS, ComplaintWorkflow
+from workflows.complaint import CALLBACKS_KEEP_SLA, SLA_CLOCKS, ComplaintWorkflow
 from workflows.complaint import ComplaintWorkflow as W
 
 TARGETS = SlaTargets(
@@ -38,6 +38,7 @@ TARGETS = SlaTargets(
 )
 SLA = SlaPolicy(targets=dict.fromkeys(Severity, TARGETS), calendars={"default": ALWAYS_OPEN})
 TIMED = CompanyPolicy(version="sla-timed", sla=SLA)
+UPDATE_CLOCK = ClockKind.NEXT_UPDATE
 
 
 @pytest_asyncio.fixture
@@ -157,3 +158,64 @@ async def test_a_new_complaint_records_the_patch_its_sla_path_is_behind(file):
         if e.HasField("marker_recorded_event_attributes")
     ]
     assert any(SLA_CLOCKS.encode() in m for m in markers), markers
+
+
+UPDATES = SlaTargets(
+    first_response=timedelta(hours=1),
+    next_update=timedelta(hours=4),
+    resolution=timedelta(hours=100),
+)
+UPDATING = CompanyPolicy(
+    version="sla-updates",
+    sla=SlaPolicy(targets=dict.fromkeys(Severity, UPDATES), calendars={"default": ALWAYS_OPEN}),
+)
+
+
+async def test_the_next_update_clock_brings_each_promised_callback_forward(
+    env, backend, task_queue, worker, policies
+):
+    """A manager says nothing for days: the customer hears from us a minute before the
+    four-hour next-update clock would warn (not after the policy's two days), every time,
+    and the clock never warns or breaches."""
+    policies.add(UPDATING)
+    intake = make_intake(
+        category=Category.RUDE_EMPLOYEE,
+        description="The cashier shouted at me in front of other customers",
+        employee_reference="EMP-17",
+        order_reference=None,
+        amount=None,
+    )
+    complaint = await Complaint.file(env, backend, task_queue, intake, UPDATING.version)
+    try:
+        await complaint.until(Status.AWAITING_MANAGER)
+        await complaint.until_event("CallbackPromised")
+        first = next(e for e in await complaint.events() if e.type == "CallbackPromised")
+        every = timedelta(hours=3) - CALLBACK_LEAD  # 0.75 of four hours, a minute early
+        assert first.due == first.at + every
+        notice = backend.messages(complaint.complaint_id)[-1]
+        assert notice.kind == "escalation_notice"
+
+        for made in (1, 2):
+            await complaint.skip(every)
+            await complaint.until_event("CallbackMade", count=made)
+        events = await complaint.events()
+        promised = [e for e in events if e.type == "CallbackPromised"]
+        calls = [e for e in events if e.type == "CallbackMade"]
+        on_time = [p.due <= c.at < p.due + timedelta(seconds=1) for p, c in zip(promised, calls)]
+        assert len(calls) == 2 and all(on_time), (promised, calls)  # timers fire to the ms
+        assert all(p.due == p.at + every for p in promised)
+        assert not [e for e in events if e.type.startswith("Sla") and e.clock is UPDATE_CLOCK]
+        assert complaint.messages().count("callback") == 2
+
+        await complaint.act(W.withdraw, Withdrawal(customer_id=CUSTOMER))
+        await complaint.result()
+        history = await complaint.handle.fetch_history()
+        await replayer(ComplaintWorkflow).replay_workflow(history)
+        markers = [
+            e.marker_recorded_event_attributes.SerializeToString()
+            for e in history.events
+            if e.HasField("marker_recorded_event_attributes")
+        ]
+        assert any(CALLBACKS_KEEP_SLA.encode() in m for m in markers)
+    finally:
+        await complaint.terminate_if_open()
