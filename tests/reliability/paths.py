@@ -34,13 +34,20 @@ from schemas.actions import (
     FollowUpAnswer,
     Withdrawal,
 )
-from schemas.intake import Category, ComplaintIntake, Contact, CustomerDetails
+from schemas.intake import (
+    Category,
+    ComplaintIntake,
+    Contact,
+    CustomerDetails,
+    HazardKind,
+    SafetyHazard,
+)
 from schemas.messages import Outcome
 from schemas.policy import CompanyPolicy, Deadlines, ManagerLevel
 from schemas.remedies import Remedy, RemedyKind
 from schemas.state import Status
 from tests.factories import CUSTOMER, make_intake
-from tests.signing import Unsigned, manager, specialist
+from tests.signing import Unsigned, manager, safety_officer, specialist
 
 ANSWERED = timedelta(minutes=10)
 """A wait someone answers: far longer than any crash or restart can delay the answer."""
@@ -87,6 +94,7 @@ _EVENT_OF = {
     "withdraw": "Withdrawn",
     "resume": "Resumed",
     "decide_escalation": "ManagerDecided",
+    "acknowledge_safety": "SafetyAcknowledged",
 }
 
 
@@ -327,6 +335,26 @@ PATHS: tuple[LifecyclePath, ...] = (
         ),
         Outcome.RESOLVED_CONFIRMED,
         (_R.REPAIR, _R.REPLACEMENT, _R.REFUND),
+    ),
+    LifecyclePath(
+        "safety_acknowledged_then_resolved",
+        {
+            "safety": SafetyHazard(
+                kind=HazardKind.INJURY, description="The kettle's lid flew off: scalded hand"
+            )
+        },
+        (
+            Step(
+                page("safety"),
+                Status.AWAITING_SAFETY,
+                "acknowledge_safety",
+                safety_officer("Called her; batch withdrawn from sale"),
+            ),
+            choose(msg("proposals"), _R.REPLACEMENT),
+            answer(1, fixed=True),
+        ),
+        Outcome.RESOLVED_CONFIRMED,
+        (_R.REPLACEMENT,),
     ),
     LifecyclePath(
         "abusive_paused_then_resumed",
