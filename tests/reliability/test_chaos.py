@@ -12,7 +12,7 @@ exactly its remedies, every action must appear exactly once in its record, every
 message and page exactly as often as the record says, no workflow task may have
 failed, and no contact detail may appear in the logs or in raw history.
 
-Size and schedule: ``CHAOS_COMPLAINTS_PER_PATH`` (default 13: 16 paths, 208
+Size and schedule: ``CHAOS_COMPLAINTS_PER_PATH`` (default 13: 17 paths, 221
 complaints) and ``CHAOS_SEED``; ``CHAOS_STRICT_REPLAY=1`` fails on the known SDK replay
 issue too (docs/replay.md).
 """
