@@ -38,6 +38,7 @@ from console.service import (
     InboxItem,
     PausedItem,
     Refused,
+    SafetyItem,
     time_left,
 )
 from console.settings import DEV_AUDIENCE, ConsoleSettings
@@ -165,7 +166,8 @@ def create_app(
         member = signed_in(request)
         if member is None:
             return needs_sign_in(request)
-        return RedirectResponse("/queue" if member.role is StaffRole.SPECIALIST else "/inbox", 303)
+        start = {StaffRole.SPECIALIST: "/queue", StaffRole.SAFETY: "/safety"}
+        return RedirectResponse(start.get(member.role, "/inbox"), 303)
 
     @app.get("/sign-in", include_in_schema=False, response_class=HTMLResponse)
     async def sign_in(request: Request, expired: bool = False) -> Response:
@@ -236,11 +238,19 @@ def create_app(
         items = await console.paused(member)
         return page(request, "queue.html", member, items=items)
 
+    @app.get("/safety", include_in_schema=False, response_class=HTMLResponse)
+    async def safety_page(request: Request) -> Response:
+        if (member := signed_in(request)) is None:
+            return needs_sign_in(request)
+        items = await console.awaiting_safety(member)
+        return page(request, "safety.html", member, items=items)
+
     @app.get("/search", include_in_schema=False, response_class=HTMLResponse)
     async def search_page(
         request: Request,
         customer_id: Annotated[str, Query(max_length=100)] = "",
         complaint_id: Annotated[str, Query(max_length=100)] = "",
+        order_reference: Annotated[str, Query(max_length=100)] = "",
         status: Annotated[str, Query(max_length=40)] = "",
     ) -> Response:
         if (member := signed_in(request)) is None:
@@ -250,15 +260,20 @@ def create_app(
             return RedirectResponse(f"/complaints/{quote(cid, safe='')}", 303)
         error, found = None, None
 
+        customer_id, order_reference = customer_id.strip(), order_reference.strip()
         if customer_id and not re.match(SEARCH_ID, customer_id):
             error = "a customer id has letters, digits and _ . : @ - only"
+        elif order_reference and not re.match(SEARCH_ID, order_reference):
+            error = "an order number has letters, digits and _ . : @ - only"
         elif status and status not in {s.value for s in Status}:
             error = f"unknown status {status!r}"
-        elif customer_id or status:
-            found = await console.search(customer_id or None, Status(status) if status else None)
+        elif customer_id or status or order_reference:
+            found = await console.search(
+                customer_id or None, Status(status) if status else None, order_reference or None
+            )
         return page(
-            request, "search.html", member, found=found, error=error,
-            customer_id=customer_id, status=status, code=400 if error else 200,
+            request, "search.html", member, found=found, error=error, customer_id=customer_id,
+            order_reference=order_reference, status=status, code=400 if error else 200,
         )  # fmt: skip
 
     async def _view(complaint_id: str) -> ComplaintView | None:
@@ -277,6 +292,8 @@ def create_app(
             escalation=escalation, limit=member.authority_limit,
             may_decide=member.role is StaffRole.MANAGER and state.status is Status.AWAITING_MANAGER,
             may_resume=member.role is StaffRole.SPECIALIST and state.status is Status.PAUSED,
+            may_acknowledge=member.role is StaffRole.SAFETY
+            and state.status is Status.AWAITING_SAFETY,
             form=ctx.pop("form", {}), **ctx,
         )  # fmt: skip
 
@@ -343,6 +360,35 @@ def create_app(
         request.session["notice"] = f"Resumed. The complaint is now {words(receipt.status)}."
         return RedirectResponse(f"/complaints/{complaint_id}", 303)
 
+    @app.post("/complaints/{complaint_id}/safety", include_in_schema=False)
+    async def safety_form(
+        request: Request,
+        complaint_id: str,
+        note: Annotated[str, Form(max_length=2000)] = "",
+        csrf_token: Annotated[str | None, Form(alias=CSRF_FIELD)] = None,
+    ) -> Response:
+        if (member := signed_in(request)) is None:
+            raise HTTPException(401, "sign in first")
+        check_csrf(request, csrf_token)
+        view = await _view(complaint_id)
+        if view is None:
+            return page(request, "missing.html", member, 404, complaint_id=complaint_id)
+        try:
+            if member.role is not StaffRole.SAFETY:
+                raise Refused("only safety officers acknowledge reported hazards")
+            receipt = await console.acknowledge_safety(
+                member, complaint_id, SafetyAcknowledgement(note=note),
+                client=_client(request), via="page",
+            )  # fmt: skip
+        except (ValueError, Refused) as error:
+            return _complaint_page(
+                request, member, view, 422, error=_said(error), form={"note": note}
+            )
+        request.session["notice"] = (
+            f"Hazard acknowledged. The complaint is now {words(receipt.status)}."
+        )
+        return RedirectResponse(f"/complaints/{complaint_id}", 303)
+
     # ------------------------------------------------------------------ JSON API
 
     bearer = HTTPBearer(auto_error=False)
@@ -379,14 +425,20 @@ def create_app(
         """Paused conversations a specialist may resume, oldest first."""
         return await console.paused(member)
 
+    @app.get("/api/v1/safety", tags=["safety officers"])
+    async def api_awaiting_safety(member: Member) -> list[SafetyItem]:
+        """Reported hazards waiting for a safety officer's acknowledgement, oldest first."""
+        return await console.awaiting_safety(member)
+
     @app.get("/api/v1/complaints", tags=["staff"])
     async def api_search(
         member: Member,
         customer_id: Annotated[str | None, Query(pattern=SEARCH_ID)] = None,
         status: Status | None = None,
+        order_reference: Annotated[str | None, Query(pattern=SEARCH_ID)] = None,
     ) -> list[ComplaintSummary]:
-        """Complaints by customer and status, newest first (at most 200)."""
-        return await console.search(customer_id, status)
+        """Complaints by customer, order and status, newest first (at most 200)."""
+        return await console.search(customer_id, status, order_reference)
 
     @app.get(
         "/api/v1/complaints/{complaint_id}", tags=["staff"], responses={404: {"model": Problem}}
