@@ -79,6 +79,12 @@ class Problem(BaseModel):
     detail: str
 
 
+class DevTokenRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    staff_id: str = Field(min_length=1, max_length=80)
+
+
 class CodecPayloads(BaseModel):
     """The Temporal codec server protocol: payloads as JSON (proto3 mapping, bytes base64)."""
 
@@ -546,7 +552,7 @@ def create_app(
     @app.exception_handler(HTTPException)
     async def problem(request: Request, error: HTTPException) -> Response:
         """JSON for the API and the codec; a page for people."""
-        if request.url.path.startswith(("/api/", "/codec/")):
+        if request.url.path.startswith(("/api/", "/codec/", "/dev/issuer/token")):
             return JSONResponse({"detail": error.detail}, error.status_code, error.headers)
         html = templates.get_template("error.html").render(
             request=request, detail=error.detail, code=error.status_code, me=None, csrf="",
@@ -642,6 +648,18 @@ def _dev_routes(app, settings, issuer, console, templates, callback_url, csrf_to
             "response_types_supported": ["id_token"],
             "id_token_signing_alg_values_supported": ["EdDSA"],
             "subject_types_supported": ["public"],
+        }
+
+    @app.post("/dev/issuer/token", include_in_schema=False)
+    async def token(asked: DevTokenRequest) -> dict[str, Any]:
+        """An ID token for a demo person, for the CLI and scripts (`complaints dev-token`):
+        development only, like every route of this issuer."""
+        if console.member(asked.staff_id) is None:
+            raise HTTPException(400, f"{asked.staff_id} is not in the staff directory")
+        return {
+            "id_token": issuer.id_token(asked.staff_id, None),
+            "token_type": "Bearer",
+            "development_only": True,
         }
 
     @app.get("/dev/issuer/jwks.json", include_in_schema=False)
