@@ -59,6 +59,8 @@ from sdk import ComplaintError, ComplaintSummary, UnknownComplaint
 HERE = Path(__file__).resolve().parent
 CSRF_FIELD = "csrf_token"
 SEARCH_ID = r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,99}$"
+INBOX_PAGE = 100
+"""Escalations per inbox page."""
 COMPLAINT_ID = r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}"
 """As `schemas.intake.ComplaintId`."""
 
@@ -231,11 +233,18 @@ def create_app(
     # ------------------------------------------------------------------ pages
 
     @app.get("/inbox", include_in_schema=False, response_class=HTMLResponse)
-    async def inbox_page(request: Request) -> Response:
+    async def inbox_page(
+        request: Request, page_number: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1
+    ) -> Response:
         if (member := signed_in(request)) is None:
             return needs_sign_in(request)
         items = await console.inbox(member)
-        return page(request, "inbox.html", member, items=items)
+        first = (page_number - 1) * INBOX_PAGE
+        return page(
+            request, "inbox.html", member, items=items[first : first + INBOX_PAGE],
+            total=len(items), first=first, page_number=page_number,
+            more=first + INBOX_PAGE < len(items),
+        )  # fmt: skip
 
     @app.get("/queue", include_in_schema=False, response_class=HTMLResponse)
     async def queue_page(request: Request) -> Response:
@@ -422,9 +431,14 @@ def create_app(
         return _me(member)
 
     @app.get("/api/v1/inbox", tags=["managers"])
-    async def api_inbox(member: Member) -> list[InboxItem]:
-        """Escalations at my level or below, in my stores, oldest first."""
-        return await console.inbox(member)
+    async def api_inbox(
+        member: Member,
+        offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 1000,
+    ) -> list[InboxItem]:
+        """Escalations at my level or below, in my stores, oldest first (`limit` from
+        `offset`)."""
+        return (await console.inbox(member))[offset : offset + limit]
 
     @app.get("/api/v1/paused", tags=["specialists"])
     async def api_paused(member: Member) -> list[PausedItem]:

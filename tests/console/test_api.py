@@ -10,6 +10,7 @@ import time
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from console import app as console_app
 from console.auth import DevIssuer
 from schemas import events as ev
 from schemas.intake import HazardKind, SafetyHazard
@@ -219,6 +220,15 @@ async def test_the_inbox_is_one_visibility_call_with_the_sla_and_the_stores(
     assert row["store"] == "tallinn-1" and row["requested"]["amount"] == "800.00"
     assert row["respond_by"] and row["next_step"] == "reminder"
     assert row["sla"] in ("ok", "warning", "breached") and row["sla_due_at"]
+    async with running.api("manager-1") as shift:
+        one = await shift.get("/api/v1/inbox", params={"limit": 1, "offset": 1})
+        assert len(one.json()) == 1 and one.json()[0] == list(inbox.values())[1]
+    monkeypatch.setattr(console_app, "INBOX_PAGE", 1)
+    async with running.api() as browser:
+        await sign_in(browser, "manager-1")
+        second = await browser.get("/inbox", params={"page": 2})
+        assert second.status_code == 200 and 'href="/inbox?page=1"' in second.text
+        assert f"2 to 2 of {len(inbox)}" in second.text
     base = running.console.member("manager-1")
     assert base is not None
     tallinn = base.model_copy(update={"stores": ["tallinn-1"]})
