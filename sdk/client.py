@@ -232,7 +232,7 @@ class ComplaintClient:
             task_queue=self._task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
             id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-            search_attributes=sa.typed(sa.search_attributes_for(filed)),
+            search_attributes=sa.typed(sa.search_attributes_for(filed) | sa.listed_values(filed)),
             static_summary=start_summary(intake),
             static_details=start_details(intake),
         )

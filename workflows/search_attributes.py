@@ -84,7 +84,8 @@ def search_attributes_for(state: ComplaintState) -> Values:
 
 
 def listed_values(state: ComplaintState) -> Values:
-    """The store and order keys' values (upserted since the `visible-listing` patch)."""
+    """The store and order keys' values: set at start by the SDK, upserted by the workflow
+    since the `visible-listing` patch."""
     intake = state.intake
     return {
         STORE: intake.store if intake else None,
