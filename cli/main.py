@@ -297,7 +297,7 @@ def _age(since: datetime) -> str:
 def _inbox_table(items: list[ComplaintSummary], level: int) -> str:
     if not items:
         return f"Nothing is waiting for a level-{level} manager."
-    rows = [("COMPLAINT", "LEVEL", "SEVERITY", "CATEGORY", "CUSTOMER", "FILED")]
+    rows = [("COMPLAINT", "LEVEL", "SEVERITY", "CATEGORY", "CUSTOMER", "FILED", "NEXT", "SLA")]
     rows += [
         (
             c.complaint_id,
@@ -306,12 +306,24 @@ def _inbox_table(items: list[ComplaintSummary], level: int) -> str:
             c.category or "",
             c.customer_id or "",
             f"{c.started_at:%Y-%m-%d %H:%M} ({_age(c.started_at)} ago)",
+            _next_step(c),
+            c.sla_state or "",
         )
         for c in items
     ]
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
     return "\n".join(line.rstrip() for line in lines)
+
+
+def _next_step(summary: ComplaintSummary) -> str:
+    """e.g. "reminder at 2026-12-02 14:00": from the memo's listing, where the complaint
+    keeps one (docs/decisions/012-console2-visible-listing.md)."""
+    listed = summary.listing.escalation if summary.listing else None
+    if listed is None:
+        return ""
+    step = "next level" if listed.reminded else "reminder"
+    return f"{step} at {listed.respond_by:%Y-%m-%d %H:%M}"
 
 
 def _emit(args: argparse.Namespace, text: str, data: Any) -> None:

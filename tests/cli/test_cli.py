@@ -105,6 +105,8 @@ async def test_inbox_show_override_resolves_the_complaint(
     assert mine and mine[0]["status"] == "awaiting_manager" and mine[0]["escalation_level"] == 1
     table = await cli("inbox", "--manager-level", "3")
     assert table.code == 0 and cid in table.out and "COMPLAINT" in table.out
+    row = next(line for line in table.out.splitlines() if line.startswith(cid))
+    assert "reminder at " in row and row.rstrip().endswith(("ok", "warning", "breached"))
 
     show = await cli("show", cid)
     assert show.code == 0, show.err
