@@ -295,3 +295,22 @@ async def test_a_safety_officer_acknowledges_a_hazard_on_its_page(
         ("safety-1", "page", "sent")
     ]
     await complaints.withdraw(cid, customer_id=intake.customer_id)
+
+
+async def test_a_complaint_without_a_listing_is_still_in_the_inbox_from_its_state(
+    running: Running, complaints: ComplaintClient, monkeypatch
+):
+    """As one started before the visible-listing patch: no memo, so its state is asked."""
+    intake = await escalated(complaints, store="tartu-3")
+    find = running.console.complaints.find
+
+    async def without_listings(query=None):
+        return [s.model_copy(update={"listing": None}) for s in await find(query)]
+
+    monkeypatch.setattr(running.console.complaints, "find", without_listings)
+    async with running.api("manager-1") as shift:
+        inbox = {c["complaint_id"]: c for c in (await shift.get("/api/v1/inbox")).json()}
+    row = inbox[intake.complaint_id]
+    assert row["store"] == "tartu-3" and row["requested"]["amount"] == "800.00"
+    assert row["next_step"] == "reminder" and row["respond_by"]
+    await complaints.withdraw(intake.complaint_id, customer_id=intake.customer_id)
