@@ -33,6 +33,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--complaints", type=int, dest="throughput_complaints")
     parser.add_argument("--concurrency", type=int, dest="throughput_concurrency")
     parser.add_argument("--samples", type=int, dest="round_trip_samples")
+    parser.add_argument(
+        "--console-escalated", type=int, help="console_render: escalated of the open (default 20)"
+    )
     parser.add_argument("--label", help="free text stored with the results (e.g. 'before')")
     parser.add_argument(
         "--worker-option",
@@ -64,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         throughput_complaints=args.throughput_complaints,
         throughput_concurrency=args.throughput_concurrency,
         round_trip_samples=args.round_trip_samples,
+        console_escalated=args.console_escalated,
     )
     options = {}
     for raw in args.worker_option:

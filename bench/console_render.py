@@ -2,7 +2,8 @@
 
 `console_open` complaints (1,000) wait for the customer's choice of solution, and
 `console_escalated` (20) of them wait for a level-1 manager: the inbox's visibility query
-sees all of them, and the inbox lists the escalations (one state query each). Each page is
+sees all of them, and the inbox lists the escalations (one visibility call: search
+attributes and the memo's listing, no query per complaint). Each page is
 requested `console_samples` times, one at a time, in process over ASGI (the HTTP server
 itself is not measured), signed in as a regional director (level 3: every escalation); the
 render time is from request to the whole body. Goal: p95 under 300 ms for both pages.

@@ -2,16 +2,18 @@
 
     complaints inbox --level 2
     complaints show c-1001                  # or its workflow id, complaint-c-1001
-    complaints override c-1001 --as manager-2 --key-file ~/.complaints/manager-2.pem \\
+    export COMPLAINTS_CONSOLE_TOKEN=...     # your OpenID Connect ID token for the console
+    complaints override c-1001 \\
         --remedy refund --amount 89 --currency EUR --reason "Card statement shows the purchase"
-    complaints resume c-1002 --as specialist-1 --key-file ... --note "Calm again"
-    complaints acknowledge-safety c-1003 --as safety-1 --key-file ... --note "Product recalled"
+    complaints resume c-1002 --note "Calm again"
+    complaints acknowledge-safety c-1003 --note "Product recalled"
+    complaints approve c-1001 --dev-as manager-2   # development only: a demo person's token
 
-A decision (a resume, a safety acknowledgement) is signed with your Ed25519 key
-(``--as``/``--key-file`` or COMPLAINTS_STAFF_ID/COMPLAINTS_STAFF_KEY_FILE); the complaint
-verifies the signature against the key the staff directory holds for you and takes your
-role, level and authority limit from the directory, and a refusal changes nothing. Demo
-keys for `make run`: ``python -m devtools.demo_staff key manager-2 > manager-2.pem``.
+A decision (a resume, a safety acknowledgement) goes through the staff console's JSON API
+(``--console`` or COMPLAINTS_CONSOLE_URL) with your ID token (``--token`` or
+COMPLAINTS_CONSOLE_TOKEN): the console verifies it and signs as you; the complaint verifies
+the signature and takes your role, level and authority limit from the staff directory, and a
+refusal changes nothing. Reading (inbox, show) asks Temporal directly.
 A complaint is named by its id or by its workflow id (``complaint-<id>``, as the Temporal UI
 shows it). A receipt says where the complaint stands once it has carried the action out
 (for up to ``COMPLAINTS_CLI_SETTLE_S`` seconds, 10 by default).
@@ -30,17 +32,23 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any, NoReturn
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import TypeAdapter, ValidationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from cli import report
+from cli.console_api import (
+    CONSOLE_URL_ENV,
+    DEFAULT_CONSOLE_URL,
+    TOKEN_ENV,
+    ConsoleApi,
+    ConsoleRefused,
+    ConsoleUnreachable,
+    dev_token,
+)
 from domain.lifecycle import waiting_for
 from domain.redaction import redact
-from domain.signatures import sign
 from domain.wording import words
 from schemas.actions import (
     ActionReceipt,
@@ -54,19 +62,15 @@ from schemas.complaint import WORKFLOW_ID_PREFIX, workflow_id_for
 from schemas.intake import Language
 from schemas.locale import Currency
 from schemas.remedies import Remedy, RemedyKind, money
-from schemas.staff import SignedAssertion
 from schemas.state import ComplaintState
 from sdk.client import ComplaintClient, ComplaintSummary
 from sdk.errors import ComplaintClosed, InvalidAction, UnknownComplaint, WaitTimedOut
-from sdk.signing import assertion, load_key
 from sdk.timeline import timeline
 from wire.codec import PayloadKeyError
 from wire.connection import connect, connect_config
 from wire.converter import describe
 
 OK, UNEXPECTED, USAGE, REFUSED, UNKNOWN = 0, 1, 2, 3, 4
-STAFF_ENV = "COMPLAINTS_STAFF_ID"
-KEY_FILE_ENV = "COMPLAINTS_STAFF_KEY_FILE"
 CENT = Decimal("0.01")
 LEVEL_ENV = "COMPLAINTS_MANAGER_LEVEL"
 ANSWER_TIMEOUT_S = float(os.environ.get("COMPLAINTS_CLI_TIMEOUT_S", "30"))
@@ -113,18 +117,23 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--address", help="Temporal frontend (default: $TEMPORAL_ADDRESS)")
     common.add_argument("--namespace", help="Temporal namespace (default: $TEMPORAL_NAMESPACE)")
 
-    identity = argparse.ArgumentParser(add_help=False)
+    console = argparse.ArgumentParser(add_help=False)
+    console.add_argument(
+        "--console",
+        default=os.environ.get(CONSOLE_URL_ENV, DEFAULT_CONSOLE_URL),
+        help=f"the staff console's base URL (or ${CONSOLE_URL_ENV}; default {DEFAULT_CONSOLE_URL})",
+    )
+    identity = argparse.ArgumentParser(add_help=False, parents=[console])
     identity.add_argument(
-        "--as",
-        dest="staff_id",
-        default=os.environ.get(STAFF_ENV),
-        help=f"your staff id in the directory (or ${STAFF_ENV})",
+        "--token",
+        default=os.environ.get(TOKEN_ENV),
+        help=f"your OpenID Connect ID token for the console (or ${TOKEN_ENV})",
     )
     identity.add_argument(
-        "--key-file",
-        type=Path,
-        default=os.environ.get(KEY_FILE_ENV),
-        help=f"your Ed25519 private key, PEM (or ${KEY_FILE_ENV})",
+        "--dev-as",
+        metavar="STAFF_ID",
+        help="DEVELOPMENT ONLY: act as this demo person, with a token from the console's "
+        "development issuer (a console started with COMPLAINTS_CONSOLE_DEV=1)",
     )
 
     parser = argparse.ArgumentParser(
@@ -148,6 +157,14 @@ def _parser() -> argparse.ArgumentParser:
 
     show = commands.add_parser("show", parents=[common], help="a complaint's status and timeline")
     show.add_argument("complaint_id")
+
+    token = commands.add_parser(
+        "dev-token",
+        parents=[common, console],
+        help="DEVELOPMENT ONLY: print a demo person's ID token from the console's development "
+        "issuer (export COMPLAINTS_CONSOLE_TOKEN=$(complaints dev-token manager-2))",
+    )
+    token.add_argument("staff_id")
 
     for kind, help_, remedy, reason in (
         (DecisionKind.APPROVE, "grant what was requested (or --remedy)", False, False),
@@ -205,26 +222,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-Signer = tuple[str, Ed25519PrivateKey]
-
-
-def _signer(args: argparse.Namespace) -> Signer:
-    """Who signs, and their key: checked before connecting."""
-    if not args.staff_id:
-        raise Failure(USAGE, "usage", f"who are you? pass --as or set ${STAFF_ENV}")
-    if not args.key_file:
+async def _acting(args: argparse.Namespace) -> tuple[ConsoleApi, str]:
+    """The console as the person the token names, and their staff id (asked of the console,
+    which verified the token): checked before connecting to Temporal."""
+    if args.dev_as and args.token:
+        raise Failure(USAGE, "usage", "--dev-as or a token, not both")
+    token = args.token or (await dev_token(args.console, args.dev_as) if args.dev_as else None)
+    if not token:
         raise Failure(
-            USAGE, "usage", f"sign with which key? pass --key-file or set ${KEY_FILE_ENV}"
+            USAGE, "usage", f"who are you? pass --token or set ${TOKEN_ENV} (your ID token)"
         )
-    try:
-        return args.staff_id, load_key(Path(args.key_file).expanduser())
-    except (OSError, ValueError) as error:
-        raise Failure(USAGE, "usage", f"cannot read your key: {error}") from None
-
-
-def _signed(complaint_id: str, signer: Signer, **content: object) -> SignedAssertion:
-    staff_id, key = signer
-    return sign(assertion(complaint_id, staff_id, **content), key)  # type: ignore[arg-type]
+    api = ConsoleApi(args.console, token)
+    return api, (await api.me()).staff_id
 
 
 def _decision(args: argparse.Namespace, requested: Remedy | None = None) -> ManagerDecision:
@@ -288,7 +297,7 @@ def _age(since: datetime) -> str:
 def _inbox_table(items: list[ComplaintSummary], level: int) -> str:
     if not items:
         return f"Nothing is waiting for a level-{level} manager."
-    rows = [("COMPLAINT", "LEVEL", "SEVERITY", "CATEGORY", "CUSTOMER", "FILED")]
+    rows = [("COMPLAINT", "LEVEL", "SEVERITY", "CATEGORY", "CUSTOMER", "FILED", "NEXT", "SLA")]
     rows += [
         (
             c.complaint_id,
@@ -297,12 +306,24 @@ def _inbox_table(items: list[ComplaintSummary], level: int) -> str:
             c.category or "",
             c.customer_id or "",
             f"{c.started_at:%Y-%m-%d %H:%M} ({_age(c.started_at)} ago)",
+            _next_step(c),
+            c.sla_state or "",
         )
         for c in items
     ]
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
     return "\n".join(line.rstrip() for line in lines)
+
+
+def _next_step(summary: ComplaintSummary) -> str:
+    """e.g. "reminder at 2026-12-02 14:00": from the memo's listing, where the complaint
+    keeps one (docs/decisions/012-console2-visible-listing.md)."""
+    listed = summary.listing.escalation if summary.listing else None
+    if listed is None:
+        return ""
+    step = "next level" if listed.reminded else "reminder"
+    return f"{step} at {listed.respond_by:%Y-%m-%d %H:%M}"
 
 
 def _emit(args: argparse.Namespace, text: str, data: Any) -> None:
@@ -392,7 +413,7 @@ async def _now(
 
 
 async def _run(
-    args: argparse.Namespace, complaints: ComplaintClient, signer: Signer | None
+    args: argparse.Namespace, complaints: ComplaintClient, acting: tuple[ConsoleApi, str] | None
 ) -> None:
     if args.command == "inbox":
         if args.level is None:
@@ -428,25 +449,23 @@ async def _run(
             "events": redact([e.model_dump(mode="json") for e in events]),
         }
         _emit(args, "\n".join([head, "", *timeline(events)]), data)
-    elif args.command == "resume":
-        assert signer is not None
-        signed = _signed(cid, signer, resume=StaffResume(note=args.note))
-        receipt = await complaints.resume(cid, signed)
+        return
+    assert acting is not None
+    api, staff_id = acting
+    if args.command == "resume":
+        receipt = await api.resume(cid, StaffResume(note=args.note))
         now, standing = await _now(complaints, receipt)
-        text = f"Recorded: resumed complaint {receipt.complaint_id} by {args.staff_id}. {now}"
+        text = f"Recorded: resumed complaint {receipt.complaint_id} by {staff_id}. {now}"
         _emit(args, text, receipt.model_dump(mode="json") | standing)
     elif args.command == "acknowledge-safety":
-        assert signer is not None
-        signed = _signed(cid, signer, safety=SafetyAcknowledgement(note=args.note))
-        receipt = await complaints.acknowledge_safety(cid, signed)
+        receipt = await api.acknowledge_safety(cid, SafetyAcknowledgement(note=args.note))
         now, standing = await _now(complaints, receipt)
         text = (
             f"Recorded: safety report on complaint {receipt.complaint_id} acknowledged by "
-            f"{args.staff_id}. {now}"
+            f"{staff_id}. {now}"
         )
         _emit(args, text, receipt.model_dump(mode="json") | standing)
     else:
-        assert signer is not None
         state = await complaints.state(cid)
         requested = state.escalation.requested if state.escalation else None
         decision = _decision(args, requested)
@@ -454,14 +473,13 @@ async def _run(
         if granted and as_requested:
             verb = "Offering" if decision.kind is DecisionKind.COUNTER else "Granting"
             _say(args, f"{verb} the requested {granted.label()}.")
-        signed = _signed(cid, signer, decision=decision)
-        receipt = await complaints.decide_escalation(cid, signed)
+        receipt = await api.decide(cid, decision)
         what = decision.kind.value + (f" {granted.label()}" if granted else "")
         now, standing = await _now(complaints, receipt)
-        text = f"Recorded: {what} on complaint {receipt.complaint_id} by {args.staff_id}. {now}"
+        text = f"Recorded: {what} on complaint {receipt.complaint_id} by {staff_id}. {now}"
         data = {
             "decision": decision.model_dump(mode="json"),
-            "decided_by": args.staff_id,
+            "decided_by": staff_id,
             "granted": _remedy_json(granted),
             "as_requested": as_requested,
             **receipt.model_dump(mode="json"),
@@ -480,9 +498,12 @@ async def _report(args: argparse.Namespace) -> None:
 async def _main(args: argparse.Namespace) -> None:
     if args.command == "report":
         return await _report(args)
-    signer = _signer(args) if "staff_id" in args else None  # bad input: fail before connecting
+    if args.command == "dev-token":
+        print(await dev_token(args.console, args.staff_id))
+        return
     if "decision" in args:
-        _decision(args)
+        _decision(args)  # bad input: fail before connecting
+    acting = await _acting(args) if "token" in args else None
     config = connect_config(args.address, args.namespace)
     try:
         client = await connect(config)
@@ -494,7 +515,7 @@ async def _main(args: argparse.Namespace) -> None:
         ) from None
     try:
         async with asyncio.timeout(ANSWER_TIMEOUT_S):
-            await _run(args, ComplaintClient(client), signer)
+            await _run(args, ComplaintClient(client), acting)
     except TimeoutError:
         raise Failure(
             UNEXPECTED,
@@ -517,6 +538,10 @@ def execute(argv: Sequence[str] | None = None) -> int:
         error = Failure(UNKNOWN, "unknown_complaint", unknown.message)
     except InvalidAction as refused:
         error = Failure(REFUSED, "refused", f"refused: {refused.message}")
+    except ConsoleRefused as refused:
+        error = _console_failure(refused)
+    except ConsoleUnreachable as unreachable:
+        error = Failure(UNEXPECTED, "unreachable", str(unreachable))
     except Exception as unexpected:  # noqa: BLE001 - the person gets a sentence, not a traceback
         error = Failure(UNEXPECTED, "unexpected", f"{type(unexpected).__name__}: {unexpected}")
     if args.json:
@@ -524,6 +549,18 @@ def execute(argv: Sequence[str] | None = None) -> int:
     else:
         print(f"complaints: {error.message}", file=sys.stderr)
     return error.code
+
+
+def _console_failure(refused: ConsoleRefused) -> Failure:
+    """The console's answer as an exit code: 401 and 403 (who you are, what you may do) and
+    409 (the complaint's refusal) are refusals; 404 no such complaint; 400 and 422 bad input."""
+    if refused.status == 404:
+        return Failure(UNKNOWN, "unknown_complaint", refused.detail)
+    if refused.status in (400, 422):
+        return Failure(USAGE, "invalid", f"invalid input: {refused.detail}")
+    if refused.status in (401, 403, 409):
+        return Failure(REFUSED, "refused", f"refused: {refused.detail}")
+    return Failure(UNEXPECTED, "unexpected", f"the console answered: {refused.detail}")
 
 
 def main() -> NoReturn:

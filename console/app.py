@@ -38,6 +38,7 @@ from console.service import (
     InboxItem,
     PausedItem,
     Refused,
+    SafetyItem,
     time_left,
 )
 from console.settings import DEV_AUDIENCE, ConsoleSettings
@@ -58,6 +59,8 @@ from sdk import ComplaintError, ComplaintSummary, UnknownComplaint
 HERE = Path(__file__).resolve().parent
 CSRF_FIELD = "csrf_token"
 SEARCH_ID = r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,99}$"
+INBOX_PAGE = 100
+"""Escalations per inbox page."""
 COMPLAINT_ID = r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}"
 """As `schemas.intake.ComplaintId`."""
 
@@ -76,6 +79,12 @@ class Me(BaseModel):
 
 class Problem(BaseModel):
     detail: str
+
+
+class DevTokenRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    staff_id: str = Field(min_length=1, max_length=80)
 
 
 class CodecPayloads(BaseModel):
@@ -165,7 +174,8 @@ def create_app(
         member = signed_in(request)
         if member is None:
             return needs_sign_in(request)
-        return RedirectResponse("/queue" if member.role is StaffRole.SPECIALIST else "/inbox", 303)
+        start = {StaffRole.SPECIALIST: "/queue", StaffRole.SAFETY: "/safety"}
+        return RedirectResponse(start.get(member.role, "/inbox"), 303)
 
     @app.get("/sign-in", include_in_schema=False, response_class=HTMLResponse)
     async def sign_in(request: Request, expired: bool = False) -> Response:
@@ -223,11 +233,18 @@ def create_app(
     # ------------------------------------------------------------------ pages
 
     @app.get("/inbox", include_in_schema=False, response_class=HTMLResponse)
-    async def inbox_page(request: Request) -> Response:
+    async def inbox_page(
+        request: Request, page_number: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1
+    ) -> Response:
         if (member := signed_in(request)) is None:
             return needs_sign_in(request)
         items = await console.inbox(member)
-        return page(request, "inbox.html", member, items=items)
+        first = (page_number - 1) * INBOX_PAGE
+        return page(
+            request, "inbox.html", member, items=items[first : first + INBOX_PAGE],
+            total=len(items), first=first, page_number=page_number,
+            more=first + INBOX_PAGE < len(items),
+        )  # fmt: skip
 
     @app.get("/queue", include_in_schema=False, response_class=HTMLResponse)
     async def queue_page(request: Request) -> Response:
@@ -236,11 +253,19 @@ def create_app(
         items = await console.paused(member)
         return page(request, "queue.html", member, items=items)
 
+    @app.get("/safety", include_in_schema=False, response_class=HTMLResponse)
+    async def safety_page(request: Request) -> Response:
+        if (member := signed_in(request)) is None:
+            return needs_sign_in(request)
+        items = await console.awaiting_safety(member)
+        return page(request, "safety.html", member, items=items)
+
     @app.get("/search", include_in_schema=False, response_class=HTMLResponse)
     async def search_page(
         request: Request,
         customer_id: Annotated[str, Query(max_length=100)] = "",
         complaint_id: Annotated[str, Query(max_length=100)] = "",
+        order_reference: Annotated[str, Query(max_length=100)] = "",
         status: Annotated[str, Query(max_length=40)] = "",
     ) -> Response:
         if (member := signed_in(request)) is None:
@@ -250,15 +275,20 @@ def create_app(
             return RedirectResponse(f"/complaints/{quote(cid, safe='')}", 303)
         error, found = None, None
 
+        customer_id, order_reference = customer_id.strip(), order_reference.strip()
         if customer_id and not re.match(SEARCH_ID, customer_id):
             error = "a customer id has letters, digits and _ . : @ - only"
+        elif order_reference and not re.match(SEARCH_ID, order_reference):
+            error = "an order number has letters, digits and _ . : @ - only"
         elif status and status not in {s.value for s in Status}:
             error = f"unknown status {status!r}"
-        elif customer_id or status:
-            found = await console.search(customer_id or None, Status(status) if status else None)
+        elif customer_id or status or order_reference:
+            found = await console.search(
+                customer_id or None, Status(status) if status else None, order_reference or None
+            )
         return page(
-            request, "search.html", member, found=found, error=error,
-            customer_id=customer_id, status=status, code=400 if error else 200,
+            request, "search.html", member, found=found, error=error, customer_id=customer_id,
+            order_reference=order_reference, status=status, code=400 if error else 200,
         )  # fmt: skip
 
     async def _view(complaint_id: str) -> ComplaintView | None:
@@ -277,6 +307,8 @@ def create_app(
             escalation=escalation, limit=member.authority_limit,
             may_decide=member.role is StaffRole.MANAGER and state.status is Status.AWAITING_MANAGER,
             may_resume=member.role is StaffRole.SPECIALIST and state.status is Status.PAUSED,
+            may_acknowledge=member.role is StaffRole.SAFETY
+            and state.status is Status.AWAITING_SAFETY,
             form=ctx.pop("form", {}), **ctx,
         )  # fmt: skip
 
@@ -343,6 +375,35 @@ def create_app(
         request.session["notice"] = f"Resumed. The complaint is now {words(receipt.status)}."
         return RedirectResponse(f"/complaints/{complaint_id}", 303)
 
+    @app.post("/complaints/{complaint_id}/safety", include_in_schema=False)
+    async def safety_form(
+        request: Request,
+        complaint_id: str,
+        note: Annotated[str, Form(max_length=2000)] = "",
+        csrf_token: Annotated[str | None, Form(alias=CSRF_FIELD)] = None,
+    ) -> Response:
+        if (member := signed_in(request)) is None:
+            raise HTTPException(401, "sign in first")
+        check_csrf(request, csrf_token)
+        view = await _view(complaint_id)
+        if view is None:
+            return page(request, "missing.html", member, 404, complaint_id=complaint_id)
+        try:
+            if member.role is not StaffRole.SAFETY:
+                raise Refused("only safety officers acknowledge reported hazards")
+            receipt = await console.acknowledge_safety(
+                member, complaint_id, SafetyAcknowledgement(note=note),
+                client=_client(request), via="page",
+            )  # fmt: skip
+        except (ValueError, Refused) as error:
+            return _complaint_page(
+                request, member, view, 422, error=_said(error), form={"note": note}
+            )
+        request.session["notice"] = (
+            f"Hazard acknowledged. The complaint is now {words(receipt.status)}."
+        )
+        return RedirectResponse(f"/complaints/{complaint_id}", 303)
+
     # ------------------------------------------------------------------ JSON API
 
     bearer = HTTPBearer(auto_error=False)
@@ -370,23 +431,34 @@ def create_app(
         return _me(member)
 
     @app.get("/api/v1/inbox", tags=["managers"])
-    async def api_inbox(member: Member) -> list[InboxItem]:
-        """Escalations at my level or below, in my stores, oldest first."""
-        return await console.inbox(member)
+    async def api_inbox(
+        member: Member,
+        offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 1000,
+    ) -> list[InboxItem]:
+        """Escalations at my level or below, in my stores, oldest first (`limit` from
+        `offset`)."""
+        return (await console.inbox(member))[offset : offset + limit]
 
     @app.get("/api/v1/paused", tags=["specialists"])
     async def api_paused(member: Member) -> list[PausedItem]:
         """Paused conversations a specialist may resume, oldest first."""
         return await console.paused(member)
 
+    @app.get("/api/v1/safety", tags=["safety officers"])
+    async def api_awaiting_safety(member: Member) -> list[SafetyItem]:
+        """Reported hazards waiting for a safety officer's acknowledgement, oldest first."""
+        return await console.awaiting_safety(member)
+
     @app.get("/api/v1/complaints", tags=["staff"])
     async def api_search(
         member: Member,
         customer_id: Annotated[str | None, Query(pattern=SEARCH_ID)] = None,
         status: Status | None = None,
+        order_reference: Annotated[str | None, Query(pattern=SEARCH_ID)] = None,
     ) -> list[ComplaintSummary]:
-        """Complaints by customer and status, newest first (at most 200)."""
-        return await console.search(customer_id, status)
+        """Complaints by customer, order and status, newest first (at most 200)."""
+        return await console.search(customer_id, status, order_reference)
 
     @app.get(
         "/api/v1/complaints/{complaint_id}", tags=["staff"], responses={404: {"model": Problem}}
@@ -494,7 +566,7 @@ def create_app(
     @app.exception_handler(HTTPException)
     async def problem(request: Request, error: HTTPException) -> Response:
         """JSON for the API and the codec; a page for people."""
-        if request.url.path.startswith(("/api/", "/codec/")):
+        if request.url.path.startswith(("/api/", "/codec/", "/dev/issuer/token")):
             return JSONResponse({"detail": error.detail}, error.status_code, error.headers)
         html = templates.get_template("error.html").render(
             request=request, detail=error.detail, code=error.status_code, me=None, csrf="",
@@ -590,6 +662,18 @@ def _dev_routes(app, settings, issuer, console, templates, callback_url, csrf_to
             "response_types_supported": ["id_token"],
             "id_token_signing_alg_values_supported": ["EdDSA"],
             "subject_types_supported": ["public"],
+        }
+
+    @app.post("/dev/issuer/token", include_in_schema=False)
+    async def token(asked: DevTokenRequest) -> dict[str, Any]:
+        """An ID token for a demo person, for the CLI and scripts (`complaints dev-token`):
+        development only, like every route of this issuer."""
+        if console.member(asked.staff_id) is None:
+            raise HTTPException(400, f"{asked.staff_id} is not in the staff directory")
+        return {
+            "id_token": issuer.id_token(asked.staff_id, None),
+            "token_type": "Bearer",
+            "development_only": True,
         }
 
     @app.get("/dev/issuer/jwks.json", include_in_schema=False)

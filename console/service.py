@@ -20,10 +20,12 @@ from domain.errors import InvalidAction as Refusal
 from domain.redaction import redact_text
 from schemas import events as ev
 from schemas.actions import ActionReceipt, ManagerDecision, SafetyAcknowledgement, StaffResume
+from schemas.listing import ListedEscalation
 from schemas.remedies import Remedy
-from schemas.staff import StaffMember, StaffRole
+from schemas.staff import ANY_STORE, StaffMember, StaffRole
 from schemas.state import ComplaintState, Status
 from sdk import ComplaintClient, ComplaintError, ComplaintSummary
+from sdk.client import inbox_query
 from sdk.signing import assertion, sign
 from sdk.timeline import describe
 from workflows import search_attributes as sa
@@ -55,7 +57,9 @@ class InboxItem(BaseModel):
     next_step: str
     """"reminder" or "next level": what happens at `respond_by`."""
     sla: str | None = None
-    """The SLA state, once the SLA search attributes exist (not yet): None."""
+    """The SLA state (ok, warning, breached, paused); None where no clock runs."""
+    sla_due_at: datetime | None = None
+    """When the next SLA target falls due."""
 
 
 class PausedItem(BaseModel):
@@ -67,6 +71,20 @@ class PausedItem(BaseModel):
     reason: str | None
     filed_at: datetime
     review_by: datetime | None
+
+
+class SafetyItem(BaseModel):
+    """A reported hazard waiting for a safety officer's acknowledgement."""
+
+    model_config = ConfigDict(frozen=True)
+
+    complaint_id: str
+    category: str | None
+    customer_id: str | None
+    store: str | None
+    filed_at: datetime
+    review_by: datetime | None
+    """When the safety officers are reminded."""
 
 
 class TimelineEntry(BaseModel):
@@ -128,30 +146,49 @@ class Console:
         return list(await asyncio.gather(*(one(s) for s in found)))
 
     async def inbox(self, member: StaffMember) -> list[InboxItem]:
-        """Escalations at my level or below, in my stores, oldest first."""
+        """Escalations at my level or below, in my stores, oldest first: one visibility call
+        (search attributes and the memo's listing); a state query only for a complaint
+        started before it kept a listing."""
         if member.role is not StaffRole.MANAGER:
             return []
-        found = await self.complaints.inbox(member.level)
+        query = inbox_query(member.level)
+        if ANY_STORE not in member.stores:
+            query += f" AND {_in_stores(member.stores)}"
+        found = await self.complaints.find(query)
+        older = [s for s in found if s.listing is None or s.listing.escalation is None]
+        states = dict(zip((s.complaint_id for s in older), await self._states(older), strict=True))
         items = []
-        for summary, state in zip(found, await self._states(found), strict=True):
-            if state is None or state.escalation is None or state.intake is None:
+        for summary in found:
+            listed = summary.listing.escalation if summary.listing else None
+            if listed is not None:
+                store = summary.listing.store  # type: ignore[union-attr]
+            else:
+                state = states.get(summary.complaint_id)
+                if state is None or state.escalation is None or state.intake is None:
+                    continue
+                esc, store = state.escalation, state.intake.store
+                listed = ListedEscalation(
+                    level=esc.level, requested=esc.requested,
+                    policy_exception=esc.policy_exception, respond_by=esc.respond_by,
+                    reminded=esc.reminded,
+                )  # fmt: skip
+            if not member.covers(store):
                 continue
-            if not member.covers(state.intake.store):
-                continue
-            esc = state.escalation
             items.append(
                 InboxItem(
                     complaint_id=summary.complaint_id,
                     category=summary.category,
                     severity=summary.severity,
                     customer_id=summary.customer_id,
-                    store=state.intake.store,
-                    level=esc.level,
-                    requested=esc.requested,
-                    policy_exception=esc.policy_exception,
+                    store=store,
+                    level=listed.level,
+                    requested=listed.requested,
+                    policy_exception=listed.policy_exception,
                     filed_at=summary.started_at,
-                    respond_by=esc.respond_by,
-                    next_step="next level" if esc.reminded else "reminder",
+                    respond_by=listed.respond_by,
+                    next_step="next level" if listed.reminded else "reminder",
+                    sla=summary.sla_state,
+                    sla_due_at=summary.sla_due_at,
                 )
             )
         return items
@@ -178,13 +215,47 @@ class Console:
             )
         return items
 
+    async def awaiting_safety(self, member: StaffMember) -> list[SafetyItem]:
+        """Reported hazards a safety officer has to acknowledge, oldest first."""
+        if member.role is not StaffRole.SAFETY:
+            return []
+        query = (
+            f"ExecutionStatus = 'Running' AND {sa.STATUS.name} = '{Status.AWAITING_SAFETY.value}'"
+        )
+        found = await self.complaints.find(query)
+        older = [s for s in found if s.listing is None]
+        states = dict(zip((s.complaint_id for s in older), await self._states(older), strict=True))
+        items = []
+        for summary in found:
+            if summary.listing is not None:
+                store, review_by = summary.listing.store, summary.listing.safety_review_by
+            elif (state := states.get(summary.complaint_id)) is not None and state.intake:
+                store, review_by = state.intake.store, state.safety_review_by
+            else:
+                continue
+            if not member.covers(store):
+                continue
+            items.append(
+                SafetyItem(
+                    complaint_id=summary.complaint_id, category=summary.category,
+                    customer_id=summary.customer_id, store=store,
+                    filed_at=summary.started_at, review_by=review_by,
+                )
+            )  # fmt: skip
+        return items
+
     async def search(
-        self, customer_id: str | None = None, status: Status | None = None
+        self,
+        customer_id: str | None = None,
+        status: Status | None = None,
+        order_reference: str | None = None,
     ) -> list[ComplaintSummary]:
-        """Complaints by customer and status (visibility; oldest first, at most 200)."""
+        """Complaints by customer, order and status (visibility; newest first, at most 200)."""
         where = []
         if customer_id:
             where.append(f"{sa.CUSTOMER_ID.name} = '{_quoted(customer_id)}'")
+        if order_reference:
+            where.append(f"{sa.ORDER_REFERENCE.name} = '{_quoted(order_reference)}'")
         if status:
             where.append(f"{sa.STATUS.name} = '{status.value}'")
         return (await self.complaints.find(" AND ".join(where) or None))[-200:][::-1]
@@ -309,6 +380,14 @@ class Console:
             raise Refused(str(error)) from None
         await self.audit.record(**audit, outcome="sent", detail=detail | {"status": receipt.status})
         return receipt
+
+
+def _in_stores(stores: list[str]) -> str:
+    """My stores, or no store (any manager's; or a complaint started before the store was
+    in visibility, checked on its state)."""
+    listed = ", ".join(f"'{_quoted(store)}'" for store in stores)
+    where = f"{sa.STORE.name} IS NULL"
+    return f"({sa.STORE.name} IN ({listed}) OR {where})" if stores else f"({where})"
 
 
 def _quoted(value: str) -> str:

@@ -7,7 +7,8 @@ would, and writes ``console-sign-in.png`` (the development issuer's picker),
 ``console-inbox.png`` and ``console-complaint.png`` (a store manager's inbox and the
 escalation the demo leaves waiting, with the decision form and the timeline),
 ``console-refused.png`` (an amount above the shift manager's limit, refused in the page),
-``console-search.png`` and ``console-queue.png`` (the specialist's paused conversations).
+``console-search.png``, ``console-queue.png`` (the specialist's paused conversations) and
+``console-safety.png`` (the safety officers' reported hazards: empty unless one was filed).
 """
 
 from __future__ import annotations
@@ -69,6 +70,10 @@ async def main() -> None:
             await sign_in(page, console, "Kadri Sepp")
             await page.goto(f"{console}/queue")
             await page.screenshot(path=out / "console-queue.png", full_page=True)
+
+            await sign_in(page, console, "Mari Kask")
+            await page.goto(f"{console}/safety")
+            await page.screenshot(path=out / "console-safety.png", full_page=True)
         finally:
             await browser.close()
     print(f"Screenshots in {out}/")

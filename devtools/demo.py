@@ -14,6 +14,7 @@ database) and files no more; `make demo` does.
 from __future__ import annotations
 
 import asyncio
+import os
 import shlex
 import time
 from collections.abc import Awaitable, Callable
@@ -25,7 +26,7 @@ from urllib.parse import quote
 from temporalio.client import Client
 
 from activities.policy_store import DEVELOPMENT
-from devtools.demo_staff import demo_directory, demo_key, key_file
+from devtools.demo_staff import demo_directory, demo_key
 from domain.signatures import sign
 from domain.wording import words
 from schemas.actions import DecisionKind, ManagerDecision, StaffResume
@@ -396,18 +397,6 @@ async def _leave_for_a_manager(case: Case) -> None:
     case.say("=> waiting for you: a shift manager may grant up to 500, a store manager 2000")
 
 
-def keys_dir(data_dir: Path) -> Path:
-    """Where the demo writes its staff's demo keys, for trying `complaints` by hand."""
-    return data_dir / "keys"
-
-
-def _write_demo_keys(data_dir: Path) -> None:
-    keys = keys_dir(data_dir)
-    keys.mkdir(parents=True, exist_ok=True)
-    for member in demo_directory().members:
-        (keys / f"{member.staff_id}.pem").write_bytes(key_file(member.staff_id))
-
-
 def _ui_query(ui_url: str, namespace: str, query: str) -> str:
     return f"{ui_url}/namespaces/{namespace}/workflows?query={quote(query)}"
 
@@ -420,10 +409,9 @@ def _try_this(
     namespace = complaints.temporal.namespace
     address = complaints.temporal.service_client.config.target_host
     cli = ".venv/bin/complaints"
-    keys = keys_dir(data_dir)
 
     def decide(by: str) -> str:
-        return f"{cli} approve {cid} --as {by} --key-file {keys}/{by}.pem"
+        return f"{cli} approve {cid} --dev-as {by}"
 
     why = shlex.quote("Leak confirmed on the video the customer sent")
     lines = [
@@ -431,6 +419,9 @@ def _try_this(
     ]
     if address != DEFAULT_ADDRESS:
         lines.append(f"  export TEMPORAL_ADDRESS={address}")
+    console_port = os.environ.get("COMPLAINTS_CONSOLE_PORT", "8400")
+    if console_port != "8400":
+        lines.append(f"  export COMPLAINTS_CONSOLE_URL=http://127.0.0.1:{console_port}")
     return "\n".join(
         [
             *lines,
@@ -438,9 +429,9 @@ def _try_this(
             f"  {cli} show {cid}",
             f"  {decide('manager-1')}   # refused: above a shift manager's limit",
             f"  {decide('manager-2')}   # the store manager may grant 799.00",
-            f"  {cli} counter {cid} --as manager-2 --key-file {keys}/manager-2.pem "
-            f"--remedy repair --amount 150 --reason {why}",
-            f"(demo keys in {keys}/, written by the demo: development only)",
+            f"  {cli} counter {cid} --dev-as manager-2 --remedy repair --amount 150 --reason {why}",
+            "(decisions go through the staff console, which signs as the person; --dev-as takes "
+            "a demo person's token from its development issuer: development only)",
             "",
             "In the Temporal UI:",
             "  the demo's complaints: "
@@ -471,7 +462,6 @@ async def run(client: Client, ui_url: str, data_dir: Path, *, again: bool = Fals
     """The demo, unless earlier demos' complaints are on the server (then say so), or
     `again`. False if a complaint did not end as its script meant."""
     complaints = ComplaintClient(client, TASK_QUEUE)
-    _write_demo_keys(data_dir)
     earlier = await earlier_demos(complaints)
     if earlier and not again:
         say(_found(earlier, data_dir))
@@ -492,7 +482,6 @@ async def run(client: Client, ui_url: str, data_dir: Path, *, again: bool = Fals
 async def run_demo(client: Client, ui_url: str, data_dir: Path) -> bool:
     """File and play the seven complaints; False if one did not end as its script meant."""
     complaints = ComplaintClient(client, TASK_QUEUE)
-    _write_demo_keys(data_dir)
     run = time.strftime("%Y%m%d-%H%M%S")
     started = time.monotonic()
     say(

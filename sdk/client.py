@@ -51,6 +51,7 @@ from schemas.complaint import (
 from schemas.events import DomainEvent
 from schemas.failures import POLICY_FAILURES, REFUSALS, FailureType
 from schemas.intake import ComplaintIntake, CustomerDetails, as_of
+from schemas.listing import LISTING_MEMO, Listing
 from schemas.policy import CURRENT
 from schemas.remedies import RemedyKind
 from schemas.staff import SignedAssertion
@@ -118,11 +119,22 @@ class ComplaintSummary(BaseModel):
     reopen_count: int
     started_at: datetime
     closed_at: datetime | None
+    store: str | None = None
+    order_reference: str | None = None
+    sla_state: str | None = None
+    sla_due_at: datetime | None = None
+    listing: Listing | None = None
+    """The staff lists' row from the memo; None for a complaint started before it was kept."""
 
     @classmethod
-    def of(cls, execution: WorkflowExecution) -> ComplaintSummary:
+    def of(cls, execution: WorkflowExecution, listing: Listing | None = None) -> ComplaintSummary:
         attrs = execution.typed_search_attributes
         return cls(
+            store=attrs.get(sa.STORE),
+            order_reference=attrs.get(sa.ORDER_REFERENCE),
+            sla_state=attrs.get(sa.SLA_STATE),
+            sla_due_at=attrs.get(sa.SLA_DUE_AT),
+            listing=listing,
             complaint_id=execution.id.removeprefix(WORKFLOW_ID_PREFIX),
             workflow_id=execution.id,
             running=execution.status is WorkflowExecutionStatus.RUNNING,
@@ -136,6 +148,16 @@ class ComplaintSummary(BaseModel):
             started_at=execution.start_time,
             closed_at=execution.close_time,
         )
+
+
+async def _listing(execution: WorkflowExecution) -> Listing | None:
+    """The memo's `listing`, or None when it is absent or not one."""
+    if LISTING_MEMO not in execution.raw_info.memo.fields:
+        return None
+    try:
+        return Listing.model_validate(await execution.memo_value(LISTING_MEMO, type_hint=dict))
+    except Exception:  # noqa: BLE001 - a memo this client cannot open or read: no listing
+        return None
 
 
 def _today() -> date:
@@ -210,7 +232,7 @@ class ComplaintClient:
             task_queue=self._task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
             id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-            search_attributes=sa.typed(sa.search_attributes_for(filed)),
+            search_attributes=sa.typed(sa.search_attributes_for(filed) | sa.listed_values(filed)),
             static_summary=start_summary(intake),
             static_details=start_details(intake),
         )
@@ -313,7 +335,10 @@ class ComplaintClient:
         e.g. ``"CustomerId = 'cust-1'"`` or ``"ComplaintStatus = 'awaiting_manager'"``.
         """
         where = f"{_OURS} AND ({query})" if query else _OURS
-        found = [ComplaintSummary.of(e) async for e in self._client.list_workflows(where)]
+        found = [
+            ComplaintSummary.of(e, await _listing(e))
+            async for e in self._client.list_workflows(where)
+        ]
         return sorted(found, key=lambda c: c.started_at)
 
     async def inbox(self, level: int) -> list[ComplaintSummary]:

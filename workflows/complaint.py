@@ -37,6 +37,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.events import DomainEvent, EscalationReason
     from schemas.failures import FailureType
     from schemas.intake import Category, CustomerDetails
+    from schemas.listing import LISTING_MEMO
     from schemas.messages import MessageKind, Outcome
     from schemas.policy import CompanyPolicy
     from schemas.staff import SignedAssertion
@@ -65,6 +66,9 @@ signed acknowledgement before anything else (asked only for a flagged complaint)
 CALLBACKS_KEEP_SLA = "callbacks-keep-sla"
 """Patch: while the SLA clocks run, a promised callback comes before the next-update clock
 would warn (`domain.sla.callback_by`); asked at the first plan that promises one."""
+VISIBLE_LISTING = "visible-listing"
+"""Patch: visibility also holds the store and the order (search attributes) and the staff
+lists' row (memo `listing`), so a list needs no query per complaint."""
 
 
 @workflow.defn(name="ComplaintWorkflow")
@@ -83,6 +87,10 @@ class ComplaintWorkflow:
         self._acknowledgement_out = False
         self._client_waits: list[tuple[WaitFor, asyncio.Future[ComplaintState]]] = []
         """`wait_until` calls not answered yet, answered on the step that gets there."""
+        self._listed = False
+        """Since VISIBLE_LISTING: the store, the order and the memo's listing are upserted."""
+        self._listing: dict[str, Any] | None = None
+        """The memo's `listing` as this run last upserted it."""
 
     @property
     def _state(self) -> ComplaintState:
@@ -106,6 +114,7 @@ class ComplaintWorkflow:
         # before the first command, so the marker leads every new history.
         at_once = workflow.patched(ACK_APOLOGISES)
         sla_clocks = workflow.patched(SLA_CLOCKS)  # first activation, before any effect
+        self._listed = workflow.patched(VISIBLE_LISTING)
         resumed = self._resume(input.continued)
         if resumed is None:
             try:
@@ -351,9 +360,16 @@ class ComplaintWorkflow:
         wanted = search_attributes.search_attributes_for(self._state)
         if self._sla is not None:
             wanted = {**wanted, **search_attributes.sla_values(self._sla)}
+        if self._listed:
+            wanted = {**wanted, **search_attributes.listed_values(self._state)}
         changed = search_attributes.changes(workflow.info().typed_search_attributes, wanted)
         if changed:
             workflow.upsert_search_attributes(changed)
+        if self._listed:
+            listing = search_attributes.listing_for(self._state).model_dump(mode="json")
+            if listing != self._listing:
+                workflow.upsert_memo({LISTING_MEMO: listing})
+                self._listing = listing
         self._describe()
 
     def _describe(self) -> None:

@@ -19,7 +19,8 @@ from temporalio.common import (
 )
 
 from domain.sla import Clocks, next_due, sla_state
-from schemas.state import ComplaintState
+from schemas.listing import ListedEscalation, Listing
+from schemas.state import ComplaintState, Status
 
 STATUS = SearchAttributeKey.for_keyword("ComplaintStatus")
 CATEGORY = SearchAttributeKey.for_keyword("ComplaintCategory")
@@ -35,6 +36,10 @@ SLA_DUE_AT = SearchAttributeKey.for_datetime("SlaDueAt")
 no clock runs (paused, resolved, closed)."""
 SLA_STATE = SearchAttributeKey.for_keyword("SlaState")
 """ok, warning, breached or paused (`schemas.sla.SlaState`)."""
+STORE = SearchAttributeKey.for_keyword("ComplaintStore")
+"""The store or region the complaint is about (unset: any); the inbox filters on it."""
+ORDER_REFERENCE = SearchAttributeKey.for_keyword("OrderReference")
+"""The customer's order, once known (at intake or with their details)."""
 
 KEYS: tuple[SearchAttributeKey, ...] = (
     STATUS,
@@ -46,6 +51,8 @@ KEYS: tuple[SearchAttributeKey, ...] = (
     REOPEN_COUNT,
     SLA_DUE_AT,
     SLA_STATE,
+    STORE,
+    ORDER_REFERENCE,
 )
 
 _TYPE_NAMES = {
@@ -74,6 +81,33 @@ def search_attributes_for(state: ComplaintState) -> Values:
         ASSIGNED_MANAGER: state.decided_by,
         REOPEN_COUNT: state.reopen_count,
     }
+
+
+def listed_values(state: ComplaintState) -> Values:
+    """The store and order keys' values: set at start by the SDK, upserted by the workflow
+    since the `visible-listing` patch."""
+    intake = state.intake
+    return {
+        STORE: intake.store if intake else None,
+        ORDER_REFERENCE: intake.order_reference if intake else None,
+    }
+
+
+def listing_for(state: ComplaintState) -> Listing:
+    """The complaint's row in the staff lists, kept in its memo (`schemas.listing`)."""
+    intake, esc = state.intake, state.escalation
+    listed = None
+    if esc is not None and state.status is Status.AWAITING_MANAGER:
+        listed = ListedEscalation(
+            level=esc.level, requested=esc.requested, policy_exception=esc.policy_exception,
+            respond_by=esc.respond_by, reminded=esc.reminded,
+        )  # fmt: skip
+    return Listing(
+        store=intake.store if intake else None,
+        order_reference=intake.order_reference if intake else None,
+        escalation=listed,
+        safety_review_by=state.safety_review_by if state.status is Status.AWAITING_SAFETY else None,
+    )
 
 
 def sla_values(clocks: Clocks) -> Values:

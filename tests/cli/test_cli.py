@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from devtools.demo_staff import key_file
 from schemas.intake import ComplaintIntake, HazardKind, SafetyHazard
 from schemas.messages import Outcome
 from schemas.remedies import RemedyKind
@@ -22,6 +21,7 @@ from schemas.state import Status
 from sdk import ComplaintClient
 from tests import processes
 from tests.conftest import DevWorker
+from tests.console.conftest import Running
 from tests.factories import CUSTOMER, make_intake
 from tests.polling import until_found, until_status
 
@@ -39,20 +39,19 @@ class Run:
 
 
 @pytest.fixture
-def key(tmp_path: Path):
-    """A demo staff member's key file, as `complaints --key-file` reads it."""
+def who(served: Running):
+    """`--token` with a demo staff member's ID token from the console's development issuer."""
 
-    def write(staff_id: str) -> str:
-        path = tmp_path / f"{staff_id}.pem"
-        path.write_bytes(key_file(staff_id))
-        return str(path)
+    def token(staff_id: str) -> tuple[str, str]:
+        return ("--token", served.token(staff_id))
 
-    return write
+    return token
 
 
 @pytest.fixture
-def cli(dev_worker: DevWorker):
-    """Run `python -m cli ...` without blocking the loop the worker runs on."""
+def cli(dev_worker: DevWorker, served: Running):
+    """Run `python -m cli ...` without blocking the loop the worker and the console (which
+    the CLI sends its decisions to) run on."""
 
     async def run(*args: str, **env: str) -> Run:
         clean = {
@@ -61,6 +60,7 @@ def cli(dev_worker: DevWorker):
         clean |= {
             "TEMPORAL_ADDRESS": dev_worker.address,
             "TEMPORAL_NAMESPACE": dev_worker.namespace,
+            "COMPLAINTS_CONSOLE_URL": served.url,
         }
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "cli", *args,
@@ -86,7 +86,9 @@ async def escalated(complaints: ComplaintClient, **overrides) -> ComplaintIntake
     return intake
 
 
-async def test_inbox_show_override_resolves_the_complaint(complaints: ComplaintClient, cli, key):
+async def test_inbox_show_override_resolves_the_complaint(
+    complaints: ComplaintClient, cli, who, served: Running
+):
     # Bought 45 days ago: outside the return window, so only an override may grant it.
     intake = await escalated(
         complaints,
@@ -103,6 +105,8 @@ async def test_inbox_show_override_resolves_the_complaint(complaints: ComplaintC
     assert mine and mine[0]["status"] == "awaiting_manager" and mine[0]["escalation_level"] == 1
     table = await cli("inbox", "--manager-level", "3")
     assert table.code == 0 and cid in table.out and "COMPLAINT" in table.out
+    row = next(line for line in table.out.splitlines() if line.startswith(cid))
+    assert "reminder at " in row and row.rstrip().endswith(("ok", "warning", "breached"))
 
     show = await cli("show", cid)
     assert show.code == 0, show.err
@@ -112,17 +116,22 @@ async def test_inbox_show_override_resolves_the_complaint(complaints: ComplaintC
     for output in (show.out, shown_json.out):
         assert "olga@example.ru" not in output and "900 000" not in output
 
-    approve = await cli("approve", cid, "--as", "manager-1", "--key-file", key("manager-1"))
+    approve = await cli("approve", cid, *who("manager-1"))
     assert approve.code == 3
     assert "refused: granting this needs a policy exception" in approve.err
 
     override = await cli(
         "override", cid, "--remedy", "refund", "--amount", "449.00",
         "--reason", "Known batch defect", "--json",
-        COMPLAINTS_STAFF_ID="manager-1", COMPLAINTS_STAFF_KEY_FILE=key("manager-1"),
+        COMPLAINTS_CONSOLE_TOKEN=served.token("manager-1"),
     )  # fmt: skip
     assert override.code == 0, override.err
     assert override.json()["decided_by"] == "manager-1"
+    # Through the console, which signed as manager-1 and audited it.
+    assert [(a.staff_id, a.via, a.outcome) for a in served.audit.entries(cid)] == [
+        ("manager-1", "api", "refused"),
+        ("manager-1", "api", "sent"),
+    ]
 
     await until_status(complaints, cid, Status.RESOLVED)
     await complaints.answer_follow_up(cid, customer_id=CUSTOMER)
@@ -135,7 +144,7 @@ async def test_inbox_show_override_resolves_the_complaint(complaints: ComplaintC
 
 
 async def test_a_manager_over_their_authority_limit_gets_a_clear_refusal(
-    complaints: ComplaintClient, cli, key
+    complaints: ComplaintClient, cli, who
 ):
     intake = await escalated(complaints, amount=Decimal("800.00"))
     before = await complaints.events(intake.complaint_id)
@@ -143,10 +152,7 @@ async def test_a_manager_over_their_authority_limit_gets_a_clear_refusal(
     run = await cli(
         "approve",
         intake.complaint_id,
-        "--as",
-        "manager-1",
-        "--key-file",
-        key("manager-1"),
+        *who("manager-1"),
         "--json",
     )
     assert run.code == 3
@@ -159,8 +165,8 @@ async def test_a_manager_over_their_authority_limit_gets_a_clear_refusal(
     await complaints.withdraw(intake.complaint_id, customer_id=intake.customer_id)
 
 
-async def test_mistakes_get_exit_codes_a_script_can_tell_apart(cli, key):
-    signer = ("--as", "manager-1", "--key-file", key("manager-1"))
+async def test_mistakes_get_exit_codes_a_script_can_tell_apart(cli, who):
+    signer = who("manager-1")
     unknown = await cli("deny", "never-filed", *signer, "--reason", "no way")
     assert (unknown.code, unknown.err) == (4, "complaints: no complaint 'never-filed' was filed\n")
 
@@ -168,9 +174,15 @@ async def test_mistakes_get_exit_codes_a_script_can_tell_apart(cli, key):
     assert no_reason.code == 2 and "--reason" in no_reason.err
 
     nobody = await cli("approve", "c-1")
-    assert nobody.code == 2 and "COMPLAINTS_STAFF_ID" in nobody.err
-    keyless = await cli("approve", "c-1", "--as", "manager-1")
-    assert keyless.code == 2 and "COMPLAINTS_STAFF_KEY_FILE" in keyless.err
+    assert nobody.code == 2 and "COMPLAINTS_CONSOLE_TOKEN" in nobody.err
+    forged = await cli("approve", "c-1", "--token", "not.a.token")
+    assert forged.code == 3 and forged.err.startswith("complaints: refused: ")
+    both = await cli("approve", "c-1", *who("manager-1"), "--dev-as", "manager-1")
+    assert both.code == 2 and "not both" in both.err
+    nowhere = await cli(
+        "approve", "c-1", *who("manager-1"), "--console", "http://127.0.0.1:9", "--json"
+    )
+    assert nowhere.code == 1 and json.loads(nowhere.err)["error"] == "unreachable"
 
     negative = await cli(
         "counter", "c-1", *signer,
@@ -180,7 +192,7 @@ async def test_mistakes_get_exit_codes_a_script_can_tell_apart(cli, key):
 
 
 async def test_override_without_an_amount_grants_the_requested_one_and_says_so(
-    complaints: ComplaintClient, cli, key, dev_worker: DevWorker
+    complaints: ComplaintClient, cli, who, dev_worker: DevWorker
 ):
     intake = await escalated(complaints, amount=Decimal("349.99"), receipt_present=False)
     cid = intake.complaint_id
@@ -190,7 +202,7 @@ async def test_override_without_an_amount_grants_the_requested_one_and_says_so(
     )
 
     run = await cli(
-        "override", cid, "--as", "manager-1", "--key-file", key("manager-1"),
+        "override", cid, *who("manager-1"),
         "--remedy", "refund", "--reason", "Card statement shows the purchase",
     )  # fmt: skip
     assert run.code == 0, run.err
@@ -206,15 +218,12 @@ async def test_override_without_an_amount_grants_the_requested_one_and_says_so(
     await complaints.answer_follow_up(cid, customer_id=CUSTOMER)
 
 
-async def test_an_approval_names_the_amount_it_grants(complaints: ComplaintClient, cli, key):
+async def test_an_approval_names_the_amount_it_grants(complaints: ComplaintClient, cli, who):
     intake = await escalated(complaints, amount=Decimal("450"))
     run = await cli(
         "approve",
         intake.complaint_id,
-        "--as",
-        "manager-1",
-        "--key-file",
-        key("manager-1"),
+        *who("manager-1"),
         "--json",
     )
     assert run.code == 0, run.err
@@ -228,14 +237,14 @@ async def test_an_approval_names_the_amount_it_grants(complaints: ComplaintClien
 
 
 async def test_an_amount_nobody_typed_or_requested_is_never_zero(
-    complaints: ComplaintClient, cli, key
+    complaints: ComplaintClient, cli, who
 ):
     intake = await escalated(complaints, amount=Decimal("349.99"), receipt_present=False)
     cid = intake.complaint_id
     before = await complaints.events(cid)
 
     other_kind = await cli(
-        "counter", cid, "--as", "manager-1", "--key-file", key("manager-1"),
+        "counter", cid, *who("manager-1"),
         "--remedy", "store_credit", "--reason", "Credit instead",
     )  # fmt: skip
     assert other_kind.code == 2
@@ -244,7 +253,7 @@ async def test_an_amount_nobody_typed_or_requested_is_never_zero(
         "the escalation requested refund 349.99\n"
     )
     zero = await cli(
-        "override", cid, "--as", "manager-1", "--key-file", key("manager-1"),
+        "override", cid, *who("manager-1"),
         "--remedy", "refund", "--amount", "0", "--reason", "Card statement shows it",
     )  # fmt: skip
     assert zero.code == 3
@@ -252,7 +261,7 @@ async def test_an_amount_nobody_typed_or_requested_is_never_zero(
     assert await complaints.events(cid) == before
 
     counter = await cli(
-        "counter", cid, "--as", "manager-1", "--key-file", key("manager-1"),
+        "counter", cid, *who("manager-1"),
         "--remedy", "store_credit", "--amount", "50", "--reason", "Credit instead",
     )  # fmt: skip
     assert counter.code == 0, counter.err
@@ -262,12 +271,12 @@ async def test_an_amount_nobody_typed_or_requested_is_never_zero(
 
 
 async def test_a_counter_in_another_currency_is_refused_and_one_in_the_complaints_recorded(
-    complaints: ComplaintClient, cli, key, dev_worker: DevWorker
+    complaints: ComplaintClient, cli, who, dev_worker: DevWorker
 ):
     intake = await escalated(complaints, amount=Decimal("349.99"), receipt_present=False)
     cid = intake.complaint_id
     before = await complaints.events(cid)
-    signer = ("--as", "manager-1", "--key-file", key("manager-1"))
+    signer = who("manager-1")
 
     usd = await cli(
         "override", cid, *signer, "--remedy", "refund", "--amount", "349.99",
@@ -297,11 +306,11 @@ async def test_a_counter_in_another_currency_is_refused_and_one_in_the_complaint
 
 
 async def test_a_denial_carries_the_managers_note_for_the_customer_in_their_language(
-    complaints: ComplaintClient, cli, key, dev_worker: DevWorker
+    complaints: ComplaintClient, cli, who, dev_worker: DevWorker
 ):
     intake = await escalated(complaints, amount=Decimal("349.99"), receipt_present=False)
     cid = intake.complaint_id
-    signer = ("--as", "manager-1", "--key-file", key("manager-1"))
+    signer = who("manager-1")
     alone = await cli("deny", cid, *signer, "--reason", "No receipt", "--customer-note", "Hi")
     assert alone.code == 2 and "--customer-note and --note-language go together" in alone.err
 
@@ -318,7 +327,7 @@ async def test_a_denial_carries_the_managers_note_for_the_customer_in_their_lang
 
 
 async def test_the_workflow_id_the_ui_shows_names_the_complaint_everywhere(
-    complaints: ComplaintClient, cli, key
+    complaints: ComplaintClient, cli, who
 ):
     intake = await escalated(complaints, amount=Decimal("449.00"))
     cid = intake.complaint_id
@@ -332,7 +341,7 @@ async def test_the_workflow_id_the_ui_shows_names_the_complaint_everywhere(
     )
     assert (await cli("show", workflow_id, "--json")).json()["complaint_id"] == cid
 
-    signer = ("--as", "manager-1", "--key-file", key("manager-1"))
+    signer = who("manager-1")
     deny = await cli("deny", workflow_id, *signer, "--reason", "Transport damage, not a defect")
     assert deny.code == 0, deny.err
     # What `show` says next, not the status the update answered while the decline was sent.
@@ -348,7 +357,7 @@ async def test_the_workflow_id_the_ui_shows_names_the_complaint_everywhere(
 
 
 async def test_a_specialist_resumes_by_workflow_id_and_the_receipt_says_what_follows(
-    complaints: ComplaintClient, cli, key
+    complaints: ComplaintClient, cli, who
 ):
     intake = make_intake(abusive=True)
     cid = intake.complaint_id
@@ -356,8 +365,8 @@ async def test_a_specialist_resumes_by_workflow_id_and_the_receipt_says_what_fol
     await until_status(complaints, cid, Status.PAUSED)
 
     resume = await cli(
-        "resume", f"complaint-{cid}", "--as", "specialist-1",
-        "--key-file", key("specialist-1"), "--note", "Spoke by phone; calm now", "--json",
+        "resume", f"complaint-{cid}", *who("specialist-1"),
+        "--note", "Spoke by phone; calm now", "--json",
     )  # fmt: skip
     assert resume.code == 0, resume.err
     receipt = resume.json()
@@ -370,7 +379,7 @@ async def test_a_specialist_resumes_by_workflow_id_and_the_receipt_says_what_fol
 
 
 async def test_a_safety_officer_acknowledges_a_hazard_and_the_complaint_goes_on(
-    complaints: ComplaintClient, cli, key
+    complaints: ComplaintClient, cli, who
 ):
     hazard = SafetyHazard(kind=HazardKind.INJURY, description="The lid flew off: scalded hand")
     intake = make_intake(safety=hazard)
@@ -380,13 +389,13 @@ async def test_a_safety_officer_acknowledges_a_hazard_and_the_complaint_goes_on(
 
     def acknowledge(staff_id: str):
         return cli(
-            "acknowledge-safety", cid, "--as", staff_id,
-            "--key-file", key(staff_id), "--note", "Called her; batch withdrawn", "--json",
+            "acknowledge-safety", cid, *who(staff_id),
+            "--note", "Called her; batch withdrawn", "--json",
         )  # fmt: skip
 
     refused = await acknowledge("specialist-1")
     assert refused.code == 3, refused.err
-    assert "not among the safety officers" in refused.err
+    assert "only safety officers acknowledge reported hazards" in refused.err
     done = await acknowledge("safety-1")
     assert done.code == 0, done.err
     receipt = done.json()
@@ -409,4 +418,24 @@ async def test_a_complaint_id_that_looks_like_a_workflow_id_is_still_found(
     assert show.out.startswith(f"Complaint {intake.complaint_id}: awaiting choice")
     missing = await cli("show", "complaint-never-filed")
     assert (missing.code, missing.err) == (4, "complaints: no complaint 'never-filed' was filed\n")
+    await complaints.withdraw(intake.complaint_id, customer_id=intake.customer_id)
+
+
+async def test_a_development_token_for_a_demo_person_acts_as_them(
+    complaints: ComplaintClient, cli, served: Running
+):
+    token = await cli("dev-token", "manager-2")
+    assert token.code == 0, token.err
+    async with served.api() as api:
+        me = await api.get("/api/v1/me", headers={"Authorization": f"Bearer {token.out.strip()}"})
+        assert me.json()["staff_id"] == "manager-2"
+    stranger = await cli("dev-token", "nobody-here")
+    assert stranger.code == 2 and "not in the staff directory" in stranger.err
+
+    intake = await escalated(complaints, amount=Decimal("450"))
+    deny = await cli(
+        "deny", intake.complaint_id, "--dev-as", "manager-2", "--reason", "Transport damage"
+    )
+    assert deny.code == 0, deny.err
+    assert f"on complaint {intake.complaint_id} by manager-2." in deny.out
     await complaints.withdraw(intake.complaint_id, customer_id=intake.customer_id)

@@ -10,6 +10,7 @@ import time
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from console import app as console_app
 from console.auth import DevIssuer
 from schemas import events as ev
 from schemas.intake import HazardKind, SafetyHazard
@@ -17,7 +18,7 @@ from schemas.state import Status
 from sdk import ComplaintClient
 from tests.console.conftest import Running, escalated, sign_in
 from tests.factories import make_intake
-from tests.polling import until_status
+from tests.polling import eventually, until_status
 
 
 async def test_a_request_without_a_token_or_with_a_forged_one_is_refused(running: Running):
@@ -108,7 +109,8 @@ async def test_pages_need_a_session_and_every_form_its_csrf_token(
     intake = await escalated(complaints)
     cid = intake.complaint_id
     async with running.api() as browser:
-        for path in ("/inbox", "/queue", "/search", f"/complaints/{cid}", "/complaints/%00x"):
+        pages = ("/inbox", "/queue", "/safety", "/search", f"/complaints/{cid}", "/complaints/%00x")
+        for path in pages:
             answer = await browser.get(path)
             assert answer.status_code == 303 and answer.headers["location"].startswith("/sign-in")
         decision = {"kind": "override", "remedy": "refund", "amount": "800", "reason": "Defect"}
@@ -174,7 +176,11 @@ async def test_only_a_safety_officer_acknowledges_a_reported_hazard_signed_and_a
     async with running.api("specialist-1") as specialist:
         answer = await specialist.post(f"/api/v1/complaints/{cid}/safety", json=body)
         assert answer.status_code == 403
+        assert (await specialist.get("/api/v1/safety")).json() == []
     async with running.api("safety-1") as officer:
+        waiting = (await officer.get("/api/v1/safety")).json()
+        assert cid in [w["complaint_id"] for w in waiting]
+        assert next(w for w in waiting if w["complaint_id"] == cid)["review_by"]
         forged = await officer.post(
             f"/api/v1/complaints/{cid}/safety", json=body | {"staff_id": "manager-3"}
         )
@@ -183,6 +189,11 @@ async def test_only_a_safety_officer_acknowledges_a_reported_hazard_signed_and_a
         assert sent.status_code == 200, sent.text
         again = await officer.post(f"/api/v1/complaints/{cid}/safety", json=body)
         assert again.status_code == 409 and "cannot acknowledge" in again.json()["detail"]
+
+        async def listed() -> list[str]:
+            return [w["complaint_id"] for w in (await officer.get("/api/v1/safety")).json()]
+
+        await eventually(listed, lambda ids: cid not in ids, "acknowledged, off the list")
     seen = [e for e in await complaints.events(cid) if isinstance(e, ev.SafetyAcknowledged)]
     assert [s.staff_id for s in seen] == ["safety-1"]
     audit = running.audit.entries(cid)
@@ -191,3 +202,115 @@ async def test_only_a_safety_officer_acknowledges_a_reported_hazard_signed_and_a
         ("safety-1", "acknowledge_safety", "refused"),
     ]
     await complaints.withdraw(cid, customer_id=intake.customer_id)
+
+
+async def test_the_inbox_is_one_visibility_call_with_the_sla_and_the_stores(
+    running: Running, complaints: ComplaintClient, monkeypatch
+):
+    mine = await escalated(complaints, store="tallinn-1")
+    other = await escalated(complaints, store="riga-2")
+
+    async def no_queries(*args, **kwargs):
+        raise AssertionError("the inbox asked a complaint")
+
+    monkeypatch.setattr(running.console.complaints, "state", no_queries)
+    async with running.api("manager-1") as shift:
+        inbox = {c["complaint_id"]: c for c in (await shift.get("/api/v1/inbox")).json()}
+    row = inbox[mine.complaint_id]
+    assert row["store"] == "tallinn-1" and row["requested"]["amount"] == "800.00"
+    assert row["respond_by"] and row["next_step"] == "reminder"
+    assert row["sla"] in ("ok", "warning", "breached") and row["sla_due_at"]
+    async with running.api("manager-1") as shift:
+        one = await shift.get("/api/v1/inbox", params={"limit": 1, "offset": 1})
+        assert len(one.json()) == 1 and one.json()[0] == list(inbox.values())[1]
+    monkeypatch.setattr(console_app, "INBOX_PAGE", 1)
+    async with running.api() as browser:
+        await sign_in(browser, "manager-1")
+        second = await browser.get("/inbox", params={"page": 2})
+        assert second.status_code == 200 and 'href="/inbox?page=1"' in second.text
+        assert f"2 to 2 of {len(inbox)}" in second.text
+    base = running.console.member("manager-1")
+    assert base is not None
+    tallinn = base.model_copy(update={"stores": ["tallinn-1"]})
+    listed = {i.complaint_id for i in await running.console.inbox(tallinn)}
+    assert mine.complaint_id in listed and other.complaint_id not in listed
+    for intake in (mine, other):
+        await complaints.withdraw(intake.complaint_id, customer_id=intake.customer_id)
+
+
+async def test_search_by_order_customer_and_status(running: Running, complaints: ComplaintClient):
+    intake = make_intake(order_reference="ORD-SEARCH-77")
+    await complaints.file_complaint(intake)
+    await until_status(complaints, intake.complaint_id, Status.AWAITING_CHOICE)
+    async with running.api("manager-1") as staff:
+        by_order = await staff.get(
+            "/api/v1/complaints", params={"order_reference": "ORD-SEARCH-77"}
+        )
+        assert [c["complaint_id"] for c in by_order.json()] == [intake.complaint_id]
+        assert by_order.json()[0]["order_reference"] == "ORD-SEARCH-77"
+        both = await staff.get(
+            "/api/v1/complaints",
+            params={"order_reference": "ORD-SEARCH-77", "status": "resolved"},
+        )
+        assert both.json() == []
+        bad = await staff.get("/api/v1/complaints", params={"order_reference": "x' OR 1=1"})
+        assert bad.status_code == 422
+    await complaints.withdraw(intake.complaint_id, customer_id=intake.customer_id)
+
+
+async def test_a_safety_officer_acknowledges_a_hazard_on_its_page(
+    running: Running, complaints: ComplaintClient
+):
+    hazard = SafetyHazard(kind=HazardKind.INJURY, description="The kettle's lid burnt my hand")
+    intake = make_intake(safety=hazard)
+    cid = intake.complaint_id
+    await complaints.file_complaint(intake)
+    await until_status(complaints, cid, Status.AWAITING_SAFETY)
+    async with running.api() as browser:
+        csrf = await sign_in(browser, "manager-3")
+        page = await browser.get(f"/complaints/{cid}")
+        assert 'action="/complaints/' + cid + '/safety"' not in page.text
+        refused = await browser.post(
+            f"/complaints/{cid}/safety", data={"note": "Seen", "csrf_token": csrf}
+        )
+        assert refused.status_code == 422 and "only safety officers" in refused.text
+    async with running.api() as browser:
+        csrf = await sign_in(browser, "safety-1")
+        assert (await browser.get("/")).headers["location"] == "/safety"
+        listed = await browser.get("/safety")
+        assert f"/complaints/{cid}" in listed.text
+        page = await browser.get(f"/complaints/{cid}")
+        assert "burnt my hand" in page.text and f"/complaints/{cid}/safety" in page.text
+        no_token = await browser.post(f"/complaints/{cid}/safety", data={"note": "Seen"})
+        assert no_token.status_code == 403
+        done = await browser.post(
+            f"/complaints/{cid}/safety", data={"note": "Lid recalled", "csrf_token": csrf}
+        )
+        assert done.status_code == 303, done.text
+        after = await browser.get(f"/complaints/{cid}")
+        assert "Hazard acknowledged" in after.text
+    seen = [e for e in await complaints.events(cid) if isinstance(e, ev.SafetyAcknowledged)]
+    assert [s.staff_id for s in seen] == ["safety-1"]
+    assert [(a.staff_id, a.via, a.outcome) for a in running.audit.entries(cid)] == [
+        ("safety-1", "page", "sent")
+    ]
+    await complaints.withdraw(cid, customer_id=intake.customer_id)
+
+
+async def test_a_complaint_without_a_listing_is_still_in_the_inbox_from_its_state(
+    running: Running, complaints: ComplaintClient, monkeypatch
+):
+    """As one started before the visible-listing patch: no memo, so its state is asked."""
+    intake = await escalated(complaints, store="tartu-3")
+    find = running.console.complaints.find
+
+    async def without_listings(query=None):
+        return [s.model_copy(update={"listing": None}) for s in await find(query)]
+
+    monkeypatch.setattr(running.console.complaints, "find", without_listings)
+    async with running.api("manager-1") as shift:
+        inbox = {c["complaint_id"]: c for c in (await shift.get("/api/v1/inbox")).json()}
+    row = inbox[intake.complaint_id]
+    assert row["store"] == "tartu-3" and row["requested"]["amount"] == "800.00"
+    assert row["next_step"] == "reminder" and row["respond_by"]
+    await complaints.withdraw(intake.complaint_id, customer_id=intake.customer_id)

@@ -12,6 +12,7 @@ import pytest_asyncio
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 from schemas import events as ev
+from schemas.intake import HazardKind, SafetyHazard
 from schemas.state import Status
 from sdk import ComplaintClient
 from tests.console.conftest import Running, escalated
@@ -122,3 +123,26 @@ async def test_a_specialist_resumes_a_paused_conversation(
     resumed = [e for e in await complaints.events(cid) if isinstance(e, ev.Resumed)]
     assert [r.staff_id for r in resumed] == ["specialist-1"]
     await expect(page.locator("#status")).not_to_contain_text("paused")
+
+
+async def test_a_safety_officer_acknowledges_a_reported_hazard_from_the_safety_page(
+    served: Running, complaints: ComplaintClient, browser: Browser
+):
+    hazard = SafetyHazard(kind=HazardKind.INJURY, description="The lid flew off: scalded hand")
+    intake = make_intake(safety=hazard)
+    await complaints.file_complaint(intake)
+    cid = intake.complaint_id
+    await until_status(complaints, cid, Status.AWAITING_SAFETY)
+
+    page = await browser.new_page()
+    await sign_in(page, served.url, "Mari Kask")
+    await page.get_by_role("link", name="Reported hazards").click()
+    await expect(page.get_by_role("heading", name="Reported hazards")).to_be_visible()
+    await page.get_by_role("row").filter(has_text=cid).get_by_role("link", name=cid).click()
+    await expect(page.get_by_text("Reported: injury: The lid flew off")).to_be_visible()
+    await page.get_by_label("Note").fill("Called her; batch withdrawn from sale")
+    await page.get_by_role("button", name="Acknowledge").click()
+    await expect(page.get_by_role("status")).to_contain_text("Hazard acknowledged")
+    seen = [e for e in await complaints.events(cid) if isinstance(e, ev.SafetyAcknowledged)]
+    assert [s.staff_id for s in seen] == ["safety-1"]
+    await complaints.withdraw(cid, customer_id=intake.customer_id)

@@ -12,13 +12,12 @@ from urllib.parse import parse_qs, urlsplit
 from devtools import demo
 from schemas.policy import CURRENT, CompanyPolicy
 from sdk import ComplaintClient
-from sdk.signing import load_key
 from workers.config import Settings
 from workers.worker import make_policy_store
 
 
 async def test_the_demo_prints_cli_commands_and_ui_queries_the_server_accepts(
-    complaints: ComplaintClient, tmp_path, monkeypatch
+    complaints: ComplaintClient,
 ):
     cid = "demo-20261125-120000-for-you"
     text = demo._try_this(
@@ -26,13 +25,8 @@ async def test_the_demo_prints_cli_commands_and_ui_queries_the_server_accepts(
     )
 
     assert ".venv/bin/complaints inbox --level 2" in text
-    approve = (
-        f".venv/bin/complaints approve {cid} --as manager-1 --key-file data/keys/manager-1.pem"
-    )
-    assert approve in text
-    monkeypatch.chdir(tmp_path)
-    demo._write_demo_keys(Path("data"))  # the key files those commands name, as `make run` does
-    assert load_key(tmp_path / "data/keys/manager-1.pem").public_key() is not None
+    assert f".venv/bin/complaints approve {cid} --dev-as manager-1" in text
+    assert "development only" in text
     links = re.findall(r"http://127\.0\.0\.1:8233/namespaces/default/workflows\?\S+", text)
     queries = [parse_qs(urlsplit(link).query)["query"][0] for link in links]
     assert queries == [

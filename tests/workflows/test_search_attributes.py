@@ -12,7 +12,15 @@ from domain.sla import fold_clocks
 from schemas import events as ev
 from schemas.actions import DecisionKind, ManagerDecision
 from schemas.events import EscalationReason
-from schemas.intake import Category, ComplaintIntake, Contact, DetailField, Severity
+from schemas.intake import (
+    Category,
+    ComplaintIntake,
+    Contact,
+    CustomerDetails,
+    DetailField,
+    Severity,
+)
+from schemas.listing import ListedEscalation, Listing
 from schemas.policy import SlaPolicy
 from schemas.remedies import Remedy, RemedyKind
 from schemas.sla import ClockKind
@@ -69,6 +77,8 @@ def test_registered_types_cover_every_key():
         "ReopenCount": "Int",
         "SlaDueAt": "Datetime",
         "SlaState": "Keyword",
+        "ComplaintStore": "Keyword",
+        "OrderReference": "Keyword",
     }
 
 
@@ -112,6 +122,7 @@ def test_only_the_changed_values_are_upserted_and_a_cleared_one_is_unset():
 def test_the_first_upsert_sets_every_known_value():
     updates = sa.changes(TypedSearchAttributes.empty, sa.search_attributes_for(fold(FILED)))
     unset = {"AssignedManager", "SlaDueAt", "SlaState"}  # the SLA keys come from the clocks
+    unset |= {"ComplaintStore", "OrderReference"}  # `listed_values`, since visible-listing
     assert {u.key.name for u in updates} == set(sa.SEARCH_ATTRIBUTE_TYPES) - unset
 
 
@@ -134,3 +145,24 @@ def test_typed_leaves_out_unset_values():
     typed = sa.typed(sa.search_attributes_for(fold(FILED)))
     assert sa.ASSIGNED_MANAGER not in typed
     assert typed[sa.STATUS] == "received"
+
+
+def test_the_store_and_the_order_are_listed_once_known():
+    assert sa.listed_values(fold(FILED)) == {sa.STORE: None, sa.ORDER_REFERENCE: None}
+    intake = INTAKE.model_copy(update={"store": "tallinn-1"})
+    details = ev.DetailsProvided(
+        at=T0, details=CustomerDetails(customer_id="cust-7", order_reference="ord-42")
+    )
+    listed = sa.listed_values(fold([ev.Received(at=T0, intake=intake, policy_version="v1"),
+                                    details]))  # fmt: skip
+    assert listed == {sa.STORE: "tallinn-1", sa.ORDER_REFERENCE: "ord-42"}
+
+
+def test_the_listing_holds_the_open_escalation_only_while_a_manager_is_awaited():
+    listing = sa.listing_for(fold(ESCALATED))
+    assert listing.escalation == ListedEscalation(
+        level=2, requested=REFUND, policy_exception=False,
+        respond_by=T0 + timedelta(days=2), reminded=False,
+    )  # fmt: skip
+    assert sa.listing_for(fold(DECIDED)).escalation is None
+    assert sa.listing_for(fold(FILED)) == Listing()
