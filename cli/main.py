@@ -318,7 +318,7 @@ def _inbox_table(items: list[ComplaintSummary], level: int) -> str:
 
 def _next_step(summary: ComplaintSummary) -> str:
     """e.g. "reminder at 2026-12-02 14:00": from the memo's listing, where the complaint
-    keeps one (docs/decisions/012-console2-visible-listing.md)."""
+    keeps one (docs/decisions/012-visible-listing.md)."""
     listed = summary.listing.escalation if summary.listing else None
     if listed is None:
         return ""
