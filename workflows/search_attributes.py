@@ -36,6 +36,10 @@ no clock runs (paused, resolved, closed)."""
 SLA_STATE = SearchAttributeKey.for_keyword("SlaState")
 """ok, warning, breached or paused (`schemas.sla.SlaState`)."""
 
+OPERATIONS_SINCE = SearchAttributeKey.for_datetime("OperationsSince")
+"""When the complaint moved to the operations queue (nobody acted after the policy's
+reminders); unset while it is not there. The queue is oldest first by it."""
+
 KEYS: tuple[SearchAttributeKey, ...] = (
     STATUS,
     CATEGORY,
@@ -46,6 +50,7 @@ KEYS: tuple[SearchAttributeKey, ...] = (
     REOPEN_COUNT,
     SLA_DUE_AT,
     SLA_STATE,
+    OPERATIONS_SINCE,
 )
 
 _TYPE_NAMES = {
@@ -73,6 +78,7 @@ def search_attributes_for(state: ComplaintState) -> Values:
         CUSTOMER_ID: intake.customer_id if intake else None,
         ASSIGNED_MANAGER: state.decided_by,
         REOPEN_COUNT: state.reopen_count,
+        OPERATIONS_SINCE: state.operations.since if state.operations else None,
     }
 
 
