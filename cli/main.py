@@ -6,6 +6,7 @@
         --remedy refund --amount 89 --currency EUR --reason "Card statement shows the purchase"
     complaints resume c-1002 --as specialist-1 --key-file ... --note "Calm again"
     complaints acknowledge-safety c-1003 --as safety-1 --key-file ... --note "Product recalled"
+    complaints reassign c-1004 --to specialist-1 --as operations-1 --key-file ... --note "..."
 
 A decision (a resume, a safety acknowledgement) is signed with your Ed25519 key
 (``--as``/``--key-file`` or COMPLAINTS_STAFF_ID/COMPLAINTS_STAFF_KEY_FILE); the complaint
@@ -54,7 +55,7 @@ from schemas.complaint import WORKFLOW_ID_PREFIX, workflow_id_for
 from schemas.intake import Language
 from schemas.locale import Currency
 from schemas.remedies import Remedy, RemedyKind, money
-from schemas.staff import SignedAssertion
+from schemas.staff import Reassignment, SignedAssertion
 from schemas.state import ComplaintState
 from sdk.client import ComplaintClient, ComplaintSummary
 from sdk.errors import ComplaintClosed, InvalidAction, UnknownComplaint, WaitTimedOut
@@ -202,6 +203,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     safety.add_argument("complaint_id")
     safety.add_argument("--note", required=True, help="what you did about it, for the record")
+
+    reassign = commands.add_parser(
+        "reassign",
+        parents=[common, identity],
+        help="hand a complaint nobody acted on to a named specialist or manager (operations)",
+    )
+    reassign.add_argument("complaint_id")
+    reassign.add_argument(
+        "--to", dest="assignee", required=True, help="their staff id, as the directory lists it"
+    )
+    reassign.add_argument("--note", required=True, help="what they should know, for the record")
     return parser
 
 
@@ -434,6 +446,16 @@ async def _run(
         receipt = await complaints.resume(cid, signed)
         now, standing = await _now(complaints, receipt)
         text = f"Recorded: resumed complaint {receipt.complaint_id} by {args.staff_id}. {now}"
+        _emit(args, text, receipt.model_dump(mode="json") | standing)
+    elif args.command == "reassign":
+        assert signer is not None
+        wanted = Reassignment(assignee_id=args.assignee, note=args.note)
+        receipt = await complaints.reassign(cid, _signed(cid, signer, reassignment=wanted))
+        now, standing = await _now(complaints, receipt)
+        text = (
+            f"Recorded: complaint {receipt.complaint_id} reassigned to {args.assignee} by "
+            f"{args.staff_id}. {now}"
+        )
         _emit(args, text, receipt.model_dump(mode="json") | standing)
     elif args.command == "acknowledge-safety":
         assert signer is not None

@@ -36,8 +36,10 @@ from console.service import (
     ComplaintView,
     Console,
     InboxItem,
+    OperationsItem,
     PausedItem,
     Refused,
+    candidates,
     time_left,
 )
 from console.settings import DEV_AUDIENCE, ConsoleSettings
@@ -51,7 +53,7 @@ from schemas.actions import (
 )
 from schemas.intake import ComplaintId
 from schemas.remedies import Remedy, RemedyKind, money
-from schemas.staff import StaffMember, StaffRole
+from schemas.staff import Reassignment, StaffMember, StaffRole
 from schemas.state import Status
 from sdk import ComplaintError, ComplaintSummary, UnknownComplaint
 
@@ -102,7 +104,7 @@ def create_app(
     app = FastAPI(
         title="Complaint engine staff console",
         version="1",
-        summary="Escalations, paused conversations and decisions, for managers and specialists.",
+        summary="Escalations, paused conversations, the operations queue and decisions, for staff.",
         docs_url=None,
         redoc_url=None,
         responses={401: {"model": Problem}},
@@ -236,6 +238,13 @@ def create_app(
         items = await console.paused(member)
         return page(request, "queue.html", member, items=items)
 
+    @app.get("/operations", include_in_schema=False, response_class=HTMLResponse)
+    async def operations_page(request: Request) -> Response:
+        if (member := signed_in(request)) is None:
+            return needs_sign_in(request)
+        items = await console.operations_queue(member)
+        return page(request, "operations.html", member, items=items)
+
     @app.get("/search", include_in_schema=False, response_class=HTMLResponse)
     async def search_page(
         request: Request,
@@ -277,6 +286,9 @@ def create_app(
             escalation=escalation, limit=member.authority_limit,
             may_decide=member.role is StaffRole.MANAGER and state.status is Status.AWAITING_MANAGER,
             may_resume=member.role is StaffRole.SPECIALIST and state.status is Status.PAUSED,
+            may_reassign=member.role is StaffRole.OPERATIONS
+            and state.status is Status.IN_OPERATIONS,
+            candidates=candidates(state),
             form=ctx.pop("form", {}), **ctx,
         )  # fmt: skip
 
@@ -343,6 +355,33 @@ def create_app(
         request.session["notice"] = f"Resumed. The complaint is now {words(receipt.status)}."
         return RedirectResponse(f"/complaints/{complaint_id}", 303)
 
+    @app.post("/complaints/{complaint_id}/reassign", include_in_schema=False)
+    async def reassign_form(
+        request: Request,
+        complaint_id: str,
+        assignee_id: Annotated[str, Form(max_length=80)] = "",
+        note: Annotated[str, Form(max_length=2000)] = "",
+        csrf_token: Annotated[str | None, Form(alias=CSRF_FIELD)] = None,
+    ) -> Response:
+        if (member := signed_in(request)) is None:
+            raise HTTPException(401, "sign in first")
+        check_csrf(request, csrf_token)
+        view = await _view(complaint_id)
+        if view is None:
+            return page(request, "missing.html", member, 404, complaint_id=complaint_id)
+        form = {"assignee_id": assignee_id, "note": note}
+        try:
+            wanted = Reassignment(assignee_id=assignee_id, note=note)
+            receipt = await console.reassign(
+                member, complaint_id, wanted, client=_client(request), via="page"
+            )
+        except (ValueError, Refused) as error:
+            return _complaint_page(request, member, view, 422, error=_said(error), form=form)
+        request.session["notice"] = (
+            f"Reassigned to {assignee_id}. The complaint is now {words(receipt.status)}."
+        )
+        return RedirectResponse(f"/complaints/{complaint_id}", 303)
+
     # ------------------------------------------------------------------ JSON API
 
     bearer = HTTPBearer(auto_error=False)
@@ -378,6 +417,12 @@ def create_app(
     async def api_paused(member: Member) -> list[PausedItem]:
         """Paused conversations a specialist may resume, oldest first."""
         return await console.paused(member)
+
+    @app.get("/api/v1/operations", tags=["operations"])
+    async def api_operations(member: Member) -> list[OperationsItem]:
+        """Complaints nobody acted on after the policy's reminders, oldest first, with whom
+        each may be reassigned to (operations staff only; empty for everyone else)."""
+        return await console.operations_queue(member)
 
     @app.get("/api/v1/complaints", tags=["staff"])
     async def api_search(
@@ -444,6 +489,21 @@ def create_app(
             complaint_id,
             request,
             lambda **kw: console.resume(member, complaint_id, resume, **kw),
+        )
+
+    @app.post("/api/v1/complaints/{complaint_id}/reassign", tags=["operations"], responses=acting)
+    async def api_reassign(
+        member: Member, complaint_id: ComplaintId, reassignment: Reassignment, request: Request
+    ) -> ActionReceipt:
+        """Hand a complaint from the operations queue to a person the directory listed for
+        it, signed as me: it waits for them again, with a fresh deadline."""
+        return await _api_act(
+            member,
+            StaffRole.OPERATIONS,
+            "only operations staff reassign complaints",
+            complaint_id,
+            request,
+            lambda **kw: console.reassign(member, complaint_id, reassignment, **kw),
         )
 
     @app.post(
