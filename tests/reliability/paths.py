@@ -356,7 +356,7 @@ PATHS: tuple[LifecyclePath, ...] = (
         # Nobody takes the paused conversation up: at its first silence it moves to the
         # operations queue; reassigned, nobody takes it up again, and it moves back; the
         # customer withdraws while it waits there. Every cue comes whatever the delays.
-        "silent_specialist_operations_reassigns_then_withdrawn",
+        "silent_specialist_to_operations_reassigned_withdrawn",
         {"abusive": True},
         (
             Step(page("operations"), Status.IN_OPERATIONS, "reassign", operator()),
