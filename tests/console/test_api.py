@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import timedelta
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -13,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from console.auth import DevIssuer
 from schemas import events as ev
 from schemas.intake import HazardKind, SafetyHazard
+from schemas.policy import CompanyPolicy, Deadlines, OperationsQueue, SlaPolicy
 from schemas.state import Status
 from sdk import ComplaintClient
 from tests.console.conftest import Running, escalated, sign_in
@@ -189,5 +191,55 @@ async def test_only_a_safety_officer_acknowledges_a_reported_hazard_signed_and_a
     assert [(a.staff_id, a.action, a.outcome) for a in audit] == [
         ("safety-1", "acknowledge_safety", "sent"),
         ("safety-1", "acknowledge_safety", "refused"),
+    ]
+    await complaints.withdraw(cid, customer_id=intake.customer_id)
+
+
+QUICK_QUEUE = CompanyPolicy(
+    version="console-operations-queue",
+    deadlines=Deadlines(specialist_review=timedelta(seconds=1)),
+    operations=OperationsQueue(specialist_reminders=0),
+    sla=SlaPolicy(enabled=False),
+)
+"""A paused conversation moves to the operations queue a second after it pauses."""
+
+
+async def test_operations_see_their_queue_and_reassign_signed_and_audited(
+    running: Running, complaints: ComplaintClient, dev_worker
+):
+    dev_worker.policies.add(QUICK_QUEUE)
+    intake = make_intake(abusive=True)
+    cid = intake.complaint_id
+    await complaints.file_complaint(intake, QUICK_QUEUE.version)
+    await until_status(complaints, cid, Status.IN_OPERATIONS)
+    async with running.api("specialist-1") as specialist:
+        assert (await specialist.get("/api/v1/operations")).json() == []
+        body = {"assignee_id": "specialist-1", "note": "Please call her today"}
+        answer = await specialist.post(f"/api/v1/complaints/{cid}/reassign", json=body)
+        assert answer.status_code == 403
+    async with running.api("operations-1") as ops:
+        queue = (await ops.get("/api/v1/operations")).json()
+        mine = next(c for c in queue if c["complaint_id"] == cid)
+        assert (mine["waited_for"], mine["reminders"], mine["level"]) == ("specialist", 0, None)
+        assert [c["staff_id"] for c in mine["candidates"]] == ["specialist-1"]
+        assert [c["since"] for c in queue] == sorted(c["since"] for c in queue)
+        nobody = await ops.post(
+            f"/api/v1/complaints/{cid}/reassign",
+            json={"assignee_id": "manager-3", "note": "Please decide"},
+        )
+        assert nobody.status_code == 409, nobody.text
+        assert "manager-3 is not among the specialists" in nobody.json()["detail"]
+        forged = await ops.post(
+            f"/api/v1/complaints/{cid}/reassign", json=body | {"staff_id": "operations-2"}
+        )
+        assert forged.status_code == 422
+        sent = await ops.post(f"/api/v1/complaints/{cid}/reassign", json=body)
+        assert sent.status_code == 200, sent.text
+    reassigned = [e for e in await complaints.events(cid) if isinstance(e, ev.Reassigned)]
+    assert [(r.staff_id, r.assignee_id) for r in reassigned] == [("operations-1", "specialist-1")]
+    audit = running.audit.entries(cid)
+    assert [(a.staff_id, a.action, a.outcome) for a in audit] == [
+        ("operations-1", "reassign", "refused"),
+        ("operations-1", "reassign", "sent"),
     ]
     await complaints.withdraw(cid, customer_id=intake.customer_id)
