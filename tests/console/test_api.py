@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import timedelta
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -14,9 +13,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from console.auth import DevIssuer
 from schemas import events as ev
 from schemas.intake import HazardKind, SafetyHazard
-from schemas.policy import CompanyPolicy, Deadlines, OperationsQueue, SlaPolicy
 from schemas.state import Status
 from sdk import ComplaintClient
+from tests.builders import QUICK_QUEUE
 from tests.console.conftest import Running, escalated, sign_in
 from tests.factories import make_intake
 from tests.polling import until_status
@@ -193,15 +192,6 @@ async def test_only_a_safety_officer_acknowledges_a_reported_hazard_signed_and_a
         ("safety-1", "acknowledge_safety", "refused"),
     ]
     await complaints.withdraw(cid, customer_id=intake.customer_id)
-
-
-QUICK_QUEUE = CompanyPolicy(
-    version="console-operations-queue",
-    deadlines=Deadlines(specialist_review=timedelta(seconds=1)),
-    operations=OperationsQueue(specialist_reminders=0),
-    sla=SlaPolicy(enabled=False),
-)
-"""A paused conversation moves to the operations queue a second after it pauses."""
 
 
 async def test_operations_see_their_queue_and_reassign_signed_and_audited(
