@@ -218,12 +218,10 @@ class ComplaintWorkflow:
         )
 
     def _in_operations_for(self, role: StaffRole) -> bool:
+        """Whether the complaint is in the operations queue, having waited for `role`."""
         case = self._state.operations
-        return (
-            self._state.status is Status.IN_OPERATIONS
-            and case is not None
-            and (case.waited_for is role)
-        )
+        in_queue = self._state.status is Status.IN_OPERATIONS
+        return in_queue and case is not None and case.waited_for is role
 
     async def _listen(self) -> None:
         """Ask closed questions for what is missing, and wait for the answer, not forever."""
