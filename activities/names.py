@@ -22,8 +22,13 @@ def tell(kind: MessageKind) -> str:
     return f"tell customer: {words(kind.value)}"
 
 
-STAFF_PAGES = {PageKind.SPECIALIST: "page specialist", PageKind.SAFETY: "page safety officer"}
-"""Pages to staff who are not managers: a specialist (abusive), a safety officer (hazard)."""
+STAFF_PAGES = {
+    PageKind.SPECIALIST: "page specialist",
+    PageKind.SAFETY: "page safety officer",
+    PageKind.OPERATIONS: "page operations",
+}
+"""Pages to staff who are not managers: a specialist (abusive), a safety officer (hazard),
+operations (nobody acted after the reminders)."""
 
 
 def page(kind: PageKind) -> str:
@@ -32,6 +37,9 @@ def page(kind: PageKind) -> str:
     return STAFF_PAGES.get(kind) or f"page manager: {words(kind.value)}"
 
 
+_FIND = {StaffRole.SAFETY: "find safety officers", StaffRole.OPERATIONS: "find operations staff"}
+
+
 def find(role: StaffRole) -> str:
     """e.g. "find managers", "find safety officers": who may act, from the staff directory."""
-    return "find safety officers" if role is StaffRole.SAFETY else f"find {role.value}s"
+    return _FIND.get(role) or f"find {role.value}s"

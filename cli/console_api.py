@@ -11,6 +11,7 @@ import httpx
 from pydantic import BaseModel
 
 from schemas.actions import ActionReceipt, ManagerDecision, SafetyAcknowledgement, StaffResume
+from schemas.staff import Reassignment
 
 CONSOLE_URL_ENV = "COMPLAINTS_CONSOLE_URL"
 TOKEN_ENV = "COMPLAINTS_CONSOLE_TOKEN"
@@ -56,6 +57,9 @@ class ConsoleApi:
         self, complaint_id: str, seen: SafetyAcknowledgement
     ) -> ActionReceipt:
         return await self._act(complaint_id, "safety", seen)
+
+    async def reassign(self, complaint_id: str, reassignment: Reassignment) -> ActionReceipt:
+        return await self._act(complaint_id, "reassign", reassignment)
 
     async def _act(self, complaint_id: str, action: str, body: BaseModel) -> ActionReceipt:
         path = f"/api/v1/complaints/{quote(complaint_id, safe='')}/{action}"

@@ -7,13 +7,14 @@
         --remedy refund --amount 89 --currency EUR --reason "Card statement shows the purchase"
     complaints resume c-1002 --note "Calm again"
     complaints acknowledge-safety c-1003 --note "Product recalled"
+    complaints reassign c-1004 --to specialist-1 --note "Nobody took it up"
     complaints approve c-1001 --dev-as manager-2   # development only: a demo person's token
 
-A decision (a resume, a safety acknowledgement) goes through the staff console's JSON API
-(``--console`` or COMPLAINTS_CONSOLE_URL) with your ID token (``--token`` or
-COMPLAINTS_CONSOLE_TOKEN): the console verifies it and signs as you; the complaint verifies
-the signature and takes your role, level and authority limit from the staff directory, and a
-refusal changes nothing. Reading (inbox, show) asks Temporal directly.
+A decision (a resume, a safety acknowledgement, a reassignment) goes through the staff
+console's JSON API (``--console`` or COMPLAINTS_CONSOLE_URL) with your ID token (``--token``
+or COMPLAINTS_CONSOLE_TOKEN): the console verifies it and signs as you; the complaint
+verifies the signature and takes your role, level and authority limit from the staff
+directory, and a refusal changes nothing. Reading (inbox, show) asks Temporal directly.
 A complaint is named by its id or by its workflow id (``complaint-<id>``, as the Temporal UI
 shows it). A receipt says where the complaint stands once it has carried the action out
 (for up to ``COMPLAINTS_CLI_SETTLE_S`` seconds, 10 by default).
@@ -62,6 +63,7 @@ from schemas.complaint import WORKFLOW_ID_PREFIX, workflow_id_for
 from schemas.intake import Language
 from schemas.locale import Currency
 from schemas.remedies import Remedy, RemedyKind, money
+from schemas.staff import Reassignment
 from schemas.state import ComplaintState
 from sdk.client import ComplaintClient, ComplaintSummary
 from sdk.errors import ComplaintClosed, InvalidAction, UnknownComplaint, WaitTimedOut
@@ -219,6 +221,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     safety.add_argument("complaint_id")
     safety.add_argument("--note", required=True, help="what you did about it, for the record")
+
+    reassign = commands.add_parser(
+        "reassign",
+        parents=[common, identity],
+        help="hand a complaint nobody acted on to a named specialist or manager (operations)",
+    )
+    reassign.add_argument("complaint_id")
+    reassign.add_argument(
+        "--to", dest="assignee", required=True, help="their staff id, as the directory lists it"
+    )
+    reassign.add_argument("--note", required=True, help="what they should know, for the record")
     return parser
 
 
@@ -456,6 +469,15 @@ async def _run(
         receipt = await api.resume(cid, StaffResume(note=args.note))
         now, standing = await _now(complaints, receipt)
         text = f"Recorded: resumed complaint {receipt.complaint_id} by {staff_id}. {now}"
+        _emit(args, text, receipt.model_dump(mode="json") | standing)
+    elif args.command == "reassign":
+        wanted = Reassignment(assignee_id=args.assignee, note=args.note)
+        receipt = await api.reassign(cid, wanted)
+        now, standing = await _now(complaints, receipt)
+        text = (
+            f"Recorded: complaint {receipt.complaint_id} reassigned to {args.assignee} by "
+            f"{staff_id}. {now}"
+        )
         _emit(args, text, receipt.model_dump(mode="json") | standing)
     elif args.command == "acknowledge-safety":
         receipt = await api.acknowledge_safety(cid, SafetyAcknowledgement(note=args.note))

@@ -36,9 +36,11 @@ from console.service import (
     ComplaintView,
     Console,
     InboxItem,
+    OperationsItem,
     PausedItem,
     Refused,
     SafetyItem,
+    candidates,
     time_left,
 )
 from console.settings import DEV_AUDIENCE, ConsoleSettings
@@ -52,7 +54,7 @@ from schemas.actions import (
 )
 from schemas.intake import ComplaintId
 from schemas.remedies import Remedy, RemedyKind, money
-from schemas.staff import StaffMember, StaffRole
+from schemas.staff import Reassignment, StaffMember, StaffRole
 from schemas.state import Status
 from sdk import ComplaintError, ComplaintSummary, UnknownComplaint
 
@@ -111,7 +113,7 @@ def create_app(
     app = FastAPI(
         title="Complaint engine staff console",
         version="1",
-        summary="Escalations, paused conversations and decisions, for managers and specialists.",
+        summary="Escalations, paused conversations, the operations queue and decisions, for staff.",
         docs_url=None,
         redoc_url=None,
         responses={401: {"model": Problem}},
@@ -260,6 +262,13 @@ def create_app(
         items = await console.awaiting_safety(member)
         return page(request, "safety.html", member, items=items)
 
+    @app.get("/operations", include_in_schema=False, response_class=HTMLResponse)
+    async def operations_page(request: Request) -> Response:
+        if (member := signed_in(request)) is None:
+            return needs_sign_in(request)
+        items = await console.operations_queue(member)
+        return page(request, "operations.html", member, items=items)
+
     @app.get("/search", include_in_schema=False, response_class=HTMLResponse)
     async def search_page(
         request: Request,
@@ -309,6 +318,9 @@ def create_app(
             may_resume=member.role is StaffRole.SPECIALIST and state.status is Status.PAUSED,
             may_acknowledge=member.role is StaffRole.SAFETY
             and state.status is Status.AWAITING_SAFETY,
+            may_reassign=member.role is StaffRole.OPERATIONS
+            and state.status is Status.IN_OPERATIONS,
+            candidates=candidates(state),
             form=ctx.pop("form", {}), **ctx,
         )  # fmt: skip
 
@@ -404,6 +416,33 @@ def create_app(
         )
         return RedirectResponse(f"/complaints/{complaint_id}", 303)
 
+    @app.post("/complaints/{complaint_id}/reassign", include_in_schema=False)
+    async def reassign_form(
+        request: Request,
+        complaint_id: str,
+        assignee_id: Annotated[str, Form(max_length=80)] = "",
+        note: Annotated[str, Form(max_length=2000)] = "",
+        csrf_token: Annotated[str | None, Form(alias=CSRF_FIELD)] = None,
+    ) -> Response:
+        if (member := signed_in(request)) is None:
+            raise HTTPException(401, "sign in first")
+        check_csrf(request, csrf_token)
+        view = await _view(complaint_id)
+        if view is None:
+            return page(request, "missing.html", member, 404, complaint_id=complaint_id)
+        form = {"assignee_id": assignee_id, "note": note}
+        try:
+            wanted = Reassignment(assignee_id=assignee_id, note=note)
+            receipt = await console.reassign(
+                member, complaint_id, wanted, client=_client(request), via="page"
+            )
+        except (ValueError, Refused) as error:
+            return _complaint_page(request, member, view, 422, error=_said(error), form=form)
+        request.session["notice"] = (
+            f"Reassigned to {assignee_id}. The complaint is now {words(receipt.status)}."
+        )
+        return RedirectResponse(f"/complaints/{complaint_id}", 303)
+
     # ------------------------------------------------------------------ JSON API
 
     bearer = HTTPBearer(auto_error=False)
@@ -449,6 +488,12 @@ def create_app(
     async def api_awaiting_safety(member: Member) -> list[SafetyItem]:
         """Reported hazards waiting for a safety officer's acknowledgement, oldest first."""
         return await console.awaiting_safety(member)
+
+    @app.get("/api/v1/operations", tags=["operations"])
+    async def api_operations(member: Member) -> list[OperationsItem]:
+        """Complaints nobody acted on after the policy's reminders, oldest first, with whom
+        each may be reassigned to (operations staff only; empty for everyone else)."""
+        return await console.operations_queue(member)
 
     @app.get("/api/v1/complaints", tags=["staff"])
     async def api_search(
@@ -516,6 +561,21 @@ def create_app(
             complaint_id,
             request,
             lambda **kw: console.resume(member, complaint_id, resume, **kw),
+        )
+
+    @app.post("/api/v1/complaints/{complaint_id}/reassign", tags=["operations"], responses=acting)
+    async def api_reassign(
+        member: Member, complaint_id: ComplaintId, reassignment: Reassignment, request: Request
+    ) -> ActionReceipt:
+        """Hand a complaint from the operations queue to a person the directory listed for
+        it, signed as me: it waits for them again, with a fresh deadline."""
+        return await _api_act(
+            member,
+            StaffRole.OPERATIONS,
+            "only operations staff reassign complaints",
+            complaint_id,
+            request,
+            lambda **kw: console.reassign(member, complaint_id, reassignment, **kw),
         )
 
     @app.post(

@@ -1,7 +1,7 @@
 """What the console does, for its pages and its JSON API alike: read complaints, and send
-decisions, resumes and safety acknowledgements signed as the signed-in person, after the
-same pure checks the workflow runs (`domain.commands`), so a refusal is shown before
-anything is sent."""
+decisions, resumes, safety acknowledgements and reassignments signed as the signed-in
+person, after the same pure checks the workflow runs (`domain.commands`), so a refusal is
+shown before anything is sent."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from schemas import events as ev
 from schemas.actions import ActionReceipt, ManagerDecision, SafetyAcknowledgement, StaffResume
 from schemas.listing import ListedEscalation
 from schemas.remedies import Remedy
-from schemas.staff import ANY_STORE, StaffMember, StaffRole
+from schemas.staff import ANY_STORE, Reassignment, StaffMember, StaffRole
 from schemas.state import ComplaintState, Status
 from sdk import ComplaintClient, ComplaintError, ComplaintSummary
 from sdk.client import inbox_query
@@ -85,6 +85,46 @@ class SafetyItem(BaseModel):
     filed_at: datetime
     review_by: datetime | None
     """When the safety officers are reminded."""
+
+
+class Candidate(BaseModel):
+    """Someone the directory named, at the move, to take the complaint up."""
+
+    model_config = ConfigDict(frozen=True)
+
+    staff_id: str
+    name: str
+    title: str
+
+
+class OperationsItem(BaseModel):
+    """A complaint nobody acted on after the policy's reminders, for operations to reassign."""
+
+    model_config = ConfigDict(frozen=True)
+
+    complaint_id: str
+    customer_id: str | None
+    store: str | None
+    waited_for: StaffRole
+    """A specialist (a paused conversation) or a manager (the top escalation level)."""
+    level: int | None
+    reminders: int
+    """Reminders that went unanswered."""
+    since: datetime
+    filed_at: datetime
+    candidates: list[Candidate]
+
+
+def candidates(state: ComplaintState) -> list[Candidate]:
+    """Whom operations may reassign the complaint to: the directory's list at the move."""
+    case = state.operations
+    if case is None:
+        return []
+    if case.waited_for is StaffRole.SPECIALIST:
+        members = state.specialists
+    else:
+        members = state.escalation.deciders if state.escalation else []
+    return [Candidate(staff_id=m.staff_id, name=m.name, title=m.title) for m in members]
 
 
 class TimelineEntry(BaseModel):
@@ -244,6 +284,34 @@ class Console:
             )  # fmt: skip
         return items
 
+    async def operations_queue(self, member: StaffMember) -> list[OperationsItem]:
+        """Complaints nobody acted on, for operations staff to reassign, oldest first."""
+        if member.role is not StaffRole.OPERATIONS:
+            return []
+        query = f"ExecutionStatus = 'Running' AND {sa.STATUS.name} = '{Status.IN_OPERATIONS.value}'"
+        found = await self.complaints.find(query)
+        items = []
+        for summary, state in zip(found, await self._states(found), strict=True):
+            case = state.operations if state else None
+            if state is None or state.intake is None or case is None:
+                continue
+            if not member.covers(state.intake.store):
+                continue
+            items.append(
+                OperationsItem(
+                    complaint_id=summary.complaint_id,
+                    customer_id=summary.customer_id,
+                    store=state.intake.store,
+                    waited_for=case.waited_for,
+                    level=case.level,
+                    reminders=case.reminders,
+                    since=case.since,
+                    filed_at=summary.started_at,
+                    candidates=candidates(state),
+                )
+            )
+        return sorted(items, key=lambda item: item.since)
+
     async def search(
         self,
         customer_id: str | None = None,
@@ -347,6 +415,20 @@ class Console:
             member, complaint_id, "acknowledge_safety", client, via, request_id, safety=seen
         )
 
+    async def reassign(
+        self,
+        member: StaffMember,
+        complaint_id: str,
+        reassignment: Reassignment,
+        *,
+        client: str,
+        via: str,
+        request_id: str | None = None,
+    ) -> ActionReceipt:
+        return await self._act(
+            member, complaint_id, "reassign", client, via, request_id, reassignment=reassignment
+        )
+
     async def _act(self, member, complaint_id, action, client, via, request_id, **content):
         detail = {k: v.model_dump(mode="json") for k, v in content.items()}
         audit = dict(
@@ -362,6 +444,8 @@ class Console:
                 commands.resume(state, signed, policy, datetime.now(UTC))  # type: ignore[arg-type]
             elif action == "acknowledge_safety":
                 commands.acknowledge_safety(state, signed, policy, datetime.now(UTC))  # type: ignore[arg-type]
+            elif action == "reassign" and policy is not None:
+                commands.reassign(state, signed, policy, datetime.now(UTC))
             elif policy is not None:
                 commands.decide_escalation(state, signed, policy, datetime.now(UTC))
         except (Refusal, NoSigningKey) as refusal:
@@ -372,6 +456,7 @@ class Console:
         send = {
             "decide_escalation": self.complaints.decide_escalation,
             "acknowledge_safety": self.complaints.acknowledge_safety,
+            "reassign": self.complaints.reassign,
         }.get(action, self.complaints.resume)
         try:
             receipt = await send(complaint_id, signed, request_id=request_id)

@@ -33,6 +33,7 @@ _PEOPLE = [
     ("manager-3b", "Olga Smirnova", StaffRole.MANAGER, "Regional director", 3, "10000", None),
     ("specialist-1", "Kadri Sepp", StaffRole.SPECIALIST, "Customer care specialist", 0, "0", None),
     ("safety-1", "Mari Kask", StaffRole.SAFETY, "Safety officer", 0, "0", None),
+    ("operations-1", "Toomas Lepp", StaffRole.OPERATIONS, "Operations coordinator", 0, "0", None),
 ]
 
 

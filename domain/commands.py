@@ -41,6 +41,7 @@ WITHDRAWABLE = frozenset(
         Status.AWAITING_CHOICE,
         Status.DECLINED,
         Status.AWAITING_MANAGER,
+        Status.IN_OPERATIONS,
     }
 )
 """A customer may withdraw while we wait on someone, not once the remedy is under way."""
@@ -202,6 +203,57 @@ def acknowledge_safety(
     return [
         ev.SafetyAcknowledged(
             at=now, staff_id=officer.staff_id, note=seen.note, nonce=signed.assertion.nonce
+        )
+    ]
+
+
+def reassign(
+    state: ComplaintState, signed: SignedAssertion, policy: CompanyPolicy, now: datetime
+) -> list[DomainEvent]:
+    """Operations staff the directory lists hand a complaint nobody acted on, signed by them,
+    to a person the directory named at the move: a specialist for a paused conversation, a
+    manager at the escalation's level for an escalation; with a fresh deadline."""
+    require(state, {Status.IN_OPERATIONS}, "reassign")
+    case = state.operations
+    assert case is not None
+    who = "the operations staff for this complaint"
+    operator = verified(state, signed, "reassign", case.operators, who, now)
+    if operator.role is not StaffRole.OPERATIONS:  # the directory's word, never the caller's
+        raise InvalidAction(f"{operator.staff_id} is not operations staff")
+    wanted = signed.assertion.reassignment
+    assert wanted is not None
+    role = case.waited_for
+    if role is StaffRole.SPECIALIST:
+        candidates, respond_by = state.specialists, now + policy.deadlines.specialist_review
+    else:
+        assert state.escalation is not None
+        candidates = state.escalation.deciders
+        respond_by = now + policy.deadlines.manager_response
+    assignee = next((m for m in candidates if m.staff_id == wanted.assignee_id), None)
+    if assignee is None or assignee.role is not role:
+        raise InvalidAction(
+            f"{wanted.assignee_id} is not among the {role.value}s who may take this complaint "
+            "up, as the staff directory says"
+        )
+    intake = state.intake
+    assert intake is not None
+    if assignee.staff_id in (intake.employee_reference, intake.customer_id):
+        raise InvalidAction(f"{assignee.staff_id} cannot take up a complaint about themselves")
+    if case.level is not None and assignee.level < case.level:
+        raise InvalidAction(
+            f"the escalation is at level {case.level}; {assignee.staff_id} is level "
+            f"{assignee.level}"
+        )
+    return [
+        ev.Reassigned(
+            at=now,
+            staff_id=operator.staff_id,
+            assignee_id=assignee.staff_id,
+            role=role,
+            level=case.level,
+            note=wanted.note,
+            nonce=signed.assertion.nonce,
+            respond_by=respond_by,
         )
     ]
 

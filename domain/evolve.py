@@ -13,7 +13,7 @@ from schemas import events as ev
 from schemas.events import DomainEvent
 from schemas.messages import Outcome
 from schemas.staff import StaffRole
-from schemas.state import Approval, ComplaintState, Escalation, Status
+from schemas.state import Approval, ComplaintState, Escalation, OperationsCase, Status
 
 
 def evolve(state: ComplaintState, event: DomainEvent) -> ComplaintState:
@@ -52,11 +52,43 @@ def _changes(state: ComplaintState, event: DomainEvent) -> dict:  # noqa: C901 -
         case ev.DetailsDeadlinePassed(still_missing=missing):
             return {"missing_details": missing, "reply_by": None, "status": Status.IN_PROGRESS}
         case ev.Paused(reason=reason, review_by=review_by):
-            return {"paused_reason": reason, "review_by": review_by, "status": Status.PAUSED}
+            return {
+                "paused_reason": reason,
+                "review_by": review_by,
+                "specialist_reminders": 0,
+                "status": Status.PAUSED,
+            }
         case ev.SpecialistAssigned():
             return {}
         case ev.SpecialistReminded(review_by=review_by):
-            return {"review_by": review_by}
+            return {"review_by": review_by, "specialist_reminders": state.specialist_reminders + 1}
+        case ev.MovedToOperations(waited_for=role, reminders=reminders, level=level):
+            case = OperationsCase(waited_for=role, since=event.at, reminders=reminders, level=level)
+            return {"operations": case, "review_by": None, "status": Status.IN_OPERATIONS}
+        case ev.StaffIdentified(role=StaffRole.OPERATIONS, members=members):
+            assert state.operations is not None
+            return {"operations": state.operations.model_copy(update={"operators": members})}
+        case ev.Reassigned(role=StaffRole.SPECIALIST) as e:
+            return {
+                "review_by": e.respond_by,
+                "specialist_reminders": 0,
+                "operations": None,
+                "assignee": e.assignee_id,
+                "nonces": [*state.nonces, e.nonce],
+                "status": Status.PAUSED,
+            }
+        case ev.Reassigned() as e:
+            assert state.escalation is not None
+            escalation = state.escalation.model_copy(
+                update={"respond_by": e.respond_by, "reminded": False, "reminders": 0}
+            )
+            return {
+                "escalation": escalation,
+                "operations": None,
+                "assignee": e.assignee_id,
+                "nonces": [*state.nonces, e.nonce],
+                "status": Status.AWAITING_MANAGER,
+            }
         case ev.Resumed(nonce=nonce):
             return {
                 "paused_reason": None,
@@ -147,7 +179,11 @@ def _changes(state: ComplaintState, event: DomainEvent) -> dict:  # noqa: C901 -
             assert state.escalation is not None
             return {
                 "escalation": state.escalation.model_copy(
-                    update={"respond_by": respond_by, "reminded": True}
+                    update={
+                        "respond_by": respond_by,
+                        "reminded": True,
+                        "reminders": state.escalation.reminders + 1,
+                    }
                 )
             }
         case ev.EscalatedToNextLevel(to_level=level, respond_by=respond_by):
@@ -158,6 +194,7 @@ def _changes(state: ComplaintState, event: DomainEvent) -> dict:  # noqa: C901 -
                         "level": level,
                         "respond_by": respond_by,
                         "reminded": False,
+                        "reminders": 0,
                         "deciders": [],
                     }
                 )

@@ -87,6 +87,8 @@ def waiting_for(state: ComplaintState) -> Wait | None:
             return Wait(WaitingOn.FOLLOW_UP_DATE, _set(state.follow_up_at))
         case Status.AWAITING_CONFIRMATION:
             return Wait(WaitingOn.FOLLOW_UP_ANSWER, _set(state.reply_by))
+        case Status.IN_OPERATIONS:  # no reminders: operations see the queue
+            return Wait(WaitingOn.OPERATIONS, None)
     return None
 
 
@@ -183,8 +185,13 @@ def pause_for_specialist(policy: CompanyPolicy, now: datetime) -> Plan:
     ]
 
 
-def on_specialist_silent(policy: CompanyPolicy, now: datetime) -> Plan:
-    """Still paused at the review date: remind the specialist."""
+def on_specialist_silent(
+    state: ComplaintState, policy: CompanyPolicy, now: datetime, to_operations: bool = False
+) -> Plan:
+    """Still paused at the review date: remind the specialist; with `to_operations` (the
+    policy's reminders were sent: `due_for_operations`), move to the operations queue."""
+    if to_operations:
+        return move_to_operations(state, policy, now)
     return [
         ev.SpecialistReminded(at=now, review_by=now + policy.deadlines.specialist_review),
         Page(
@@ -351,11 +358,16 @@ def escalate(
     ]
 
 
-def on_manager_silent(state: ComplaintState, policy: CompanyPolicy, now: datetime) -> Plan:
-    """A silent manager is reminded once; then the escalation moves up a level (the top
-    level is reminded again and again)."""
+def on_manager_silent(
+    state: ComplaintState, policy: CompanyPolicy, now: datetime, to_operations: bool = False
+) -> Plan:
+    """A silent manager is reminded once; then the escalation moves up a level. The top level
+    is reminded again and again; with `to_operations` (the policy's reminders were sent:
+    `due_for_operations`), the complaint moves to the operations queue instead."""
     esc = state.escalation
     assert esc is not None
+    if to_operations:
+        return move_to_operations(state, policy, now)
     moved: DomainEvent
     if esc.reminded and esc.level < policy.top_level:
         kind, level = PageKind.ESCALATION, esc.level + 1
@@ -372,6 +384,61 @@ def on_manager_silent(state: ComplaintState, policy: CompanyPolicy, now: datetim
     if kind is PageKind.ESCALATION:
         return [moved, FindStaff(StaffRole.MANAGER, level), page]
     return [moved, page]
+
+
+# ---------------------------------------------------------------------- bounded waiting
+
+
+def due_for_operations(state: ComplaintState, policy: CompanyPolicy) -> bool:
+    """Whether the next silence moves the complaint to the operations queue: a specialist or
+    the top manager level got every reminder the policy allows."""
+    bound = policy.operations
+    esc = state.escalation
+    if state.status is Status.PAUSED:
+        limit, sent = bound.specialist_reminders, state.specialist_reminders
+    elif state.status is Status.AWAITING_MANAGER and esc and esc.level >= policy.top_level:
+        limit, sent = bound.top_manager_reminders, esc.reminders
+    else:
+        return False
+    return limit is not None and sent >= limit
+
+
+def move_to_operations(state: ComplaintState, policy: CompanyPolicy, now: datetime) -> Plan:
+    """Nobody acted after the reminders: the reminders stop, operations are paged and learn
+    from the directory whom they may reassign it to, and the customer is told honestly."""
+    esc = state.escalation
+    if state.status is Status.PAUSED:
+        role, level, reminders = StaffRole.SPECIALIST, None, state.specialist_reminders
+        about = ABUSIVE_CONVERSATION
+    else:
+        assert esc is not None
+        role, level, reminders = StaffRole.MANAGER, esc.level, esc.reminders
+        about = esc.reason.value
+    title = policy.operations.title
+    reason = f"{about}: no {role.value} acted after {reminders} reminders"
+    told = {"callback_by": state.callback_due} if state.callback_due else {}
+    return [
+        ev.MovedToOperations(at=now, waited_for=role, reminders=reminders, level=level),
+        FindStaff(StaffRole.OPERATIONS),
+        FindStaff(role, level or 0),
+        Page(PageKind.OPERATIONS, level or 0, title, reason, esc.requested if esc else None),
+        Tell(MessageKind.MOVED_TO_OPERATIONS, told),
+    ]
+
+
+def on_reassigned(state: ComplaintState, policy: CompanyPolicy, now: datetime) -> Plan:
+    """Operations handed the complaint back: page the role it waited for, with the fresh
+    deadline (the page's receipt records the handover and reopens the wait)."""
+    assignee = state.assignee
+    if state.status is Status.PAUSED:
+        reason = f"{ABUSIVE_CONVERSATION}: reassigned by operations to {assignee}"
+        title = policy.specialist_title
+        return [Page(PageKind.SPECIALIST, 1, title, reason, None, state.review_by)]
+    esc = state.escalation
+    assert esc is not None
+    title = policy.manager(esc.level).title
+    reason = f"{esc.reason.value}: reassigned by operations to {assignee}"
+    return [Page(PageKind.ESCALATION, esc.level, title, reason, esc.requested, esc.respond_by)]
 
 
 def on_decision(state: ComplaintState, policy: CompanyPolicy, now: datetime) -> Plan:

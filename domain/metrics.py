@@ -64,6 +64,16 @@ CLOSED = Metric("complaints_closed", Kind.COUNTER, "Complaints closed, by outcom
 RESOLUTION = Metric(
     "complaints_resolution_seconds", Kind.HISTOGRAM, "From filing to closing, by outcome", "s"
 )
+MOVED_TO_OPERATIONS = Metric(
+    "complaints_moved_to_operations",
+    Kind.COUNTER,
+    "Complaints moved to the operations queue after unanswered reminders, by whom they waited for",
+)
+REASSIGNED = Metric(
+    "complaints_reassigned",
+    Kind.COUNTER,
+    "Complaints operations handed back from their queue, by the role they went to",
+)
 SLA_WARNINGS = Metric("complaints_sla_warnings", Kind.COUNTER, "SLA deadlines close to breach")
 SLA_BREACHES = Metric("complaints_sla_breaches", Kind.COUNTER, "SLA deadlines breached")
 
@@ -80,6 +90,8 @@ METRICS = (
     ACTIONS_REFUSED,
     CLOSED,
     RESOLUTION,
+    MOVED_TO_OPERATIONS,
+    REASSIGNED,
     SLA_WARNINGS,
     SLA_BREACHES,
 )
@@ -147,6 +159,11 @@ def observe(history: Sequence[DomainEvent], event: DomainEvent) -> list[Observat
             return [] if waited is None else [Observation(MANAGER_RESPONSE, waited, attributes)]
         case "Reopened":
             return [Observation(REOPENS)]
+        case "MovedToOperations":
+            waited = {"waited_for": event.waited_for.value}
+            return [Observation(MOVED_TO_OPERATIONS, attributes=waited)]
+        case "Reassigned":
+            return [Observation(REASSIGNED, attributes={"role": event.role.value})]
         case "RemedyExecuted":
             kind = {"kind": event.remedy.kind.value}
             return [

@@ -7,6 +7,7 @@ the step that gets there and refused as soon as it cannot.
 
 from __future__ import annotations
 
+from schemas.staff import StaffRole
 from schemas.state import ComplaintState, Status, WaitingOn
 from schemas.waits import WaitFor
 
@@ -19,6 +20,7 @@ WAIT_OF_STATUS: dict[WaitingOn, Status] = {
     WaitingOn.MANAGER: Status.AWAITING_MANAGER,
     WaitingOn.FOLLOW_UP_DATE: Status.RESOLVED,
     WaitingOn.FOLLOW_UP_ANSWER: Status.AWAITING_CONFIRMATION,
+    WaitingOn.OPERATIONS: Status.IN_OPERATIONS,
 }
 """The status a complaint has while the workflow waits on each."""
 
@@ -67,7 +69,10 @@ def never(wait: WaitFor, state: ComplaintState) -> str | None:
     if status is Status.PAUSED:
         if state.intake is not None and not state.intake.abusive:
             return "only an abusive conversation is paused, and this one is not"
-        if state.status not in (Status.RECEIVED, Status.AWAITING_SAFETY) and not _just_seen(state):
+        case = state.operations
+        handed_back = case is not None and case.waited_for is StaffRole.SPECIALIST
+        opening = state.status in (Status.RECEIVED, Status.AWAITING_SAFETY)
+        if not (opening or handed_back or _just_seen(state)):
             return f"the complaint is {state.status.value}: a pause comes first or never"
     if status in (Status.PAUSED, Status.AWAITING_DETAILS) and _past_listening(state):
         return f"the complaint is past listening ({state.status.value}): never {status.value} again"

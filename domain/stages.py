@@ -17,7 +17,7 @@ def stage_of(state: ComplaintState) -> Stage:
             return Stage.RESPONDED
         case Status.AWAITING_SAFETY:
             return Stage.ASSESSING
-        case Status.AWAITING_MANAGER | Status.PAUSED:
+        case Status.AWAITING_MANAGER | Status.PAUSED | Status.IN_OPERATIONS:
             return Stage.INVESTIGATING
     if state.outcome is not None:
         return Stage.CLOSED

@@ -53,6 +53,8 @@ class PageKind(StrEnum):
     """An abusive customer: a specialist (or security) takes over, nobody argues."""
     SAFETY = "safety"
     """A reported injury, health risk or safety hazard: a safety officer sees it first."""
+    OPERATIONS = "operations"
+    """Nobody acted after the policy's reminders: operations reassign the complaint."""
 
 
 class ManagerPage(BaseModel):

@@ -135,6 +135,36 @@ class SafetyAcknowledged(_Event):
     """Of the signed assertion that carried it: never accepted twice."""
 
 
+class MovedToOperations(_Event):
+    """Nobody acted after the policy's reminders: the complaint moves to the operations queue
+    and the reminders stop."""
+
+    type: Literal["MovedToOperations"] = "MovedToOperations"
+    waited_for: StaffRole
+    """A specialist (a paused conversation) or a manager (the top escalation level)."""
+    reminders: int
+    """Reminders that went unanswered."""
+    level: int | None = None
+    """The escalation's level, when it waited for a manager."""
+
+
+class Reassigned(_Event):
+    """Operations hand the complaint back to a named specialist or manager, with a fresh
+    deadline."""
+
+    type: Literal["Reassigned"] = "Reassigned"
+    staff_id: str
+    """The operator who reassigned it."""
+    assignee_id: str
+    role: StaffRole
+    level: int | None = None
+    note: str
+    nonce: str
+    """Of the signed assertion that carried it: never accepted twice."""
+    respond_by: datetime
+    """The assignee's fresh deadline (the specialist's review, the manager's response)."""
+
+
 class Apologised(_Event):
     type: Literal["Apologised"] = "Apologised"
 
@@ -315,6 +345,8 @@ DomainEvent = Annotated[
     | SafetyOfficerPaged
     | SafetyReminded
     | SafetyAcknowledged
+    | MovedToOperations
+    | Reassigned
     | Apologised
     | Thanked
     | SolutionsProposed

@@ -27,6 +27,8 @@ class MessageKind(StrEnum):
     """A manager is looking at it; we say when we will call back."""
     CALLBACK = "callback"
     """The promised callback, made on time even without news."""
+    MOVED_TO_OPERATIONS = "moved_to_operations"
+    """Nobody acted in the time we gave: we say so, and that operations reassign it."""
     FOLLOW_UP = "follow_up"
     FOLLOW_UP_REMINDER = "follow_up_reminder"
     REOPENED = "reopened"

@@ -83,6 +83,20 @@ class Deadlines(BaseModel):
     reminded (`CompanyPolicy.safety_reminders` times at most)."""
 
 
+class OperationsQueue(BaseModel):
+    """Bounded waiting: how many reminders a silent person gets before the complaint moves to
+    the operations queue (reminders stop, the customer is told). None: reminded without end."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    title: Name = "Operations desk"
+    """Who reassigns complaints nobody acted on."""
+    specialist_reminders: int | None = Field(default=2, ge=0, le=20)
+    """Reminders to the specialist of a paused conversation; the next silence moves it."""
+    top_manager_reminders: int | None = Field(default=3, ge=0, le=20)
+    """Reminders to the top manager level; the next silence moves it."""
+
+
 class Weekday(StrEnum):
     MONDAY = "monday"
     TUESDAY = "tuesday"
@@ -331,6 +345,9 @@ class CompanyPolicy(BaseModel):
     reopens_before_escalation: int = Field(default=1, ge=0)
     """A fix that failed once is retried by the agent; failing again goes to a manager."""
     deadlines: Deadlines = Field(default_factory=Deadlines)
+    operations: OperationsQueue = Field(default_factory=OperationsQueue)
+    """When a complaint nobody acts on moves to the operations queue (documents without it get
+    these defaults)."""
     time_zone: TimeZone = DEFAULT_TIME_ZONE
     """The company's time zone: customer messages tell times in it when the intake has none."""
     currency: Currency = DEFAULT_CURRENCY

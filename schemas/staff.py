@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from schemas.actions import ManagerDecision, SafetyAcknowledgement, StaffResume
 from schemas.intake import ComplaintId
+from schemas.text import Reason
 
 StaffId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,79}$")]
 StoreId = Annotated[str, StringConstraints(pattern=r"^(\*|[A-Za-z0-9][A-Za-z0-9_.:-]{0,63})$")]
@@ -32,6 +33,8 @@ class StaffRole(StrEnum):
     """Takes over paused (abusive) conversations and resumes them."""
     SAFETY = "safety"
     """Sees every complaint that reports an injury, a health risk or a safety hazard first."""
+    OPERATIONS = "operations"
+    """Reassigns complaints nobody acted on after the policy's reminders."""
 
 
 class StaffMember(BaseModel):
@@ -44,7 +47,7 @@ class StaffMember(BaseModel):
     role: StaffRole
     title: Annotated[str, StringConstraints(min_length=1, max_length=120)]
     level: int = Field(default=0, ge=0, le=10)
-    """A manager's escalation level (1 is the first rung); 0 for specialists and safety."""
+    """A manager's escalation level (1 is the first rung); 0 for everyone else."""
     authority_limit: Decimal = Field(default=Decimal(0), ge=0, le=10_000_000)
     """The most this person may grant on one complaint, everything counted."""
     stores: list[StoreId] = Field(default_factory=lambda: [ANY_STORE], min_length=1)
@@ -98,6 +101,16 @@ class StaffDirectory(BaseModel):
         return next((m for m in self.members if m.staff_id == staff_id), None)
 
 
+class Reassignment(BaseModel):
+    """Operations hand a complaint nobody acted on to a named person, signed by the operator;
+    the workflow checks the person against the staff directory's list."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    assignee_id: StaffId
+    note: Reason
+
+
 Nonce = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{16,128}$")]
 
 
@@ -108,13 +121,17 @@ class StaffAssertion(BaseModel):
 
     complaint_id: ComplaintId
     staff_id: StaffId
-    action: Literal["decide_escalation", "resume", "acknowledge_safety"]
+    action: Literal["decide_escalation", "resume", "acknowledge_safety", "reassign"]
     decision: ManagerDecision | None = None
     resume: StaffResume | None = None
     safety: SafetyAcknowledgement | None = Field(
         default=None, exclude_if=lambda content: content is None
     )
     """Absent from the JSON when unset: the signed bytes of other assertions are unchanged."""
+    reassignment: Reassignment | None = Field(
+        default=None, exclude_if=lambda content: content is None
+    )
+    """Absent from the JSON when unset, as `safety` is."""
     nonce: Nonce
     """Unique per assertion: a complaint records every nonce it accepted and refuses a replay."""
     expires_at: datetime
@@ -125,6 +142,7 @@ class StaffAssertion(BaseModel):
             "decide_escalation": self.decision,
             "resume": self.resume,
             "acknowledge_safety": self.safety,
+            "reassign": self.reassignment,
         }
         if wanted[self.action] is None or sum(v is not None for v in wanted.values()) != 1:
             raise ValueError(f"a {self.action} assertion carries exactly its own content")
@@ -132,8 +150,8 @@ class StaffAssertion(BaseModel):
 
 
 class SignedAssertion(BaseModel):
-    """The argument of `decide_escalation`, `resume` and `acknowledge_safety`: an assertion
-    and its signature."""
+    """The argument of `decide_escalation`, `resume`, `acknowledge_safety` and `reassign`: an
+    assertion and its signature."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 

@@ -13,7 +13,7 @@ from schemas.events import EscalationReason
 from schemas.intake import ComplaintIntake, DetailField
 from schemas.messages import Outcome
 from schemas.remedies import DeclineReason, Remedy
-from schemas.staff import StaffMember
+from schemas.staff import StaffMember, StaffRole
 
 
 class Status(StrEnum):
@@ -30,6 +30,8 @@ class Status(StrEnum):
     RESOLVED = "resolved"
     """Remedy carried out; the follow-up timer runs."""
     AWAITING_CONFIRMATION = "awaiting_confirmation"
+    IN_OPERATIONS = "in_operations"
+    """Nobody acted after the policy's reminders: the operations queue reassigns it."""
     CLOSED = "closed"
 
 
@@ -44,6 +46,7 @@ class WaitingOn(StrEnum):
     MANAGER = "a manager's decision"
     FOLLOW_UP_DATE = "the follow-up date"
     FOLLOW_UP_ANSWER = "the customer's answer to the follow-up"
+    OPERATIONS = "operations to reassign the complaint"
 
 
 class Approval(BaseModel):
@@ -55,6 +58,24 @@ class Approval(BaseModel):
     decision: ManagerDecision
 
 
+class OperationsCase(BaseModel):
+    """A complaint in the operations queue: whom it waited for, since when, how long."""
+
+    model_config = ConfigDict(frozen=True)
+
+    waited_for: StaffRole
+    """A specialist or a manager: whom a reassignment hands it back to."""
+    since: datetime
+    reminders: int
+    """Reminders that went unanswered before the move."""
+    level: int | None = None
+    """The escalation's level, when it waited for a manager."""
+    operators: list[StaffMember] = Field(default_factory=list)
+    """Who may reassign it, as the staff directory said."""
+    candidates: list[StaffMember] = Field(default_factory=list)
+    """Whom it may be reassigned to, as the staff directory said at the move."""
+
+
 class Escalation(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -64,6 +85,8 @@ class Escalation(BaseModel):
     policy_exception: bool
     respond_by: datetime
     reminded: bool = False
+    reminders: int = 0
+    """Reminders sent at this level (counted for bounded waiting at the top level)."""
     deciders: list[StaffMember] = Field(default_factory=list)
     """Who may decide at this level, as the staff directory said when it was reached."""
     approvals: list[Approval] = Field(default_factory=list)
@@ -87,6 +110,12 @@ class ComplaintState(BaseModel):
     """Who may resume the paused conversation, as the staff directory said."""
     review_by: datetime | None = None
     """When the specialist is reminded, while the conversation is paused."""
+    specialist_reminders: int = 0
+    """Reminders sent to the specialist since the pause (or the last reassignment)."""
+    operations: OperationsCase | None = None
+    """Set while the complaint is in the operations queue."""
+    assignee: str | None = None
+    """Whom operations last reassigned the complaint to."""
     safety_officers: list[StaffMember] = Field(default_factory=list)
     """Who may acknowledge a reported hazard, as the staff directory said."""
     safety_review_by: datetime | None = None

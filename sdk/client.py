@@ -407,6 +407,12 @@ class ComplaintClient:
     ) -> ActionReceipt:
         return await self._act(complaint_id, ComplaintWorkflow.resume, signed, request_id)
 
+    async def reassign(
+        self, complaint_id: str, signed: SignedAssertion, *, request_id: str | None = None
+    ) -> ActionReceipt:
+        """Operations hand a complaint from their queue to a person the directory lists."""
+        return await self._act(complaint_id, ComplaintWorkflow.reassign, signed, request_id)
+
     async def acknowledge_safety(
         self, complaint_id: str, signed: SignedAssertion, *, request_id: str | None = None
     ) -> ActionReceipt:

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 from domain.signatures import sign
 from schemas.actions import ManagerDecision, SafetyAcknowledgement, StaffResume
-from schemas.staff import StaffAssertion
+from schemas.staff import Reassignment, StaffAssertion
 
 VALID_FOR = timedelta(minutes=10)
 """How long a fresh assertion stays valid: long enough to reach the complaint, no longer."""
@@ -34,17 +34,20 @@ def assertion(
     decision: ManagerDecision | None = None,
     resume: StaffResume | None = None,
     safety: SafetyAcknowledgement | None = None,
+    reassignment: Reassignment | None = None,
     now: datetime | None = None,
     valid_for: timedelta = VALID_FOR,
 ) -> StaffAssertion:
-    """What `staff_id` authorises on the complaint: a decision, a resume or a safety
-    acknowledgement, with a fresh nonce, valid from `now` (the complaint's clock; default:
-    this machine's) for `valid_for`."""
+    """What `staff_id` authorises on the complaint: a decision, a resume, a safety
+    acknowledgement or a reassignment, with a fresh nonce, valid from `now` (the complaint's
+    clock; default: this machine's) for `valid_for`."""
     action = (
         "decide_escalation"
         if decision is not None
         else "acknowledge_safety"
         if safety is not None
+        else "reassign"
+        if reassignment is not None
         else "resume"
     )
     return StaffAssertion(
@@ -54,6 +57,7 @@ def assertion(
         decision=decision,
         resume=resume,
         safety=safety,
+        reassignment=reassignment,
         nonce=secrets.token_urlsafe(18),
         expires_at=(now or datetime.now(UTC)) + valid_for,
     )

@@ -62,6 +62,11 @@ def describe(event: DomainEvent, requested: Remedy | None = None) -> str:  # noq
             return f"safety officers reminded{last}"
         case ev.SafetyAcknowledged(staff_id=staff, note=note):
             return f"safety report acknowledged by {staff}{_text(note)}"
+        case ev.MovedToOperations(waited_for=role, reminders=reminders, level=level):
+            whom = f"level {level} manager" if level else role.value
+            return f"no {whom} acted after {reminders} reminders: moved to the operations queue"
+        case ev.Reassigned(staff_id=staff, assignee_id=assignee, note=note, respond_by=by):
+            return f"reassigned by {staff} to {assignee} (respond by {when(by)}){_text(note)}"
         case ev.Apologised():
             return "apologised"
         case ev.Thanked():

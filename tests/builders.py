@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from domain.evolve import fold
 from schemas import events as ev
 from schemas.events import EscalationReason
 from schemas.intake import ComplaintIntake
-from schemas.policy import BusinessCalendar, OpeningHours, Weekday
+from schemas.policy import (
+    BusinessCalendar,
+    CompanyPolicy,
+    Deadlines,
+    OpeningHours,
+    OperationsQueue,
+    SlaPolicy,
+    Weekday,
+)
 from schemas.remedies import Remedy
 from schemas.staff import StaffRole
 from schemas.state import ComplaintState
@@ -53,3 +61,13 @@ def escalated(
     if reminded:
         events.append(ev.ManagerReminded(at=at, level=level, respond_by=at))
     return fold(events)
+
+
+QUICK_QUEUE = CompanyPolicy(
+    version="quick-operations-queue",
+    deadlines=Deadlines(specialist_review=timedelta(seconds=1)),
+    operations=OperationsQueue(specialist_reminders=0),
+    sla=SlaPolicy(enabled=False),
+)
+"""For real-time servers: a paused conversation moves to the operations queue a second after
+it pauses (and a second after each reassignment nobody takes up)."""

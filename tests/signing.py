@@ -16,7 +16,7 @@ from schemas.actions import (
     StaffResume,
 )
 from schemas.remedies import Remedy
-from schemas.staff import SignedAssertion, StaffQuery, StaffRole
+from schemas.staff import Reassignment, SignedAssertion, StaffQuery, StaffRole
 from sdk.signing import assertion
 
 DIRECTORY = demo_directory()
@@ -78,6 +78,7 @@ class Unsigned:
     decision: ManagerDecision | None = None
     resume: StaffResume | None = None
     safety: SafetyAcknowledgement | None = None
+    reassignment: Reassignment | None = None
 
     def signed(self, complaint_id: str, now: datetime) -> SignedAssertion:
         claim = assertion(
@@ -86,6 +87,7 @@ class Unsigned:
             decision=self.decision,
             resume=self.resume,
             safety=self.safety,
+            reassignment=self.reassignment,
             now=now,
             valid_for=timedelta(minutes=30),
         )
@@ -112,3 +114,12 @@ def safety_officer(
     note: str = "Spoke to the customer; product withdrawn from sale", by: str = "safety-1"
 ) -> Unsigned:
     return Unsigned(by, safety=SafetyAcknowledgement(note=note))
+
+
+def operator(
+    assignee: str = "specialist-1",
+    note: str = "Back to you: the customer is waiting",
+    by: str = "operations-1",
+) -> Unsigned:
+    """`by` (the demo operations coordinator) hands the complaint to `assignee`."""
+    return Unsigned(by, reassignment=Reassignment(assignee_id=assignee, note=note))

@@ -40,7 +40,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.listing import LISTING_MEMO
     from schemas.messages import MessageKind, Outcome
     from schemas.policy import CompanyPolicy
-    from schemas.staff import SignedAssertion
+    from schemas.staff import SignedAssertion, StaffRole
     from schemas.state import ComplaintState, Status, WaitingOn
     from schemas.waits import WaitFor
     from workflows import effects, metrics, search_attributes
@@ -69,6 +69,9 @@ would warn (`domain.sla.callback_by`); asked at the first plan that promises one
 VISIBLE_LISTING = "visible-listing"
 """Patch: visibility also holds the store and the order (search attributes) and the staff
 lists' row (memo `listing`), so a list needs no query per complaint."""
+OPERATIONS_QUEUE = "operations-queue"
+"""Patch: after the policy's reminders, a silent specialist's or top manager's complaint
+moves to the operations queue instead of another reminder (asked only at that silence)."""
 
 
 @workflow.defn(name="ComplaintWorkflow")
@@ -151,18 +154,18 @@ class ComplaintWorkflow:
                 self._sla = sla.fold_clocks(self._record.events, policy.sla)
             self._publish()
             watch_sla = asyncio.create_task(self._watch_sla())
+        paused = resumed is Status.PAUSED or self._in_operations_for(StaffRole.SPECIALIST)
         try:
-            if resumed in (None, Status.AWAITING_SAFETY, Status.PAUSED):  # from a start or wait
+            if resumed in (None, Status.AWAITING_SAFETY) or paused:  # from a start or wait
                 if safety_first:  # no agent remedy before a safety officer has seen it
                     while not await self._waiting.until_acted():
                         await self._enact(
                             lifecycle.on_safety_silent(self._state, policy, self._now())
                         )
                 if intake.abusive:
-                    if resumed is not Status.PAUSED:
+                    if not paused:
                         await self._enact(lifecycle.pause_for_specialist(policy, self._now()))
-                    while not await self._waiting.until_acted():
-                        await self._enact(lifecycle.on_specialist_silent(policy, self._now()))
+                    await self._await_specialist()
                 if intake.category is Category.RUDE_EMPLOYEE:
                     await self._enact(
                         lifecycle.escalate(
@@ -174,10 +177,10 @@ class ComplaintWorkflow:
                 await self._await_details()
             if not self._state.apologised:
                 await self._enact(lifecycle.apologise_and_thank(self._now()))
-            proposed = resumed is not None and resumed not in (
-                Status.AWAITING_SAFETY,
-                Status.PAUSED,
-                Status.AWAITING_DETAILS,
+            proposed = (
+                resumed is not None
+                and resumed not in (Status.AWAITING_SAFETY, Status.PAUSED, Status.AWAITING_DETAILS)
+                and not paused
             )  # resumed inside the remedy loop: its wait is already open
             while not self._state.closed:
                 if not proposed:
@@ -203,6 +206,34 @@ class ComplaintWorkflow:
         self._client_waits = []
         await workflow.wait_condition(workflow.all_handlers_finished)  # issues no command
         raise failure
+
+    async def _await_specialist(self) -> None:
+        """Until a specialist resumes the conversation: remind them; after the policy's
+        reminders, move to the operations queue, and wait again once operations reassign it."""
+        policy = self._policy
+        while self._state.status in (Status.PAUSED, Status.IN_OPERATIONS):
+            if self._state.status is Status.IN_OPERATIONS:
+                await self._waiting.until_acted()
+                if self._state.status is Status.PAUSED:  # reassigned
+                    await self._enact(lifecycle.on_reassigned(self._state, policy, self._now()))
+            elif not await self._waiting.until_acted():
+                to_operations = self._bounded()
+                await self._enact(
+                    lifecycle.on_specialist_silent(self._state, policy, self._now(), to_operations)
+                )
+
+    def _bounded(self) -> bool:
+        """Whether this silence moves the complaint to operations: the patch is asked only
+        when the policy's reminders were all sent, so older histories replay as recorded."""
+        return lifecycle.due_for_operations(self._state, self._policy) and workflow.patched(
+            OPERATIONS_QUEUE
+        )
+
+    def _in_operations_for(self, role: StaffRole) -> bool:
+        """Whether the complaint is in the operations queue, having waited for `role`."""
+        case = self._state.operations
+        in_queue = self._state.status is Status.IN_OPERATIONS
+        return in_queue and case is not None and case.waited_for is role
 
     async def _listen(self) -> None:
         """Ask closed questions for what is missing, and wait for the answer, not forever."""
@@ -235,13 +266,26 @@ class ComplaintWorkflow:
                         else lifecycle.close(Outcome.DECLINED, self._now())
                     )
                 case WaitingOn.MANAGER:
-                    while not await self._waiting.until_acted():
-                        await self._enact(
-                            lifecycle.on_manager_silent(self._state, policy, self._now())
-                        )
-                    await self._enact(lifecycle.on_decision(self._state, policy, self._now()))
+                    if await self._manager_decided():
+                        await self._enact(lifecycle.on_decision(self._state, policy, self._now()))
+                case WaitingOn.OPERATIONS:
+                    await self._waiting.until_acted()
+                    if self._state.status is Status.AWAITING_MANAGER:  # reassigned
+                        await self._enact(lifecycle.on_reassigned(self._state, policy, self._now()))
                 case _:  # carried out: the follow-up comes next
                     return
+
+    async def _manager_decided(self) -> bool:
+        """Remind or move up until a manager decides: True then; False when the complaint
+        moved to the operations queue instead."""
+        while not await self._waiting.until_acted():
+            to_operations = self._bounded()
+            await self._enact(
+                lifecycle.on_manager_silent(self._state, self._policy, self._now(), to_operations)
+            )
+            if self._state.status is Status.IN_OPERATIONS:
+                return False
+        return True
 
     async def _follow_up(self) -> None:
         """Confirm the fix worked: 'not fixed' reopens, silence after a reminder closes it."""
@@ -519,6 +563,14 @@ class ComplaintWorkflow:
     @wait_until.validator
     def _check_wait(self, wait: WaitFor) -> None:
         self._validate(commands.wait_until, wait)
+
+    @workflow.update
+    def reassign(self, signed: SignedAssertion) -> ActionReceipt:
+        return self._accept(commands.reassign, signed)
+
+    @reassign.validator
+    def _check_reassign(self, signed: SignedAssertion) -> None:
+        self._validate(commands.reassign, signed)
 
     @workflow.update
     def acknowledge_safety(self, signed: SignedAssertion) -> ActionReceipt:

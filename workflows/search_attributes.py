@@ -41,6 +41,10 @@ STORE = SearchAttributeKey.for_keyword("ComplaintStore")
 ORDER_REFERENCE = SearchAttributeKey.for_keyword("OrderReference")
 """The customer's order, once known (at intake or with their details)."""
 
+OPERATIONS_SINCE = SearchAttributeKey.for_datetime("OperationsSince")
+"""When the complaint moved to the operations queue (nobody acted after the policy's
+reminders); unset while it is not there. The queue is oldest first by it."""
+
 KEYS: tuple[SearchAttributeKey, ...] = (
     STATUS,
     CATEGORY,
@@ -53,6 +57,7 @@ KEYS: tuple[SearchAttributeKey, ...] = (
     SLA_STATE,
     STORE,
     ORDER_REFERENCE,
+    OPERATIONS_SINCE,
 )
 
 _TYPE_NAMES = {
@@ -80,6 +85,7 @@ def search_attributes_for(state: ComplaintState) -> Values:
         CUSTOMER_ID: intake.customer_id if intake else None,
         ASSIGNED_MANAGER: state.decided_by,
         REOPEN_COUNT: state.reopen_count,
+        OPERATIONS_SINCE: state.operations.since if state.operations else None,
     }
 
 

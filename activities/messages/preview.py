@@ -86,6 +86,7 @@ def sample(
         },
         MessageKind.ESCALATION_NOTICE: {"manager_level": 2, "callback_by": NOW + timedelta(days=2)},
         MessageKind.CALLBACK: {"callback_by": NOW + timedelta(days=2)},
+        MessageKind.MOVED_TO_OPERATIONS: {"callback_by": NOW + timedelta(days=2)},
         MessageKind.FOLLOW_UP: {"reply_by": NOW + timedelta(days=3)},
         MessageKind.FOLLOW_UP_REMINDER: {"reply_by": NOW + timedelta(days=3)},
         MessageKind.CLOSING: {"outcome": Outcome.RESOLVED_UNCONFIRMED},

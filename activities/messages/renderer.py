@@ -328,6 +328,23 @@ def _callback(w: _Writer) -> Parts:
     return [w("callback.status"), next_call, w("callback.thanks")]
 
 
+def _moved_to_operations(w: _Writer) -> Parts:
+    """Nobody took the complaint up in time: say so, say who takes it over, and keep only the
+    promise already made (the callback); no new date."""
+    c = w.c
+    if c.callback_by:
+        next_step = w(w.contact("operations.callback_by"), date=w.promise(c.callback_by))
+    else:
+        next_step = w("operations.next")
+    if w.short:
+        return [w.sentences(w("operations.delay"), w("operations.handover")), next_step]
+    return [
+        w("operations.delay"),
+        w.sentences(w("operations.handover"), w("pause.kept")),
+        next_step,
+    ]
+
+
 def _follow_up(w: _Writer) -> Parts:
     c = w.c
     by = (
@@ -379,6 +396,7 @@ _BUILDERS: dict[MessageKind, Callable[[_Writer], Parts]] = {
     MessageKind.DECLINE: _decline,
     MessageKind.ESCALATION_NOTICE: _escalation_notice,
     MessageKind.CALLBACK: _callback,
+    MessageKind.MOVED_TO_OPERATIONS: _moved_to_operations,
     MessageKind.FOLLOW_UP: _follow_up,
     MessageKind.FOLLOW_UP_REMINDER: _follow_up_reminder,
     MessageKind.REOPENED: _reopened,

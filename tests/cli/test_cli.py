@@ -20,6 +20,7 @@ from schemas.remedies import RemedyKind
 from schemas.state import Status
 from sdk import ComplaintClient
 from tests import processes
+from tests.builders import QUICK_QUEUE
 from tests.conftest import DevWorker
 from tests.console.conftest import Running
 from tests.factories import CUSTOMER, make_intake
@@ -403,6 +404,38 @@ async def test_a_safety_officer_acknowledges_a_hazard_and_the_complaint_goes_on(
         "awaiting_choice",
         "the customer's choice of solution",
     )
+    await complaints.withdraw(cid, customer_id=intake.customer_id)
+
+
+async def test_operations_reassign_a_complaint_from_their_queue(
+    complaints: ComplaintClient, cli, who, served: Running, dev_worker: DevWorker
+):
+    dev_worker.policies.add(QUICK_QUEUE)
+    intake = make_intake(abusive=True)
+    cid = intake.complaint_id
+    await complaints.file_complaint(intake, QUICK_QUEUE.version)
+    await until_status(complaints, cid, Status.IN_OPERATIONS)
+
+    def reassign(staff_id: str, to: str):
+        return cli(
+            "reassign", cid, "--to", to, *who(staff_id), "--note", "Please call her today",
+            "--json",
+        )  # fmt: skip
+
+    refused = await reassign("specialist-1", "specialist-1")
+    assert refused.code == 3, refused.err
+    assert "only operations staff reassign complaints" in refused.err
+    elsewhere = await reassign("operations-1", "manager-3")
+    assert elsewhere.code == 3 and "manager-3 is not among the specialists" in elsewhere.err
+    done = await reassign("operations-1", "specialist-1")
+    assert done.code == 0, done.err
+    assert done.json()["complaint_id"] == cid
+    shown = await cli("show", cid)
+    assert "reassigned by operations-1 to specialist-1" in shown.out
+    assert [(a.staff_id, a.action, a.outcome) for a in served.audit.entries(cid)] == [
+        ("operations-1", "reassign", "refused"),
+        ("operations-1", "reassign", "sent"),
+    ]
     await complaints.withdraw(cid, customer_id=intake.customer_id)
 
 

@@ -16,6 +16,7 @@ from schemas import events as ev
 from schemas.intake import HazardKind, SafetyHazard
 from schemas.state import Status
 from sdk import ComplaintClient
+from tests.builders import QUICK_QUEUE
 from tests.console.conftest import Running, escalated, sign_in
 from tests.factories import make_intake
 from tests.polling import eventually, until_status
@@ -314,3 +315,44 @@ async def test_a_complaint_without_a_listing_is_still_in_the_inbox_from_its_stat
     assert row["store"] == "tartu-3" and row["requested"]["amount"] == "800.00"
     assert row["next_step"] == "reminder" and row["respond_by"]
     await complaints.withdraw(intake.complaint_id, customer_id=intake.customer_id)
+
+
+async def test_operations_see_their_queue_and_reassign_signed_and_audited(
+    running: Running, complaints: ComplaintClient, dev_worker
+):
+    dev_worker.policies.add(QUICK_QUEUE)
+    intake = make_intake(abusive=True)
+    cid = intake.complaint_id
+    await complaints.file_complaint(intake, QUICK_QUEUE.version)
+    await until_status(complaints, cid, Status.IN_OPERATIONS)
+    async with running.api("specialist-1") as specialist:
+        assert (await specialist.get("/api/v1/operations")).json() == []
+        body = {"assignee_id": "specialist-1", "note": "Please call her today"}
+        answer = await specialist.post(f"/api/v1/complaints/{cid}/reassign", json=body)
+        assert answer.status_code == 403
+    async with running.api("operations-1") as ops:
+        queue = (await ops.get("/api/v1/operations")).json()
+        mine = next(c for c in queue if c["complaint_id"] == cid)
+        assert (mine["waited_for"], mine["reminders"], mine["level"]) == ("specialist", 0, None)
+        assert [c["staff_id"] for c in mine["candidates"]] == ["specialist-1"]
+        assert [c["since"] for c in queue] == sorted(c["since"] for c in queue)
+        nobody = await ops.post(
+            f"/api/v1/complaints/{cid}/reassign",
+            json={"assignee_id": "manager-3", "note": "Please decide"},
+        )
+        assert nobody.status_code == 409, nobody.text
+        assert "manager-3 is not among the specialists" in nobody.json()["detail"]
+        forged = await ops.post(
+            f"/api/v1/complaints/{cid}/reassign", json=body | {"staff_id": "operations-2"}
+        )
+        assert forged.status_code == 422
+        sent = await ops.post(f"/api/v1/complaints/{cid}/reassign", json=body)
+        assert sent.status_code == 200, sent.text
+    reassigned = [e for e in await complaints.events(cid) if isinstance(e, ev.Reassigned)]
+    assert [(r.staff_id, r.assignee_id) for r in reassigned] == [("operations-1", "specialist-1")]
+    audit = running.audit.entries(cid)
+    assert [(a.staff_id, a.action, a.outcome) for a in audit] == [
+        ("operations-1", "reassign", "refused"),
+        ("operations-1", "reassign", "sent"),
+    ]
+    await complaints.withdraw(cid, customer_id=intake.customer_id)

@@ -15,6 +15,7 @@ from schemas import events as ev
 from schemas.intake import HazardKind, SafetyHazard
 from schemas.state import Status
 from sdk import ComplaintClient
+from tests.builders import QUICK_QUEUE
 from tests.console.conftest import Running, escalated
 from tests.factories import make_intake
 from tests.polling import until_status
@@ -145,4 +146,32 @@ async def test_a_safety_officer_acknowledges_a_reported_hazard_from_the_safety_p
     await expect(page.get_by_role("status")).to_contain_text("Hazard acknowledged")
     seen = [e for e in await complaints.events(cid) if isinstance(e, ev.SafetyAcknowledged)]
     assert [s.staff_id for s in seen] == ["safety-1"]
+    await complaints.withdraw(cid, customer_id=intake.customer_id)
+
+
+async def test_operations_reassign_a_conversation_nobody_resumed(
+    served: Running, complaints: ComplaintClient, browser: Browser, dev_worker
+):
+    dev_worker.policies.add(QUICK_QUEUE)
+    intake = make_intake(abusive=True)
+    await complaints.file_complaint(intake, QUICK_QUEUE.version)
+    cid = intake.complaint_id
+    await until_status(complaints, cid, Status.IN_OPERATIONS)
+
+    page = await browser.new_page()
+    await sign_in(page, served.url, "Toomas Lepp")
+    await page.get_by_role("link", name="Operations queue").click()
+    row = page.get_by_role("row").filter(has_text=cid)
+    await expect(row).to_contain_text("a specialist")
+    await row.get_by_role("link", name=cid).click()
+    await expect(page.locator("#timeline")).to_contain_text("moved to the operations queue")
+    await page.get_by_label("To").select_option("specialist-1")
+    await page.get_by_label("Note").fill("Kadri, please call the customer today")
+    await page.get_by_role("button", name="Reassign").click()
+    await expect(page.get_by_role("status")).to_contain_text("Reassigned to specialist-1")
+    reassigned = [e for e in await complaints.events(cid) if isinstance(e, ev.Reassigned)]
+    assert [(r.staff_id, r.assignee_id) for r in reassigned] == [("operations-1", "specialist-1")]
+    assert [(a.staff_id, a.action, a.outcome) for a in served.audit.entries(cid)] == [
+        ("operations-1", "reassign", "sent")
+    ]
     await complaints.withdraw(cid, customer_id=intake.customer_id)

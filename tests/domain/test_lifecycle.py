@@ -94,7 +94,7 @@ def test_an_abusive_conversation_pauses_and_pages_the_specialist():
 
 
 def test_a_silent_specialist_is_reminded_and_the_review_moves_on():
-    [reminded, page] = lifecycle.on_specialist_silent(POLICY, T)
+    [reminded, page] = lifecycle.on_specialist_silent(ComplaintState(), POLICY, T)
     assert reminded == ev.SpecialistReminded(at=T, review_by=T + D.specialist_review)
     assert (page.kind, page.title) == (PageKind.REMINDER, POLICY.specialist_title)
 

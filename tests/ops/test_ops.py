@@ -104,6 +104,7 @@ def test_rules_alert_on_what_operators_must_know() -> None:
     assert "complaints_sla_breaches" in exprs
     assert "complaints_escalations" in exprs  # the operations queue
     assert "complaints_remedies_refused" in exprs
+    assert "complaints_moved_to_operations" in exprs  # complaints nobody acted on
 
 
 def test_every_metric_the_rules_and_dashboard_read_exists() -> None:

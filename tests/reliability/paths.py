@@ -43,11 +43,11 @@ from schemas.intake import (
     SafetyHazard,
 )
 from schemas.messages import Outcome
-from schemas.policy import CompanyPolicy, Deadlines, ManagerLevel
+from schemas.policy import CompanyPolicy, Deadlines, ManagerLevel, OperationsQueue
 from schemas.remedies import Remedy, RemedyKind
 from schemas.state import Status
 from tests.factories import CUSTOMER, make_intake
-from tests.signing import Unsigned, manager, safety_officer, specialist
+from tests.signing import Unsigned, manager, operator, safety_officer, specialist
 
 ANSWERED = timedelta(minutes=10)
 """A wait someone answers: far longer than any crash or restart can delay the answer."""
@@ -95,6 +95,7 @@ _EVENT_OF = {
     "resume": "Resumed",
     "decide_escalation": "ManagerDecided",
     "acknowledge_safety": "SafetyAcknowledged",
+    "reassign": "Reassigned",
 }
 
 
@@ -112,13 +113,19 @@ class LifecyclePath:
     managers: tuple[ManagerLevel, ...] | None = None
     employee_follow_up: bool = False
     days_since_purchase: int = 7
+    operations: OperationsQueue | None = None
+    """Bounded waiting, when not the default policy's."""
 
     def policy(self) -> CompanyPolicy:
         deadlines = {name: ANSWERED for name in Deadlines.model_fields}
         deadlines |= {"callback_interval": CALLBACKS} | {name: LAPSES for name in self.lapses}
         ladder = {"managers": list(self.managers)} if self.managers else {}
+        bound = {"operations": self.operations} if self.operations else {}
         return CompanyPolicy(
-            version=f"reliability-{self.name}", deadlines=Deadlines(**deadlines), **ladder
+            version=f"reliability-{self.name}",
+            deadlines=Deadlines(**deadlines),
+            **ladder,
+            **bound,
         )
 
     def make_intake(self, complaint_id: str, today: date) -> ComplaintIntake:
@@ -309,12 +316,13 @@ PATHS: tuple[LifecyclePath, ...] = (
         Outcome.RESOLVED_CONFIRMED,
         (_R.REFUND,),
         lapses=frozenset({"manager_response", "manager_after_reminder"}),
-        # Two rungs: once at the top, a silent manager is only reminded, so the
-        # level-2 decision can never arrive after a move to level 3.
+        # Two rungs: once at the top, a silent manager is only reminded (without end), so
+        # the level-2 decision can never arrive after a move to level 3 or to operations.
         managers=(
             ManagerLevel(level=1, title="Shift manager", authority_limit=Decimal("500")),
             ManagerLevel(level=2, title="Store manager", authority_limit=Decimal("2000")),
         ),
+        operations=OperationsQueue(top_manager_reminders=None),
     ),
     LifecyclePath(
         "reopened_twice_manager_counters",
@@ -371,6 +379,21 @@ PATHS: tuple[LifecyclePath, ...] = (
         ),
         Outcome.RESOLVED_CONFIRMED,
         (_R.REPLACEMENT,),
+    ),
+    LifecyclePath(
+        # Nobody takes the paused conversation up: at its first silence it moves to the
+        # operations queue; reassigned, nobody takes it up again, and it moves back; the
+        # customer withdraws while it waits there. Every cue comes whatever the delays.
+        "silent_specialist_to_operations_reassigned_withdrawn",
+        {"abusive": True},
+        (
+            Step(page("operations"), Status.IN_OPERATIONS, "reassign", operator()),
+            withdraw(page("operations", 2), Status.IN_OPERATIONS),
+        ),
+        Outcome.WITHDRAWN,
+        (),
+        lapses=frozenset({"specialist_review"}),
+        operations=OperationsQueue(specialist_reminders=0),
     ),
     LifecyclePath(
         "rude_employee_manager_approves",

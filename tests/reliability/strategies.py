@@ -30,8 +30,8 @@ from schemas.intake import Category, ComplaintIntake, CustomerDetails
 from schemas.messages import Outcome
 from schemas.policy import CompanyPolicy
 from schemas.remedies import Remedy, RemedyKind
-from schemas.staff import SignedAssertion, StaffQuery, StaffRole
-from schemas.state import ComplaintState, Escalation, Status
+from schemas.staff import Reassignment, SignedAssertion, StaffQuery, StaffRole
+from schemas.state import ComplaintState, Escalation, OperationsCase, Status
 from sdk.signing import assertion
 from tests.factories import CUSTOMER, make_intake
 from tests.signing import DIRECTORY
@@ -91,8 +91,10 @@ def states(draw: st.DrawFn) -> ComplaintState:
     offered = options(intake, POLICY)
     subset = st.lists(st.sampled_from(offered), unique_by=lambda r: r.kind, max_size=len(offered))
     status = draw(st.sampled_from(Status))
+    waited_for = draw(st.sampled_from([StaffRole.SPECIALIST, StaffRole.MANAGER]))
     escalation = None
-    if status is Status.AWAITING_MANAGER or draw(st.booleans()):
+    in_queue_for_manager = status is Status.IN_OPERATIONS and waited_for is StaffRole.MANAGER
+    if status is Status.AWAITING_MANAGER or in_queue_for_manager or draw(st.booleans()):
         escalation = Escalation(
             level=draw(st.integers(min_value=1, max_value=POLICY.top_level)),
             reason=draw(st.sampled_from(EscalationReason)),
@@ -104,6 +106,15 @@ def states(draw: st.DrawFn) -> ComplaintState:
             ),
         )
     outcome = draw(st.sampled_from(Outcome) if status is Status.CLOSED else st.none())
+    queued = None
+    if status is Status.IN_OPERATIONS:
+        queued = OperationsCase(
+            waited_for=waited_for,
+            since=NOW,
+            reminders=draw(st.integers(min_value=0, max_value=5)),
+            level=escalation.level if in_queue_for_manager and escalation else None,
+            operators=DIRECTORY.find(StaffQuery(complaint_id="c-guard", role=StaffRole.OPERATIONS)),
+        )
     return ComplaintState(
         status=status,
         intake=intake,
@@ -113,6 +124,7 @@ def states(draw: st.DrawFn) -> ComplaintState:
         escalation=escalation,
         specialists=DIRECTORY.find(StaffQuery(complaint_id="c-guard", role=StaffRole.SPECIALIST)),
         outcome=outcome,
+        operations=queued,
     )
 
 
@@ -137,12 +149,17 @@ def decisions(draw: st.DrawFn) -> ManagerDecision:
 
 @st.composite
 def staff_actions(draw: st.DrawFn) -> SignedAssertion:
-    """A decision or a resume, signed by anyone in the demo directory (or a stranger)."""
+    """A decision, a resume or a reassignment, signed by anyone in the demo directory."""
     by = draw(st.sampled_from([m.staff_id for m in DIRECTORY.members]))
-    if draw(st.booleans()):
+    kind = draw(st.sampled_from(["decide_escalation", "resume", "reassign"]))
+    if kind == "decide_escalation":
         claim = assertion("c-guard", by, decision=draw(decisions()), now=NOW)
-    else:
+    elif kind == "resume":
         claim = assertion("c-guard", by, resume=StaffResume(note="Calm now"), now=NOW)
+    else:
+        to = draw(st.sampled_from([m.staff_id for m in DIRECTORY.members]))
+        wanted = Reassignment(assignee_id=to, note="Please take it up")
+        claim = assertion("c-guard", by, reassignment=wanted, now=NOW)
     return sign(claim, demo_key(by))
 
 
@@ -168,7 +185,11 @@ COMMANDS = {
     FollowUpAnswer: commands.answer_follow_up,
     Withdrawal: commands.withdraw,
 }
-STAFF_COMMANDS = {"resume": commands.resume, "decide_escalation": commands.decide_escalation}
+STAFF_COMMANDS = {
+    "resume": commands.resume,
+    "decide_escalation": commands.decide_escalation,
+    "reassign": commands.reassign,
+}
 
 
 def command(state: ComplaintState, action: BaseModel) -> list[ev.DomainEvent]:

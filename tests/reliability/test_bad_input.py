@@ -52,7 +52,7 @@ from tests.reliability.strategies import (
     states,
 )
 from tests.reliability.summary import SUMMARY
-from tests.signing import Unsigned, manager, specialist
+from tests.signing import Unsigned, manager, operator, specialist
 from wire.converter import describe
 
 VALID_INTAKE = make_intake(complaint_id="c-valid").model_dump(mode="json")
@@ -150,8 +150,10 @@ ALLOWED: dict[type, set[Status]] = {
         Status.AWAITING_CHOICE,
         Status.DECLINED,
         Status.AWAITING_MANAGER,
+        Status.IN_OPERATIONS,
     },
     "resume": {Status.PAUSED},
+    "reassign": {Status.IN_OPERATIONS},
     "decide_escalation": {Status.AWAITING_MANAGER},
 }
 """Where each action may happen: the lifecycle's rules, restated independently of the commands."""
@@ -227,6 +229,7 @@ MALFORMED: dict[str, list[Any]] = {
     "answer_follow_up": [None, {}, {"fixed": "maybe"}, {"fixed": True, "kind": "approve"}],
     "withdraw": [None, {"reason": "x" * 3000}, {"reason": 5}, {"why": "bored"}],
     "resume": [None, {}, {"staff_id": "", "note": "calm now"}, {"staff_id": "s-1", "note": ""}],
+    "reassign": [None, {}, {"assignee_id": "specialist-1"}, {"assignee_id": "", "note": "x"}],
     "decide_escalation": [
         None,
         {},
@@ -250,6 +253,7 @@ OUT_OF_TURN: dict[str, Any] = {
     "resume": specialist("Calm now"),
     "withdraw": Withdrawal(customer_id=CUSTOMER, reason="Changed my mind"),
     "decide_escalation": manager(DecisionKind.APPROVE, 1),
+    "reassign": operator(),
 }
 """Well-formed actions; each state below refuses those not allowed in it."""
 

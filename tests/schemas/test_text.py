@@ -174,6 +174,7 @@ PATTERN_ONLY = {
     "ComplaintInput.policy_version": "2026-11-default",
     "SignedAssertion.assertion.complaint_id": "c-1001",
     "SignedAssertion.assertion.staff_id": "manager-1",
+    "SignedAssertion.assertion.reassignment.assignee_id": "specialist-1",
     "SignedAssertion.assertion.nonce": "Zm9vYmFyYmF6cXV1eA",
     "SignedAssertion.signature": "A" * 86,
 }

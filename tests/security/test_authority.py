@@ -8,6 +8,7 @@ customer actions needed only the complaint id.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -21,10 +22,11 @@ from domain.signatures import sign
 from schemas.actions import DecisionKind, ManagerDecision
 from schemas.intake import Category, ComplaintIntake, CustomerDetails, DetailField
 from schemas.remedies import Remedy, RemedyKind
-from schemas.staff import SignedAssertion
+from schemas.staff import Reassignment, SignedAssertion
 from schemas.state import Status
 from sdk import ComplaintClient, InvalidAction
 from sdk.signing import assertion
+from tests.builders import QUICK_QUEUE
 from tests.factories import CUSTOMER, make_intake
 from tests.polling import until_status
 
@@ -242,3 +244,66 @@ async def test_a_reopen_never_repeats_a_remedy_already_carried_out(complaints, d
     assert "refund is not on offer" in message
     assert [r.kind for r in dev_worker.backend.remedies(cid)] == ["refund"]
     await complaints.withdraw(cid, customer_id=CUSTOMER)
+
+
+def reassignment(
+    complaint_id: str,
+    by: str = "operations-1",
+    to: str = "specialist-1",
+    key: Ed25519PrivateKey | None = None,
+    valid_for: timedelta = timedelta(minutes=5),
+) -> SignedAssertion:
+    content = Reassignment(assignee_id=to, note="Nobody took it up: please call her today")
+    claim = assertion(complaint_id, by, reassignment=content, valid_for=valid_for)
+    return sign(claim, key or demo_key(by))
+
+
+async def test_forged_and_replayed_reassignments_are_refused(complaints, dev_worker):
+    dev_worker.policies.add(QUICK_QUEUE)
+    filed = make_intake(abusive=True)
+    cid = filed.complaint_id
+    await complaints.file_complaint(filed, QUICK_QUEUE.version)
+    await until_status(complaints, cid, Status.IN_OPERATIONS)
+    good = reassignment(cid)
+    tampered = good.model_copy(
+        update={
+            "assertion": good.assertion.model_copy(
+                update={"reassignment": Reassignment(assignee_id="manager-3", note="to me")}
+            )
+        }
+    )
+    attacks = {
+        "the signature is not operations-1's": [
+            reassignment(cid, key=Ed25519PrivateKey.generate()),
+            reassignment(cid, key=demo_key("manager-3")),
+            tampered,
+        ],
+        "expired": [reassignment(cid, valid_for=timedelta(seconds=-5))],
+        "signed for complaint": [reassignment("someone-elses-complaint")],
+        "specialist-1 is not among the operations staff": [reassignment(cid, by="specialist-1")],
+        "manager-3 is not among the operations staff": [reassignment(cid, by="manager-3")],
+        "manager-3 is not among the specialists": [reassignment(cid, to="manager-3")],
+    }
+    for expected, forgeries in attacks.items():
+        for forgery in forgeries:
+            message = await refused(complaints, cid, complaints.reassign(cid, forgery))
+            assert expected in message, (expected, message)
+    await complaints.reassign(cid, good)
+    # Nobody takes it up again: back in the queue a second later; the same assertion again
+    # is a replay.
+    await until_found_moved_twice(complaints, cid)
+    replayed = await refused(complaints, cid, complaints.reassign(cid, good))
+    assert "already used" in replayed
+    await complaints.withdraw(cid, customer_id=CUSTOMER)
+
+
+async def until_found_moved_twice(complaints: ComplaintClient, complaint_id: str) -> None:
+    for _ in range(600):
+        events = await complaints.events(complaint_id)
+        moves = sum(e.type == "MovedToOperations" for e in events)
+        state = await complaints.state(complaint_id)
+        if moves >= 2 and state.status is Status.IN_OPERATIONS:
+            await until_status(complaints, complaint_id, Status.IN_OPERATIONS)
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("not back in the operations queue")

@@ -18,19 +18,26 @@ from schemas.actions import CustomerChoice, DecisionKind, FollowUpAnswer
 from schemas.complaint import ComplaintInput, Continuation, workflow_id_for
 from schemas.failures import FailureType
 from schemas.messages import Outcome
-from schemas.policy import CompanyPolicy, SlaPolicy
+from schemas.policy import CompanyPolicy, OperationsQueue, SlaPolicy
 from schemas.remedies import RemedyKind
 from schemas.state import Status
 from tests.factories import CUSTOMER, make_intake
-from tests.signing import manager, specialist
+from tests.signing import manager, operator, specialist
 from tests.workflows.driver import Complaint
 from workflows.complaint import ComplaintWorkflow as W
 from workflows.sandbox import WORKFLOW_RUNNER
 
 # The SLA clocks off: with them on, the time-skipping server's time skip times out now and
 # then across a boundary (open: docs/replay.md, Continue-as-new).
+# Without bounded waiting: silent specialists and managers are reminded across many runs.
 LONG_LIVED = CompanyPolicy(
-    version="2027-01-long-lived", continue_as_new_after_events=30, sla=SlaPolicy(enabled=False)
+    version="2027-01-long-lived",
+    continue_as_new_after_events=30,
+    sla=SlaPolicy(enabled=False),
+    operations=OperationsQueue(specialist_reminders=None, top_manager_reminders=None),
+)
+BOUNDED = LONG_LIVED.model_copy(
+    update={"version": "2027-01-long-lived-bounded", "operations": OperationsQueue()}
 )
 DAYS = LONG_LIVED.deadlines
 
@@ -179,5 +186,38 @@ async def test_a_paused_conversation_continues_as_new_and_resumes_where_it_waite
         pages = [p.kind for p in backend.pages(complaint.complaint_id)]
         assert pages == ["specialist"] + ["reminder"] * 8
         assert [m.kind for m in backend.messages(complaint.complaint_id)][-1] == "proposals"
+    finally:
+        await complaint.terminate_if_open()
+
+
+async def test_a_complaint_in_the_operations_queue_continues_as_new_and_is_reassigned(
+    env, backend, task_queue, worker, policies
+):
+    policies.add(BOUNDED)
+    complaint = await Complaint.file(
+        env, backend, task_queue, make_intake(abusive=True), BOUNDED.version
+    )
+    reminders = BOUNDED.operations.specialist_reminders
+    try:
+        await complaint.until(Status.PAUSED)
+        await complaint.skip((reminders + 1) * DAYS.specialist_review + timedelta(minutes=1))
+        await complaint.until(Status.IN_OPERATIONS)
+        await complaint.skip(timedelta(days=10))  # the queue's wait has no deadline
+        await complaint.until(Status.IN_OPERATIONS)
+        chain = await runs(complaint)
+        assert len(chain) >= 2
+        last_start = chain[-1].events[0].workflow_execution_started_event_attributes
+        assert last_start.continued_execution_run_id  # a run continued into the queue's wait
+        await complaint.act(W.reassign, operator())
+        await complaint.until(Status.PAUSED)
+        await complaint.act(W.resume, specialist("Calm now, spoke by phone"))
+        await complaint.until(Status.AWAITING_CHOICE)
+        types = await complaint.event_types()
+        assert types.count("MovedToOperations") == 1 and types.count("Reassigned") == 1
+        assert types.count("SpecialistReminded") == reminders
+        assert types.count("Paused") == 1  # the new run did not pause again
+        messages = [m.kind for m in backend.messages(complaint.complaint_id)]
+        assert messages.count("moved_to_operations") == 1 and messages.count("pause") == 1
+        assert messages[-1] == "proposals"
     finally:
         await complaint.terminate_if_open()

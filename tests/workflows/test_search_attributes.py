@@ -24,6 +24,7 @@ from schemas.listing import ListedEscalation, Listing
 from schemas.policy import SlaPolicy
 from schemas.remedies import Remedy, RemedyKind
 from schemas.sla import ClockKind
+from schemas.staff import StaffRole
 from workflows import search_attributes as sa
 
 T0 = datetime(2026, 11, 25, 9, tzinfo=UTC)
@@ -79,6 +80,7 @@ def test_registered_types_cover_every_key():
         "SlaState": "Keyword",
         "ComplaintStore": "Keyword",
         "OrderReference": "Keyword",
+        "OperationsSince": "Datetime",
     }
 
 
@@ -91,6 +93,7 @@ def test_a_filed_complaint_is_findable_by_customer_category_and_severity():
         "CustomerId": "cust-7",
         "AssignedManager": None,
         "ReopenCount": 0,
+        "OperationsSince": None,
     }
 
 
@@ -100,6 +103,21 @@ def test_an_escalation_shows_its_current_level_and_then_who_decided():
     assert values(ESCALATED)["AssignedManager"] is None
     assert values(DECIDED)["ComplaintStatus"] == "in_progress"
     assert values(DECIDED)["AssignedManager"] == "ieva"
+
+
+def test_the_operations_queue_is_findable_oldest_first_and_left_on_reassignment():
+    moved = ev.MovedToOperations(at=T0, waited_for=StaffRole.MANAGER, reminders=3, level=2)
+    queued = values([*ESCALATED, moved])
+    assert (queued["ComplaintStatus"], queued["OperationsSince"]) == ("in_operations", T0)
+    reassigned = ev.Reassigned(
+        at=T0, staff_id="ops", assignee_id="ieva", role=StaffRole.MANAGER, level=2,
+        note="please decide", nonce="n" * 16, respond_by=T0 + timedelta(days=1),
+    )  # fmt: skip
+    handed_back = values([*ESCALATED, moved, reassigned])
+    assert (handed_back["ComplaintStatus"], handed_back["OperationsSince"]) == (
+        "awaiting_manager",
+        None,
+    )
 
 
 def test_a_reopen_is_counted():
@@ -121,7 +139,8 @@ def test_only_the_changed_values_are_upserted_and_a_cleared_one_is_unset():
 
 def test_the_first_upsert_sets_every_known_value():
     updates = sa.changes(TypedSearchAttributes.empty, sa.search_attributes_for(fold(FILED)))
-    unset = {"AssignedManager", "SlaDueAt", "SlaState"}  # the SLA keys come from the clocks
+    # The SLA keys come from the clocks; OperationsSince only in the operations queue.
+    unset = {"AssignedManager", "SlaDueAt", "SlaState", "OperationsSince"}
     unset |= {"ComplaintStore", "OrderReference"}  # `listed_values`, since visible-listing
     assert {u.key.name for u in updates} == set(sa.SEARCH_ATTRIBUTE_TYPES) - unset
 

@@ -207,6 +207,18 @@ def cases(language: Language) -> list[tuple[str, MessageKind, MessageContext]]:
     ]
     for outcome in Outcome:
         found.append((f"closing ({outcome.value})", MessageKind.CLOSING, facts(outcome=outcome)))
+    found += [
+        (
+            "moved_to_operations (a paused conversation: no promise to keep)",
+            MessageKind.MOVED_TO_OPERATIONS,
+            facts(),
+        ),
+        (
+            "moved_to_operations (an escalation: the promised callback still comes)",
+            MessageKind.MOVED_TO_OPERATIONS,
+            facts(callback_by=LATE),
+        ),
+    ]
     return found
 
 
