@@ -19,6 +19,7 @@ import json
 import random
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,6 +111,8 @@ class HttpServices:
     """The policy service's documents by version id (JSON, or text sent as it is)."""
     current_policy: str | None = None
     """What `GET /policies/current` answers with."""
+    on_applied: Callable[[BaseModel], None] | None = None
+    """Called with each effect as it is applied (not for replays or refusals)."""
     requests: list[Recorded] = field(default_factory=list)
     _applied: dict[str, dict[str, _Applied]] = field(
         default_factory=lambda: {service: {} for service in SERVICES}
@@ -328,6 +331,8 @@ class HttpServices:
         else:
             outcome, effect = self._apply(endpoint, key, parsed)
             applied[key] = _Applied(outcome, effect)
+            if effect is not None and self.on_applied is not None:
+                self.on_applied(effect)
         record(None if fault == "drop" else outcome, fault=fault, replay=replay)
         return outcome, fault
 
