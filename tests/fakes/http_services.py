@@ -1,5 +1,9 @@
 """The company services of docs/http-contract.md on loopback, with faults on demand.
 
+``python -m tests.fakes.http_services --port-file F``: the same services in a process of
+their own (no faults) until SIGTERM, for benchmarks whose workers share them
+(`bench.env.ServicesProcess`); the port is written to F once they listen.
+
 A real HTTP/1.1 server (asyncio streams + h11, which httpx already depends on) so the
 client meets real sockets: keep-alive, timeouts, connections closed mid-request. It does
 what the contract asks of a company (bearer token, one effect per Idempotency-Key with
@@ -14,13 +18,16 @@ refund.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import random
+import signal
 import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import h11
@@ -404,3 +411,25 @@ def _complaint_of(request: BaseModel) -> str:
     if isinstance(request, MessageDelivery):
         return request.message.complaint_id
     return request.complaint_id  # type: ignore[attr-defined]
+
+
+async def _serve(port_file: Path, token: str) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with HttpServices(token=token) as services:
+        port_file.write_text(f"{services.port}\n")
+        await stop.wait()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m tests.fakes.http_services")
+    parser.add_argument("--port-file", type=Path, required=True)
+    parser.add_argument("--token", default="test-token")
+    args = parser.parse_args()
+    asyncio.run(_serve(args.port_file, args.token))
+
+
+if __name__ == "__main__":
+    main()
