@@ -18,6 +18,7 @@ import json
 import os
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 from bench.config import Sizes, sizes
@@ -26,6 +27,8 @@ from bench.env import BenchServer, CpuMeter, ServicesProcess, WorkerProcess
 from bench.scenarios import Polls, bench_policy, happy_path
 
 NAME = "scale_out"
+BATCH_TIMEOUT_S = 900.0
+"""Guards against a hang only (a lifecycle stuck waiting): a batch must end by then."""
 SATURATED = 0.85
 """The machine's cores busier than this (all processes): CPU is what limits."""
 
@@ -69,16 +72,23 @@ async def measure(
         polls, lead = Polls(), workers[0]
 
         def run():
-            return happy_path(ctx.client, lead, s.follow_up_delay_s, polls, ctx.prefix(queue))
+            # An order of its own: the commerce service refuses a second replacement on one.
+            order = f"ORD-{uuid.uuid4().hex[:10]}"
+            prefix = ctx.prefix(queue)
+            return happy_path(
+                ctx.client, lead, s.follow_up_delay_s, polls, prefix, order_reference=order
+            )
 
-        await bounded(s.scale_out_concurrency, [run] * s.warmup)
+        async with asyncio.timeout(BATCH_TIMEOUT_S):
+            await bounded(s.scale_out_concurrency, [run] * s.warmup)
         pids = {"server": ctx.server.pid, "services": services.pid, "driver": os.getpid()}
         pids |= {f"worker{i}": w.pid for i, w in enumerate(workers)}
         cpu = CpuMeter(pids).start()
         busy_before, total_before = machine_cpu()
         load_before = os.getloadavg()[0]
         began = time.monotonic()
-        await bounded(s.scale_out_concurrency, [run] * s.scale_out_complaints)
+        async with asyncio.timeout(BATCH_TIMEOUT_S):
+            await bounded(s.scale_out_concurrency, [run] * s.scale_out_complaints)
         wall = time.monotonic() - began
         busy_after, total_after = machine_cpu()
         used = cpu.stop()
