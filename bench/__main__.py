@@ -33,6 +33,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--complaints", type=int, dest="throughput_complaints")
     parser.add_argument("--concurrency", type=int, dest="throughput_concurrency")
     parser.add_argument("--samples", type=int, dest="round_trip_samples")
+    parser.add_argument("--scale-out-complaints", type=int, help="per worker count (default 150)")
+    parser.add_argument("--scale-out-concurrency", type=int, help="in flight (default 50)")
     parser.add_argument("--label", help="free text stored with the results (e.g. 'before')")
     parser.add_argument(
         "--worker-option",
@@ -64,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
         throughput_complaints=args.throughput_complaints,
         throughput_concurrency=args.throughput_concurrency,
         round_trip_samples=args.round_trip_samples,
+        scale_out_complaints=args.scale_out_complaints,
+        scale_out_concurrency=args.scale_out_concurrency,
     )
     options = {}
     for raw in args.worker_option:
