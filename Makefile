@@ -14,7 +14,7 @@ TEST_WORKERS ?= 2
 BENCH_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run demo worker console test record-histories golden preview lint fmt bench clean clean-data
+.PHONY: help run demo worker console test chaos-multi record-histories golden preview lint fmt bench clean clean-data
 
 help: ## List targets
 	@echo "Targets:"
@@ -43,6 +43,11 @@ console: $(STAMP) ## Staff console only, against a running server (COMPLAINTS_CO
 
 test: $(STAMP) ## Run pytest on TEST_WORKERS workers (extra args via PYTEST_ARGS=...)
 	PATH="$(VENV_BIN):$$PATH" $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+# Not in `make test`: several minutes on 2 cores. CI runs it after `make test` (.ci/run).
+chaos-multi: $(STAMP) ## Three workers, one killed -9, 512 complaints over the HTTP backend (minutes)
+	PATH="$(VENV_BIN):$$PATH" MULTI_WORKER=1 $(PY) -m pytest -n 0 -q \
+		tests/reliability/test_multi_worker.py $(PYTEST_ARGS)
 
 record-histories: $(STAMP) ## Re-record the replay tests' histories from the current workflow
 	PATH="$(VENV_BIN):$$PATH" $(PY) -m tests.replay.record

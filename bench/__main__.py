@@ -36,6 +36,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--console-escalated", type=int, help="console_render: escalated of the open (default 20)"
     )
+    parser.add_argument("--scale-out-complaints", type=int, help="per worker count (default 150)")
+    parser.add_argument("--scale-out-concurrency", type=int, help="in flight (default 50)")
     parser.add_argument("--label", help="free text stored with the results (e.g. 'before')")
     parser.add_argument(
         "--worker-option",
@@ -68,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         throughput_concurrency=args.throughput_concurrency,
         round_trip_samples=args.round_trip_samples,
         console_escalated=args.console_escalated,
+        scale_out_complaints=args.scale_out_complaints,
+        scale_out_concurrency=args.scale_out_concurrency,
     )
     options = {}
     for raw in args.worker_option:

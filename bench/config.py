@@ -41,6 +41,12 @@ class Sizes:
     console_samples: int = 50
     """Requests of each page, one at a time."""
 
+    scale_out_complaints: int = 150
+    scale_out_concurrency: int = 50
+    """As the throughput figure, for each worker count."""
+    scale_out_workers: tuple[int, ...] = (1, 2, 3)
+    """Worker processes on one task queue, sharing the HTTP backend's services."""
+
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -59,6 +65,8 @@ QUICK = Sizes(
     console_open=24,
     console_escalated=3,
     console_samples=5,
+    scale_out_complaints=12,
+    scale_out_concurrency=12,
 )
 
 

@@ -84,8 +84,12 @@ class WorkerProcess:
         work_dir: Path,
         name: str,
         worker_options: dict[str, object] | None = None,
+        services: ServicesProcess | None = None,
     ) -> None:
+        """`services`: effects go to these company services over HTTP (shared by every
+        worker given them) instead of a local SQLite backend of the worker's own."""
         self.address = address
+        self.services = services
         self.task_queue = task_queue
         self.backend_db = work_dir / f"{name}-complaints.db"
         self.policy_dir = work_dir / f"{name}-policies"
@@ -112,6 +116,8 @@ class WorkerProcess:
         ]  # fmt: skip
         for key, value in self._options.items():
             cmd += ["--option", f"{key}={json.dumps(value)}"]
+        if self.services is not None:
+            cmd += ["--http-base", self.services.base_url, "--http-token", self.services.token]
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 cmd,
@@ -152,6 +158,55 @@ class WorkerProcess:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+class ServicesProcess:
+    """The company services (`tests.fakes.http_services`) in a process of their own: the
+    state several workers share, with its CPU measured on its own pid."""
+
+    token = "bench-token"
+
+    def __init__(self, work_dir: Path) -> None:
+        self._port_file = work_dir / "services.port"
+        self.log_path = work_dir / "services.log"
+        self.process: subprocess.Popen[bytes] | None = None
+        self.port = 0
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> ServicesProcess:
+        self._port_file.unlink(missing_ok=True)
+        cmd = [
+            sys.executable, "-m", "tests.fakes.http_services",
+            "--port-file", str(self._port_file), "--token", self.token,
+        ]  # fmt: skip
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                cmd,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                cwd=Path(__file__).resolve().parent.parent,
+            )
+        deadline = time.monotonic() + WORKER_READY_TIMEOUT_S
+        while not self._port_file.exists() or not self._port_file.read_text().endswith("\n"):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"the services did not start; see {self.log_path}")
+            time.sleep(0.05)
+        self.port = int(self._port_file.read_text())
+        return self
+
+    def stop(self) -> None:
+        terminate(self.process, WORKER_STOP_TIMEOUT_S)
 
 
 class BenchServer:

@@ -9,7 +9,15 @@ from typing import Any
 
 Json = dict[str, Any]
 
-ORDER = ("throughput", "history_cost", "round_trip", "at_rest", "replay_speed", "console_render")
+ORDER = (
+    "throughput",
+    "history_cost",
+    "round_trip",
+    "at_rest",
+    "replay_speed",
+    "console_render",
+    "scale_out",
+)
 
 
 def _num(value: Any) -> str:
@@ -113,6 +121,34 @@ def _history_table(figure: Json) -> list[str]:
     return lines
 
 
+def _scale_out_lines(figure: Json) -> list[str]:
+    counts = figure["runs"][-1]["counts"]
+    names = list(counts[0]["cpu_ms_per_lifecycle"])
+    lines = [
+        "",
+        "Scale-out (one task queue, HTTP backend shared; CPU ms per lifecycle by process):",
+        "",
+        _row(["workers", "per s", "ratio to 1", *names, "machine busy", "of it others"]),
+        _row(["---:", *["---:"] * (4 + len(names))]),
+    ]
+    for c in counts:
+        lines.append(
+            _row(
+                [
+                    str(c["workers"]),
+                    _num(c["per_second"]),
+                    _num(c["ratio_to_one"]),
+                    *[_num(c["cpu_ms_per_lifecycle"][n]) for n in names],
+                    f"{c['machine_busy']:.0%}",
+                    f"{c['others_busy']:.0%}",
+                ]
+            )
+        )
+    lines += ["", "Bottleneck:"]
+    lines += [f"  {n} worker(s): {text}" for n, text in figure["detail"]["bottleneck"].items()]
+    return lines
+
+
 def details(report: Json) -> str:
     figures = report["figures"]
     lines: list[str] = []
@@ -142,6 +178,8 @@ def details(report: Json) -> str:
         lines += ["", "Replay detail:"]
         for side in ("engine", "floor"):
             lines.append(f"  {side}: " + ", ".join(f"{k} {_num(v)}" for k, v in d[side].items()))
+    if "scale_out" in figures:
+        lines += _scale_out_lines(figures["scale_out"])
     durations = report["meta"].get("durations_s", {})
     if durations:
         lines += ["", "Durations (s): " + ", ".join(f"{k} {v}" for k, v in durations.items())]

@@ -1,8 +1,9 @@
 """Runs the figures: one dev server for the whole run, fresh worker processes per phase.
 
 Phase 1 (one worker): throughput, round trip, history cost, each `runs` times, after a
-warm-up. Replay runs in this process on the histories phase 1 produced. Phase 2: each
-at-rest run gets a fresh worker, so its memory is that of the parked complaints only.
+warm-up. Replay runs in this process on the histories phase 1 produced. Scale-out starts
+1, 2, then 3 workers of its own (once: each run is three batches). Phase 2: each at-rest
+run gets a fresh worker, so its memory is that of the parked complaints only.
 """
 
 from __future__ import annotations
@@ -18,7 +19,15 @@ from pathlib import Path
 from types import ModuleType
 
 from activities.local_backend import LocalBackend
-from bench import at_rest, console_render, history_cost, replay_speed, round_trip, throughput
+from bench import (
+    at_rest,
+    console_render,
+    history_cost,
+    replay_speed,
+    round_trip,
+    scale_out,
+    throughput,
+)
 from bench.config import Sizes
 from bench.context import BenchContext, Json
 from bench.env import BenchServer, WorkerProcess
@@ -31,6 +40,7 @@ FIGURES: dict[str, ModuleType] = {
     "at_rest": at_rest,
     "replay_speed": replay_speed,
     "console_render": console_render,
+    "scale_out": scale_out,
 }
 PHASE_1 = ("throughput", "round_trip", "history_cost", "console_render")
 REPO = Path(__file__).resolve().parent.parent
@@ -129,6 +139,8 @@ async def run(
                 ctx.worker = None
             if "replay_speed" in wanted:
                 figures["replay_speed"] = await _figure(ctx, "replay_speed", sizes.runs, durations)
+            if "scale_out" in wanted:  # workers of its own, after the main one stopped
+                figures["scale_out"] = await _figure(ctx, "scale_out", 1, durations)
             if "at_rest" in wanted:
                 started = time.monotonic()
                 results = []

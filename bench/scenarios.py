@@ -142,10 +142,16 @@ async def _answer_follow_up(handle: WorkflowHandle, answer: FollowUpAnswer = _FI
 
 
 async def happy_path(
-    client: Client, worker: WorkerProcess, follow_up_delay_s: float, polls: Polls, prefix: str
+    client: Client,
+    worker: WorkerProcess,
+    follow_up_delay_s: float,
+    polls: Polls,
+    prefix: str,
+    **intake: Any,
 ) -> WorkflowHandle:
-    """Intake → the customer chooses → resolved → the follow-up comes → 'fixed' → closed."""
-    handle = await file(client, worker, kettle(prefix), bench_policy(follow_up_delay_s))
+    """Intake → the customer chooses → resolved → the follow-up comes → 'fixed' → closed.
+    `intake`: overrides of the kettle's intake (say, an order of its own)."""
+    handle = await file(client, worker, kettle(prefix, **intake), bench_policy(follow_up_delay_s))
     await handle.execute_update(
         W.choose_solution, CustomerChoice(customer_id=CUSTOMER, remedy=RemedyKind.REPLACEMENT)
     )

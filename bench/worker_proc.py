@@ -4,7 +4,9 @@ The complaint side is exactly what `workers.worker.build_worker` builds (so its 
 what gets measured), with policies from `--policy-dir` under the development bounds; the
 floor's workflows and no-op activities are added to the same `Worker` config, so both
 share pollers, slots and cache. `--option key=value` overrides one `Worker` option (a JSON
-value), to try a tuning before it goes into `build_worker`.
+value), to try a tuning before it goes into `build_worker`. Effects go to a SQLite file of
+the worker's own (`--backend-db`), or with `--http-base` to the company services over HTTP
+(the HTTP backend), which several workers can share.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from temporalio.worker import (
     Worker,
 )
 
+from activities.backend import ComplaintBackend
+from activities.http_backend import HttpBackend, HttpBackendConfig
 from activities.local_backend import LocalBackend
 from activities.policy_store import DEVELOPMENT, FilePolicyStore
 from bench.baseline import BARE_ACTIVITIES, BARE_WORKFLOWS
@@ -50,7 +54,12 @@ def _option(raw: str) -> tuple[str, object]:
 async def _main(args: argparse.Namespace) -> None:
     configure_logging()  # as the production worker does: logs cost CPU too
     client = await Client.connect(args.address, data_converter=data_converter_from_env())
-    backend = LocalBackend(args.backend_db)
+    backend: ComplaintBackend
+    if args.http_base:  # the company services every worker shares (`bench.env.ServicesProcess`)
+        urls = {f"{s}_url": f"{args.http_base}/{s}" for s in ("notify", "commerce", "staff", "hr")}
+        backend = HttpBackend(HttpBackendConfig(**urls, token=args.http_token))
+    else:
+        backend = LocalBackend(args.backend_db)
     policies = FilePolicyStore(Path(args.policy_dir), DEVELOPMENT)
     # Only the config is wanted: the probe is built on its own queue (the SDK refuses two
     # workers on one queue in a process) and never run.
@@ -80,6 +89,8 @@ def main() -> None:
     parser.add_argument("--policy-dir", required=True)
     parser.add_argument("--ready-file", required=True)
     parser.add_argument("--option", action="append", default=[])
+    parser.add_argument("--http-base", help="the HTTP backend's services, instead of SQLite")
+    parser.add_argument("--http-token", default="")
     asyncio.run(_main(parser.parse_args()))
 
 

@@ -30,6 +30,9 @@ TINY = Sizes(
     console_open=4,
     console_escalated=2,
     console_samples=2,
+    scale_out_complaints=2,
+    scale_out_concurrency=2,
+    scale_out_workers=(1, 2),
 )
 
 
@@ -69,6 +72,10 @@ async def test_every_figure_is_measured_and_reported(tmp_path: Path) -> None:
     pages = figures["console_render"]["detail"]
     assert pages["open"] == TINY.console_open and pages["escalated"] == TINY.console_escalated
     assert all(pages[p]["p50_ms"] > 0 for p in ("inbox", "complaint"))
+
+    scale = figures["scale_out"]["detail"]
+    assert set(scale["by_workers"]) == {1, 2} and scale["by_workers"][1]["ratio_to_one"] == 1
+    assert set(scale["bottleneck"]) == {"1", "2"}
 
     text = report.render(result)
     assert all(figures[name]["title"] in text for name in FIGURES)

@@ -1,5 +1,9 @@
 """The company services of docs/http-contract.md on loopback, with faults on demand.
 
+``python -m tests.fakes.http_services --port-file F``: the same services in a process of
+their own (no faults) until SIGTERM, for benchmarks whose workers share them
+(`bench.env.ServicesProcess`); the port is written to F once they listen.
+
 A real HTTP/1.1 server (asyncio streams + h11, which httpx already depends on) so the
 client meets real sockets: keep-alive, timeouts, connections closed mid-request. It does
 what the contract asks of a company (bearer token, one effect per Idempotency-Key with
@@ -14,12 +18,16 @@ refund.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import random
+import signal
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import h11
@@ -110,6 +118,8 @@ class HttpServices:
     """The policy service's documents by version id (JSON, or text sent as it is)."""
     current_policy: str | None = None
     """What `GET /policies/current` answers with."""
+    on_applied: Callable[[BaseModel], None] | None = None
+    """Called with each effect as it is applied (not for replays or refusals)."""
     requests: list[Recorded] = field(default_factory=list)
     _applied: dict[str, dict[str, _Applied]] = field(
         default_factory=lambda: {service: {} for service in SERVICES}
@@ -328,6 +338,8 @@ class HttpServices:
         else:
             outcome, effect = self._apply(endpoint, key, parsed)
             applied[key] = _Applied(outcome, effect)
+            if effect is not None and self.on_applied is not None:
+                self.on_applied(effect)
         record(None if fault == "drop" else outcome, fault=fault, replay=replay)
         return outcome, fault
 
@@ -399,3 +411,25 @@ def _complaint_of(request: BaseModel) -> str:
     if isinstance(request, MessageDelivery):
         return request.message.complaint_id
     return request.complaint_id  # type: ignore[attr-defined]
+
+
+async def _serve(port_file: Path, token: str) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with HttpServices(token=token) as services:
+        port_file.write_text(f"{services.port}\n")
+        await stop.wait()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m tests.fakes.http_services")
+    parser.add_argument("--port-file", type=Path, required=True)
+    parser.add_argument("--token", default="test-token")
+    args = parser.parse_args()
+    asyncio.run(_serve(args.port_file, args.token))
+
+
+if __name__ == "__main__":
+    main()

@@ -7,6 +7,7 @@ workflow tasks simply vanish, and Temporal's timeouts must bring them back.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -16,7 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from temporalio.client import Client, WorkflowHistory, WorkflowQueryFailedError
+from temporalio.converter import DataConverter
+from temporalio.worker import Replayer
+
 from devtools.dev_server import terminate
+from schemas.complaint import workflow_id_for
+from schemas.events import DomainEvent
+from tests.reliability.runner import Tally, retrying
+from workflows.complaint import ComplaintWorkflow
+from workflows.sandbox import WORKFLOW_RUNNER
 
 REPO = Path(__file__).resolve().parents[2]
 STOP_TIMEOUT_S = 15.0
@@ -142,3 +152,50 @@ class JournalReader:
             else:
                 cut.after_effect += 1
         return cut
+
+
+async def records(
+    client: Client, complaint_ids: list[str], tally: Tally
+) -> tuple[list[list[DomainEvent] | str], list[WorkflowHistory]]:
+    """Each complaint's domain events (the `events` query; the failure's text if the worker
+    could not answer it) and raw history, a few at a time."""
+    limit = asyncio.Semaphore(8)
+
+    async def one(complaint_id: str) -> tuple[list[DomainEvent] | str, WorkflowHistory]:
+        handle = client.get_workflow_handle(workflow_id_for(complaint_id))
+        async with limit:
+            try:
+                events: list[DomainEvent] | str = await retrying(
+                    lambda: handle.query(ComplaintWorkflow.events), f"query {complaint_id}", tally
+                )
+            except WorkflowQueryFailedError as failed:  # e.g. the history no longer replays
+                events = str(failed)
+            history = await retrying(handle.fetch_history, f"history {complaint_id}", tally)
+        return events, history
+
+    pairs = await asyncio.gather(*(one(cid) for cid in complaint_ids))
+    return [e for e, _ in pairs], [h for _, h in pairs]
+
+
+async def replay(
+    histories: list[WorkflowHistory], converter: DataConverter, keep: Path
+) -> dict[str, str]:
+    """Replay every history as a restarted worker would; keep the ones that do not replay
+    (workflow id -> why)."""
+
+    async def each():
+        for history in histories:
+            yield history
+
+    replayer = Replayer(
+        workflows=[ComplaintWorkflow], data_converter=converter, workflow_runner=WORKFLOW_RUNNER
+    )
+    results = await replayer.replay_workflows(each(), raise_on_replay_failure=False)
+    failed: dict[str, str] = {}
+    for history in histories:
+        failure = results.replay_failures.get(history.run_id)
+        if failure is not None:
+            keep.mkdir(parents=True, exist_ok=True)
+            (keep / f"{history.workflow_id}.json").write_text(history.to_json())
+            failed[history.workflow_id] = str(failure)
+    return failed

@@ -30,6 +30,7 @@ from temporalio.service import RPCError
 from schemas.actions import ActionReceipt
 from schemas.complaint import WORKFLOW_ID_PREFIX, ComplaintInput, ComplaintResult, workflow_id_for
 from schemas.state import ComplaintState
+from schemas.waits import WaitFor
 from tests.reliability.paths import Cue, LifecyclePath, Step
 from tests.signing import Unsigned
 from workflows.complaint import ComplaintWorkflow
@@ -39,6 +40,7 @@ T = TypeVar("T")
 PATIENCE_S = 300.0
 """How long one call may keep failing (worker dead, server restarting) before we give up."""
 _RPC_TIMEOUT = timedelta(seconds=10)
+_WAIT_TIMEOUT = timedelta(seconds=PATIENCE_S)
 _TRANSIENT = (RPCError, WorkflowUpdateRPCTimeoutOrCancelledError, TimeoutError)
 """What a dead worker or a restarting server looks like from outside. A failed query
 (`WorkflowQueryFailedError`) is not among them: the worker answered, and it was wrong."""
@@ -75,8 +77,14 @@ class BackendWatch:
             await asyncio.sleep(self._interval)
 
     async def seen(self, complaint_id: str, cue: Cue) -> None:
-        async with self._changed:
-            await self._changed.wait_for(lambda: self._count(complaint_id, cue) >= cue.nth)
+        """Until the cue reached its person; fails after `PATIENCE_S` (it never came)."""
+        try:
+            async with asyncio.timeout(PATIENCE_S), self._changed:
+                await self._changed.wait_for(lambda: self._count(complaint_id, cue) >= cue.nth)
+        except TimeoutError:
+            raise AssertionError(
+                f"{complaint_id}: no {cue.source} {cue.kind} #{cue.nth} after {PATIENCE_S:.0f}s"
+            ) from None
 
     def _count(self, complaint_id: str, cue: Cue) -> int:
         if cue.source == "page" and cue.level is None:
@@ -170,6 +178,31 @@ async def until_ready(handle: WorkflowHandle, step: Step, tally: Tally) -> None:
         await asyncio.sleep(0.25)
 
 
+async def until_reached(handle: WorkflowHandle, index: int, step: Step, tally: Tally) -> None:
+    """As `until_ready`, without polling: a `wait_until` update answered by the workflow when
+    the complaint stands where `step` acts. Its id is fixed per step, so a retry (worker
+    killed, RPC timed out) attaches to the same wait instead of adding another."""
+    wait = WaitFor(
+        status=step.status, escalation_level=step.escalation_level, timeout=_WAIT_TIMEOUT
+    )
+    update_id = f"{handle.id}/step-{index}/wait_until"
+
+    async def send() -> ComplaintState:
+        return await handle.execute_update(
+            ComplaintWorkflow.wait_until, wait, id=update_id, rpc_timeout=_RPC_TIMEOUT
+        )
+
+    try:
+        now = await retrying(send, f"wait {update_id}", tally)
+    except WorkflowUpdateFailedError as failed:
+        raise AssertionError(f"{update_id}: {failed.cause}") from failed
+    if step.escalation_level is not None and now.escalation_level != step.escalation_level:
+        raise AssertionError(
+            f"{handle.id}: at level {now.escalation_level}, not {step.escalation_level}, "
+            f"to {step.update}"
+        )
+
+
 async def act(handle: WorkflowHandle, index: int, step: Step, tally: Tally) -> ActionReceipt:
     """Send one action once: its id makes every retry the same action to Temporal."""
     update_id = f"{handle.id}/step-{index}/{step.update}"
@@ -221,12 +254,17 @@ async def follow(
     path: LifecyclePath,
     tally: Tally,
     first: int = 0,
+    waits: bool = False,
 ) -> ComplaintResult:
-    """Act out `path` from step `first` on, and return how the complaint ended."""
+    """Act out `path` from step `first` on, and return how the complaint ended. `waits`:
+    wait for each step with `wait_until` (`until_reached`) instead of polling `state`."""
     complaint_id = handle.id.removeprefix(workflow_id_for(""))
     for index, step in enumerate(path.steps[first:], start=first):
         await watch.seen(complaint_id, step.cue)
-        await until_ready(handle, step, tally)
+        if waits:
+            await until_reached(handle, index, step, tally)
+        else:
+            await until_ready(handle, step, tally)
         await act(handle, index, step, tally)
     return await retrying(handle.result, f"result {complaint_id}", tally)
 
@@ -239,7 +277,9 @@ async def play(
     task_queue: str,
     today: date,
     tally: Tally,
+    waits: bool = False,
 ) -> ComplaintResult:
-    """File one complaint, act out its path, and return how it ended."""
+    """File one complaint, act out its path, and return how it ended (`waits`: see
+    `follow`)."""
     handle = await start(client, path, complaint_id, task_queue, today, tally)
-    return await follow(handle, watch, path, tally)
+    return await follow(handle, watch, path, tally, waits=waits)

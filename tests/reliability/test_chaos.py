@@ -32,22 +32,19 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from temporalio.client import Client, WorkflowHistory, WorkflowQueryFailedError
-from temporalio.worker import Replayer
+from temporalio.client import Client, WorkflowHistory
 
 from activities.local_backend import LocalBackend
 from devtools.dev_server import DevServer, free_ports, port_is_open
 from schemas.complaint import ComplaintResult, workflow_id_for
 from schemas.events import DomainEvent
-from tests.reliability.chaos import JournalReader, WorkerProcess
+from tests.reliability.chaos import JournalReader, WorkerProcess, records, replay
 from tests.reliability.chaos_worker import DELAY_ENV, JOURNAL_ENV
 from tests.reliability.paths import PATHS, LifecyclePath, contact_for, write_policies
-from tests.reliability.runner import BackendWatch, Tally, play, retrying
+from tests.reliability.runner import BackendWatch, Tally, play
 from tests.reliability.summary import SUMMARY
 from wire.codec import KEY_ENV
 from wire.converter import data_converter
-from workflows.complaint import ComplaintWorkflow
-from workflows.sandbox import WORKFLOW_RUNNER
 from workflows.search_attributes import SEARCH_ATTRIBUTE_TYPES
 
 PER_PATH = int(os.environ.get("CHAOS_COMPLAINTS_PER_PATH", "13"))
@@ -219,8 +216,10 @@ async def test_crashes_and_a_server_restart_lose_nothing_and_repeat_nothing(tmp_
         await asyncio.wait_for(chaos, RUN_TIMEOUT_S)
         ran_s = time.monotonic() - began
 
-        events, histories = await _records(client, [cid for _, cid in plan], tally)
-        replay_failures = await _replay(histories, key, tmp_path / "nondeterministic")
+        events, histories = await records(client, [cid for _, cid in plan], tally)
+        replay_failures = await replay(
+            histories, data_converter(key), tmp_path / "nondeterministic"
+        )
     finally:
         for task in background:
             task.cancel()
@@ -280,50 +279,6 @@ async def test_crashes_and_a_server_restart_lose_nothing_and_repeat_nothing(tmp_
     assert SUMMARY.cut_after_effect >= 1, "no kill landed between an effect and its report"
     assert SUMMARY.effects_recognised >= SUMMARY.cut_after_effect
     assert monkey.server_down_s > 0
-
-
-async def _records(client: Client, complaint_ids: list[str], tally: Tally):
-    """Each complaint's domain events (query; None if the worker could not answer it) and
-    raw history, a few at a time."""
-    limit = asyncio.Semaphore(8)
-
-    async def one(complaint_id: str):
-        handle = client.get_workflow_handle(workflow_id_for(complaint_id))
-        async with limit:
-            try:
-                events = await retrying(
-                    lambda: handle.query(ComplaintWorkflow.events), f"query {complaint_id}", tally
-                )
-            except WorkflowQueryFailedError as failed:  # e.g. the history no longer replays
-                events = str(failed)
-            history = await retrying(handle.fetch_history, f"history {complaint_id}", tally)
-        return events, history
-
-    pairs = await asyncio.gather(*(one(cid) for cid in complaint_ids))
-    return [e for e, _ in pairs], [h for _, h in pairs]
-
-
-async def _replay(histories: list[WorkflowHistory], key: bytes, keep: Path) -> dict[str, str]:
-    """Replay every history as a restarted worker would; keep the ones that do not replay."""
-
-    async def each():
-        for history in histories:
-            yield history
-
-    replayer = Replayer(
-        workflows=[ComplaintWorkflow],
-        data_converter=data_converter(key),
-        workflow_runner=WORKFLOW_RUNNER,
-    )
-    results = await replayer.replay_workflows(each(), raise_on_replay_failure=False)
-    failed: dict[str, str] = {}
-    for history in histories:
-        failure = results.replay_failures.get(history.run_id)
-        if failure is not None:
-            keep.mkdir(parents=True, exist_ok=True)
-            (keep / f"{history.workflow_id}.json").write_text(history.to_json())
-            failed[history.workflow_id] = str(failure)
-    return failed
 
 
 def _update_with_its_enabling_result(history: WorkflowHistory) -> str | None:
