@@ -62,6 +62,11 @@ SLA_CLOCKS = "sla-clocks"
 SAFETY_FIRST = "safety-first"
 """Patch: a reported hazard makes the complaint critical and waits for a safety officer's
 signed acknowledgement before anything else (asked only for a flagged complaint)."""
+PUBLISH_AT_WAITS = "publish-at-waits"
+"""Patch: search attributes are upserted where the main coroutine waits (for a person, a
+deadline or the remedy) and at the close, not after each recorded event; and this one
+marker stands for `ack-apologises`, `sla-clocks` and `safety-first`, which are then not
+asked (each patch costs two history events)."""
 
 
 @workflow.defn(name="ComplaintWorkflow")
@@ -78,6 +83,8 @@ class ComplaintWorkflow:
         )
         self._input = input
         self._acknowledgement_out = False
+        self._publish_at_waits = False
+        """Since PUBLISH_AT_WAITS: only waits and the close upsert search attributes."""
         self._client_waits: list[tuple[WaitFor, asyncio.Future[ComplaintState]]] = []
         """`wait_until` calls not answered yet, answered on the step that gets there."""
 
@@ -101,8 +108,10 @@ class ComplaintWorkflow:
             )
         # Since ACK_APOLOGISES, the acknowledgement apologises and thanks at once. Asked
         # before the first command, so the marker leads every new history.
-        at_once = workflow.patched(ACK_APOLOGISES)
-        sla_clocks = workflow.patched(SLA_CLOCKS)  # first activation, before any effect
+        lean = self._publish_at_waits = workflow.patched(PUBLISH_AT_WAITS)
+        self._waiting.publish_on_waking = not lean
+        at_once = lean or workflow.patched(ACK_APOLOGISES)
+        sla_clocks = lean or workflow.patched(SLA_CLOCKS)  # first activation, before any effect
         resumed = self._resume(input.continued)
         if resumed is None:
             try:
@@ -118,7 +127,7 @@ class ComplaintWorkflow:
                 )
             if failure is not None:
                 await self._fail(failure)
-            safety_first = intake.safety is not None and workflow.patched(SAFETY_FIRST)
+            safety_first = intake.safety is not None and (lean or workflow.patched(SAFETY_FIRST))
             await self._enact(
                 lifecycle.receive(
                     intake, policy, self._now(), apologise=at_once, safety=safety_first
@@ -137,7 +146,8 @@ class ComplaintWorkflow:
             # once, here, for the years the clocks know; never again while the clocks run.
             with workflow.unsafe.sandbox_unrestricted():
                 self._sla = sla.fold_clocks(self._record.events, policy.sla)
-            self._publish()
+            if not lean:  # since PUBLISH_AT_WAITS the first wait publishes them
+                self._publish()
             watch_sla = asyncio.create_task(self._watch_sla())
         try:
             if resumed in (None, Status.AWAITING_SAFETY, Status.PAUSED):  # from a start or wait
@@ -178,6 +188,8 @@ class ComplaintWorkflow:
             await self._enact(lifecycle.close(Outcome.WITHDRAWN, self._now()))
         if intake.category is Category.RUDE_EMPLOYEE:
             await self._enact(lifecycle.follow_up_employee(self._state))
+        if lean:
+            self._publish()  # the close
         if watch_sla is not None:
             await watch_sla
         await workflow.wait_condition(workflow.all_handlers_finished)  # issues no command
@@ -297,6 +309,8 @@ class ComplaintWorkflow:
             if wake is not None and wake <= now:
                 await self._enact(sla.on_clock_due(self._sla, self._policy, now))
                 continue
+            if self._publish_at_waits:
+                self._publish()
             try:
                 await workflow.wait_condition(
                     lambda at=wake: self._state.closed or sla.next_timer(self._sla) != at,
@@ -313,6 +327,8 @@ class ComplaintWorkflow:
         adds what `lifecycle.after` says it means."""
         for step in plan:
             if isinstance(step, Effect):
+                if self._publish_at_waits and effects.is_remote(step):
+                    self._publish()  # the workflow waits for it, perhaps for long
                 result = await effects.run(step, self._state, self._record.key, self._policy)
                 if self._state.acknowledged and not self._acknowledgement_out:
                     self._acknowledgement_out = True  # the first effect after it is the message
@@ -329,9 +345,10 @@ class ComplaintWorkflow:
             self._sla = sla.evolve_clocks(self._sla, event)
         if workflow.current_update_info() is None:
             self._waiting.follow(self._state)
-            self._publish()
-        else:  # the main coroutine publishes it when it wakes
-            self._describe()
+            if not self._publish_at_waits:
+                self._publish()
+                return
+        self._describe()  # the main coroutine publishes it when it next waits
 
     def _publish(self) -> None:
         """Let visibility follow the record; only changed values, as each upsert is an event.
