@@ -63,10 +63,10 @@ SAFETY_FIRST = "safety-first"
 """Patch: a reported hazard makes the complaint critical and waits for a safety officer's
 signed acknowledgement before anything else (asked only for a flagged complaint)."""
 PUBLISH_AT_WAITS = "publish-at-waits"
-"""Patch: search attributes are upserted where the main coroutine waits (for a person, a
-deadline or the remedy) and at the close, not after each recorded event; and this one
-marker stands for `ack-apologises`, `sla-clocks` and `safety-first`, which are then not
-asked (each patch costs two history events)."""
+"""Patch: search attributes are upserted where the complaint waits (for a person or a
+deadline) and at the close, not after each recorded event; and this one marker stands for
+`ack-apologises`, `sla-clocks` and `safety-first`, which are then not asked (each patch
+costs two history events). See decision 012."""
 
 
 @workflow.defn(name="ComplaintWorkflow")
@@ -302,15 +302,17 @@ class ComplaintWorkflow:
 
     async def _watch_sla(self) -> None:
         """A timer to the clocks' next warning or breach, re-armed when that moment moves;
-        ends when the complaint closes."""
+        ends when the complaint closes. Since PUBLISH_AT_WAITS it publishes the clocks'
+        values itself only while the complaint waits (a warning, a breach or a moved target
+        then); while it acts, its next wait or its close publishes them with the rest."""
         while not self._state.closed:
             assert self._sla is not None
             wake, now = sla.next_timer(self._sla), self._now()
             if wake is not None and wake <= now:
                 await self._enact(sla.on_clock_due(self._sla, self._policy, now))
                 continue
-            if self._publish_at_waits:
-                self._publish()
+            if self._publish_at_waits and self._waiting.on is not None:
+                self._publish(clocks_only=True)
             try:
                 await workflow.wait_condition(
                     lambda at=wake: self._state.closed or sla.next_timer(self._sla) != at,
@@ -327,8 +329,6 @@ class ComplaintWorkflow:
         adds what `lifecycle.after` says it means."""
         for step in plan:
             if isinstance(step, Effect):
-                if self._publish_at_waits and effects.is_remote(step):
-                    self._publish()  # the workflow waits for it, perhaps for long
                 result = await effects.run(step, self._state, self._record.key, self._policy)
                 if self._state.acknowledged and not self._acknowledgement_out:
                     self._acknowledgement_out = True  # the first effect after it is the message
@@ -350,13 +350,14 @@ class ComplaintWorkflow:
                 return
         self._describe()  # the main coroutine publishes it when it next waits
 
-    def _publish(self) -> None:
-        """Let visibility follow the record; only changed values, as each upsert is an event.
+    def _publish(self, clocks_only: bool = False) -> None:
+        """Let visibility follow the record; only changed values, as each upsert is an event
+        (`clocks_only`: the SLA keys alone).
 
-        Only the main coroutine upserts: an update handler issues no command of its own, so
-        where an update lands in history never changes which commands surround it.
+        Only the workflow's own coroutines upsert: an update handler issues no command of its
+        own, so where an update lands in history never changes which commands surround it.
         """
-        wanted = search_attributes.search_attributes_for(self._state)
+        wanted = {} if clocks_only else search_attributes.search_attributes_for(self._state)
         if self._sla is not None:
             wanted = {**wanted, **search_attributes.sla_values(self._sla)}
         changed = search_attributes.changes(workflow.info().typed_search_attributes, wanted)

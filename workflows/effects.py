@@ -108,12 +108,6 @@ async def run(
     raise TypeError(f"unknown effect {effect!r}")
 
 
-def is_remote(effect: Effect) -> bool:
-    """Whether the effect runs as an activity task (the remedy): the workflow waits for it
-    across workflow tasks, for as long as it is retried."""
-    return isinstance(effect, ExecuteRemedy)
-
-
 async def load_policy(version: str | None) -> CompanyPolicy:
     """The policy of `version` (the current one if None); an unknown or refused version
     fails the complaint with the store's reason, before anything is recorded."""
