@@ -66,7 +66,7 @@ PUBLISH_AT_WAITS = "publish-at-waits"
 """Patch: search attributes are upserted where the complaint waits (for a person or a
 deadline) and at the close, not after each recorded event; and this one marker stands for
 `ack-apologises`, `sla-clocks` and `safety-first`, which are then not asked (each patch
-costs two history events). See decision 012."""
+costs two history events). See decision 015."""
 
 
 @workflow.defn(name="ComplaintWorkflow")
