@@ -98,6 +98,29 @@ def analyse(history: WorkflowHistory) -> Json:
     }
 
 
+def sequence(history: WorkflowHistory) -> list[str]:
+    """Every event in order, with what it is about: the activity, marker, timer summary,
+    update or upserted keys (the happy path's list in docs/bench.md comes from this)."""
+    lines = []
+    for event in history.events:
+        kind, about = event_type(event), ""
+        if kind == "ACTIVITY_TASK_SCHEDULED":
+            about = event.activity_task_scheduled_event_attributes.activity_type.name
+        elif kind == "MARKER_RECORDED":
+            about = event.marker_recorded_event_attributes.marker_name
+        elif kind == "WORKFLOW_EXECUTION_UPDATE_ACCEPTED":
+            accepted = event.workflow_execution_update_accepted_event_attributes
+            about = accepted.accepted_request.input.name
+        elif kind == "UPSERT_WORKFLOW_SEARCH_ATTRIBUTES":
+            fields = event.upsert_workflow_search_attributes_event_attributes.search_attributes
+            about = ",".join(sorted(fields.indexed_fields))
+        if event.HasField("user_metadata") and event.user_metadata.HasField("summary"):
+            summary = event.user_metadata.summary.data.decode(errors="replace").strip('"')
+            about = f"{about} ({summary})" if about else summary
+        lines.append(f"{event.event_id} {kind}" + (f" {about}" if about else ""))
+    return lines
+
+
 def shape(analysis: Json) -> Json:
     """What Temporal is asked to do: activities (remote or local), timers, updates."""
     by_type = analysis["by_type"]
@@ -126,13 +149,15 @@ async def collect(ctx: BenchContext) -> dict[str, WorkflowHistory]:
 
 
 async def run_once(ctx: BenchContext, index: int) -> Json:
-    analyses = {path: analyse(h) for path, h in (await collect(ctx)).items()}
+    histories = await collect(ctx)
+    analyses = {path: analyse(h) for path, h in histories.items()}
     engine_shape, floor_shape = shape(analyses["resolve"]), shape(analyses["bare"])
     return {
         "paths": {p: analyses[p] for p in PATHS},
         "floor": analyses["bare"],
         "shape": {"engine": engine_shape, "floor": floor_shape},
         "shape_matches": engine_shape == floor_shape,
+        "resolve_sequence": sequence(histories["resolve"]),
     }
 
 
@@ -171,6 +196,7 @@ def summarise(runs: list[Json]) -> Json:
                 "by_category": last["floor"]["by_category"],
             },
             "resolve_by_type": last["paths"]["resolve"]["by_type"],
+            "resolve_sequence": last["resolve_sequence"],
             "shape": last["shape"],
             "shape_matches": all(r["shape_matches"] for r in runs),
         },

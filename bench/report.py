@@ -165,6 +165,11 @@ def details(report: Json) -> str:
         for side in ("engine", "floor", "bare_update"):
             lines.append(f"  {side}: " + ", ".join(f"{k} {_num(v)}" for k, v in d[side].items()))
         lines.append(f"  p99 ratio: {_num(d['ratio_p99'])}")
+        for side, phases in d.get("phases_ms", {}).items():
+            lines.append(
+                f"  {side} phases (ms, median): "
+                + ", ".join(f"{k} {_num(v)}" for k, v in phases.items())
+            )
         lines.append(
             f"  ratio to the bare update p50 (p99): {_num(d['ratio_to_bare_update'])} "
             f"({_num(d['ratio_to_bare_update_p99'])})"

@@ -20,7 +20,8 @@ import functools
 import time
 import uuid
 
-from temporalio.client import WorkflowHandle, WorkflowUpdateStage
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import WorkflowHandle, WorkflowHistory, WorkflowUpdateStage
 
 from bench.baseline import WAITING_FOR_FOLLOW_UP, BareApproval, BareUpdate
 from bench.context import BenchContext, Json, bounded, median, percentile, ratio
@@ -35,8 +36,74 @@ SETUP_CONCURRENCY = 20
 _FOLLOW_UP = WaitFor(waiting_on=WaitingOn.FOLLOW_UP_DATE, timeout=LONG)
 
 
+PHASES = (
+    "update_task_queued",
+    "update_task_on_worker",
+    "remedy_queued",
+    "remedy_on_worker",
+    "result_task_queued",
+    "result_task_on_worker",
+)
+"""Where an approval's time goes, from its history's event times: the workflow task that
+takes the update (waiting for a worker, then on it: validator, handler, reaction, the
+remedy scheduled), the remedy's activity task (queued, running), and the workflow task
+that takes its result (queued, then on the worker: the reaction and the resolution's
+local activity)."""
+PHASE_SAMPLES = 20
+
+
 def _ms(seconds: float) -> float:
     return round(1000 * seconds, 2)
+
+
+def phases(history: WorkflowHistory, update: str) -> dict[str, float]:
+    """The approval's `PHASES` (ms) in one history: the first `update` accepted, the first
+    activity task after it, and the workflow task after that activity's completion."""
+    events = list(history.events)
+    kinds = [EventType.Name(e.event_type).removeprefix("EVENT_TYPE_") for e in events]
+
+    def at(i: int) -> float:
+        return events[i].event_time.ToNanoseconds() / 1e6
+
+    def after(start: int, kind: str) -> int:
+        return next(i for i in range(start, len(events)) if kinds[i] == kind)
+
+    accepted = next(
+        i
+        for i, e in enumerate(events)
+        if kinds[i] == "WORKFLOW_EXECUTION_UPDATE_ACCEPTED"
+        and e.workflow_execution_update_accepted_event_attributes.accepted_request.input.name
+        == update
+    )
+    completed = max(i for i in range(accepted) if kinds[i] == "WORKFLOW_TASK_COMPLETED")
+    started = max(i for i in range(completed) if kinds[i] == "WORKFLOW_TASK_STARTED")
+    scheduled = max(i for i in range(started) if kinds[i] == "WORKFLOW_TASK_SCHEDULED")
+    activity = after(accepted, "ACTIVITY_TASK_SCHEDULED")
+    activity_started = after(activity, "ACTIVITY_TASK_STARTED")
+    activity_done = after(activity_started, "ACTIVITY_TASK_COMPLETED")
+    result_started = after(activity_done, "WORKFLOW_TASK_STARTED")
+    result_completed = after(result_started, "WORKFLOW_TASK_COMPLETED")
+    marks = [
+        scheduled,
+        started,
+        completed,
+        activity_started,
+        activity_done,
+        result_started,
+        result_completed,
+    ]
+    times = [at(i) for i in marks]
+    return {
+        name: round(end - start, 2)
+        for name, start, end in zip(PHASES, times[:-1], times[1:], strict=True)
+    }
+
+
+async def _phases(handles: list[WorkflowHandle], update: str) -> dict[str, float]:
+    """Median `PHASES` over the first `PHASE_SAMPLES` measured histories."""
+    histories = [await h.fetch_history() for h in handles[:PHASE_SAMPLES]]
+    each = [phases(h, update) for h in histories]
+    return {name: round(median(p[name] for p in each), 2) for name in PHASES}
 
 
 async def _timed(handle: WorkflowHandle, update, arg) -> tuple[float, float]:
@@ -90,6 +157,8 @@ async def run_once(ctx: BenchContext, index: int) -> Json:
         floor.append(time.perf_counter() - sent)
     measured_queries = polls.count - queries_before
 
+    engine_phases = await _phases(complaints, "decide_escalation")
+    shape_phases = await _phases(shaped, "approve")
     await asyncio.gather(
         *(h.terminate(reason="benchmark done") for h in complaints),
         *(h.signal(BareApproval.finish) for h in shaped),
@@ -106,6 +175,7 @@ async def run_once(ctx: BenchContext, index: int) -> Json:
             "queries_while_measuring": measured_queries,
         },
         "floor": {"p50_ms": _ms(shape_p50), "p99_ms": _ms(shape_p99)},
+        "phases_ms": {"engine": engine_phases, "floor": shape_phases},
         "bare_update": {"p50_ms": _ms(floor_p50), "p99_ms": _ms(floor_p99)},
         "ratio": ratio(engine_p50, shape_p50),
         "ratio_p99": ratio(engine_p99, shape_p99),
@@ -134,6 +204,10 @@ def summarise(runs: list[Json]) -> Json:
             "ratio_to_bare_update": median(r["ratio_to_bare_update"] for r in runs),
             "ratio_to_bare_update_p99": median(r["ratio_to_bare_update_p99"] for r in runs),
             "samples_per_run": runs[0]["samples"],
+            "phases_ms": {
+                side: {p: median(r["phases_ms"][side][p] for r in runs) for p in PHASES}
+                for side in ("engine", "floor")
+            },
         },
         "runs": runs,
     }

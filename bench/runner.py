@@ -8,6 +8,7 @@ run gets a fresh worker, so its memory is that of the parked complaints only.
 
 from __future__ import annotations
 
+import compileall
 import os
 import platform
 import subprocess
@@ -95,6 +96,21 @@ async def _figure(ctx: BenchContext, name: str, runs: int, durations: dict) -> J
     return module.summarise(results)
 
 
+PACKAGES = ("activities", "bench", "domain", "schemas", "wire", "workers", "workflows")
+"""Compiled to bytecode before the worker starts (`compile_packages`)."""
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def compile_packages(root: Path = ROOT) -> None:
+    """Write the project's bytecode, as a deployed image ships it. The workflow sandbox
+    imports the workflow's module afresh for every new workflow instance; without a `.pyc`
+    (e.g. under PYTHONDONTWRITEBYTECODE=1) it compiles the source every time, which cost
+    the engine, with the bigger module, far more than the floor (docs/bench.md, 2026-12-02).
+    `py_compile` writes even when the environment says not to."""
+    for package in PACKAGES:
+        compileall.compile_dir(root / package, quiet=1)
+
+
 async def run(
     sizes: Sizes,
     only: list[str] | None = None,
@@ -106,6 +122,7 @@ async def run(
     worker_options = worker_options or {}
     meta = _meta(sizes, label, worker_options)
     meta["server_args"] = server_args or []
+    compile_packages()
     durations: dict[str, float] = {}
     figures: Json = {}
     begun = time.monotonic()

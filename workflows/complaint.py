@@ -72,6 +72,12 @@ lists' row (memo `listing`), so a list needs no query per complaint."""
 OPERATIONS_QUEUE = "operations-queue"
 """Patch: after the policy's reminders, a silent specialist's or top manager's complaint
 moves to the operations queue instead of another reminder (asked only at that silence)."""
+PUBLISH_AT_WAITS = "publish-at-waits"
+"""Patch: search attributes (and the memo's listing) are upserted where the complaint waits
+(for a person or a deadline) and at the close, not after each recorded event; and this one
+marker stands for every patch before it (`ack-apologises`, `sla-clocks`, `safety-first`,
+`visible-listing`, `operations-queue`, `callbacks-keep-sla`), which are then not asked: each
+patch costs two history events. See decision 016."""
 
 
 @workflow.defn(name="ComplaintWorkflow")
@@ -88,6 +94,8 @@ class ComplaintWorkflow:
         )
         self._input = input
         self._acknowledgement_out = False
+        self._publish_at_waits = False
+        """Since PUBLISH_AT_WAITS: only waits and the close upsert search attributes."""
         self._client_waits: list[tuple[WaitFor, asyncio.Future[ComplaintState]]] = []
         """`wait_until` calls not answered yet, answered on the step that gets there."""
         self._listed = False
@@ -115,9 +123,11 @@ class ComplaintWorkflow:
             )
         # Since ACK_APOLOGISES, the acknowledgement apologises and thanks at once. Asked
         # before the first command, so the marker leads every new history.
-        at_once = workflow.patched(ACK_APOLOGISES)
-        sla_clocks = workflow.patched(SLA_CLOCKS)  # first activation, before any effect
-        self._listed = workflow.patched(VISIBLE_LISTING)
+        lean = self._publish_at_waits = workflow.patched(PUBLISH_AT_WAITS)
+        self._waiting.publish_on_waking = not lean
+        at_once = lean or workflow.patched(ACK_APOLOGISES)
+        sla_clocks = lean or workflow.patched(SLA_CLOCKS)  # first activation, before any effect
+        self._listed = lean or workflow.patched(VISIBLE_LISTING)
         resumed = self._resume(input.continued)
         if resumed is None:
             try:
@@ -133,7 +143,7 @@ class ComplaintWorkflow:
                 )
             if failure is not None:
                 await self._fail(failure)
-            safety_first = intake.safety is not None and workflow.patched(SAFETY_FIRST)
+            safety_first = intake.safety is not None and (lean or workflow.patched(SAFETY_FIRST))
             await self._enact(
                 lifecycle.receive(
                     intake, policy, self._now(), apologise=at_once, safety=safety_first
@@ -152,7 +162,8 @@ class ComplaintWorkflow:
             # once, here, for the years the clocks know; never again while the clocks run.
             with workflow.unsafe.sandbox_unrestricted():
                 self._sla = sla.fold_clocks(self._record.events, policy.sla)
-            self._publish()
+            if not lean:  # since PUBLISH_AT_WAITS the first wait publishes them
+                self._publish()
             watch_sla = asyncio.create_task(self._watch_sla())
         paused = resumed is Status.PAUSED or self._in_operations_for(StaffRole.SPECIALIST)
         try:
@@ -193,6 +204,8 @@ class ComplaintWorkflow:
             await self._enact(lifecycle.close(Outcome.WITHDRAWN, self._now()))
         if intake.category is Category.RUDE_EMPLOYEE:
             await self._enact(lifecycle.follow_up_employee(self._state))
+        if lean:
+            self._publish()  # the close
         if watch_sla is not None:
             await watch_sla
         await workflow.wait_condition(workflow.all_handlers_finished)  # issues no command
@@ -225,9 +238,8 @@ class ComplaintWorkflow:
     def _bounded(self) -> bool:
         """Whether this silence moves the complaint to operations: the patch is asked only
         when the policy's reminders were all sent, so older histories replay as recorded."""
-        return lifecycle.due_for_operations(self._state, self._policy) and workflow.patched(
-            OPERATIONS_QUEUE
-        )
+        due = lifecycle.due_for_operations(self._state, self._policy)
+        return due and (self._publish_at_waits or workflow.patched(OPERATIONS_QUEUE))
 
     def _in_operations_for(self, role: StaffRole) -> bool:
         """Whether the complaint is in the operations queue, having waited for `role`."""
@@ -346,13 +358,17 @@ class ComplaintWorkflow:
 
     async def _watch_sla(self) -> None:
         """A timer to the clocks' next warning or breach, re-armed when that moment moves;
-        ends when the complaint closes."""
+        ends when the complaint closes. Since PUBLISH_AT_WAITS it publishes the clocks'
+        values itself only while the complaint waits (a warning, a breach or a moved target
+        then); while it acts, its next wait or its close publishes them with the rest."""
         while not self._state.closed:
             assert self._sla is not None
             wake, now = sla.next_timer(self._sla), self._now()
             if wake is not None and wake <= now:
                 await self._enact(sla.on_clock_due(self._sla, self._policy, now))
                 continue
+            if self._publish_at_waits and self._waiting.on is not None:
+                self._publish(clocks_only=True)
             try:
                 await workflow.wait_condition(
                     lambda at=wake: self._state.closed or sla.next_timer(self._sla) != at,
@@ -370,7 +386,7 @@ class ComplaintWorkflow:
         if (
             self._sla is not None
             and sla.promises_callback(plan)
-            and workflow.patched(CALLBACKS_KEEP_SLA)
+            and (self._publish_at_waits or workflow.patched(CALLBACKS_KEEP_SLA))
         ):
             plan = sla.keep_callbacks_on_time(plan, self._sla, self._now())
         for step in plan:
@@ -391,25 +407,28 @@ class ComplaintWorkflow:
             self._sla = sla.evolve_clocks(self._sla, event)
         if workflow.current_update_info() is None:
             self._waiting.follow(self._state)
-            self._publish()
-        else:  # the main coroutine publishes it when it wakes
-            self._describe()
+            if not self._publish_at_waits:
+                self._publish()
+                return
+        self._describe()  # the main coroutine publishes it when it next waits
 
-    def _publish(self) -> None:
-        """Let visibility follow the record; only changed values, as each upsert is an event.
+    def _publish(self, clocks_only: bool = False) -> None:
+        """Let visibility follow the record; only changed values, as each upsert is an event
+        (`clocks_only`: the SLA keys alone).
 
-        Only the main coroutine upserts: an update handler issues no command of its own, so
-        where an update lands in history never changes which commands surround it.
+        Only the workflow's own coroutines upsert: an update handler issues no command of its
+        own, so where an update lands in history never changes which commands surround it.
         """
-        wanted = search_attributes.search_attributes_for(self._state)
+        wanted = {} if clocks_only else search_attributes.search_attributes_for(self._state)
         if self._sla is not None:
             wanted = {**wanted, **search_attributes.sla_values(self._sla)}
-        if self._listed:
+        listed = self._listed and not clocks_only
+        if listed:
             wanted = {**wanted, **search_attributes.listed_values(self._state)}
         changed = search_attributes.changes(workflow.info().typed_search_attributes, wanted)
         if changed:
             workflow.upsert_search_attributes(changed)
-        if self._listed:
+        if listed:
             listing = search_attributes.listing_for(self._state).model_dump(mode="json")
             if listing != self._listing:
                 workflow.upsert_memo({LISTING_MEMO: listing})

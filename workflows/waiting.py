@@ -40,6 +40,9 @@ class Waiting:
         """The wait the workflow's own steps last opened."""
         self.on: WaitingOn | None = None
         """Whom the workflow is waiting on right now; None while it acts."""
+        self.publish_on_waking = True
+        """Publish as soon as a wait ends too, not only before each wait (before the patch
+        `publish-at-waits`)."""
 
     def follow(self, state: ComplaintState) -> None:
         """After each of the workflow's own steps: the wait it opened (or moved), if any."""
@@ -52,7 +55,8 @@ class Waiting:
             state = self._state()
             if state.outcome is Outcome.WITHDRAWN:
                 raise Withdrawn()
-            self._publish()  # what updates recorded while we waited
+            if self.publish_on_waking:
+                self._publish()  # what updates recorded while we waited
             wait = self.entered
             if wait is None or waiting_for(state) != wait:
                 return True

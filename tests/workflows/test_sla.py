@@ -28,7 +28,7 @@ from tests.replay.test_replay import replayer
 from tests.workflows.driver import Complaint
 from tests.workflows.test_complaint import choose
 from workflows import search_attributes as sa
-from workflows.complaint import CALLBACKS_KEEP_SLA, SLA_CLOCKS, ComplaintWorkflow
+from workflows.complaint import CALLBACKS_KEEP_SLA, PUBLISH_AT_WAITS, SLA_CLOCKS, ComplaintWorkflow
 from workflows.complaint import ComplaintWorkflow as W
 
 TARGETS = SlaTargets(
@@ -147,8 +147,8 @@ async def test_the_clocks_pause_exactly_while_the_customer_is_awaited(file):
 
 
 async def test_a_new_complaint_records_the_patch_its_sla_path_is_behind(file):
-    """Histories recorded before it lack the marker, so they replay the old path
-    (tests/replay)."""
+    """One marker, `publish-at-waits`, stands for `sla-clocks` (and the earlier patches):
+    histories recorded before it lack it, so they replay the old path (tests/replay)."""
     complaint = await file()
     await complaint.until(Status.AWAITING_CHOICE)
     history = await complaint.handle.fetch_history()
@@ -156,8 +156,59 @@ async def test_a_new_complaint_records_the_patch_its_sla_path_is_behind(file):
         e.marker_recorded_event_attributes.SerializeToString()
         for e in history.events
         if e.HasField("marker_recorded_event_attributes")
+        and e.marker_recorded_event_attributes.marker_name == "core_patch"
     ]
-    assert any(SLA_CLOCKS.encode() in m for m in markers), markers
+    assert len(markers) == 1 and PUBLISH_AT_WAITS.encode() in markers[0], markers
+    assert not any(SLA_CLOCKS.encode() in m for m in markers)
+
+
+def _status_upserts_by_task(history) -> list[list[str | None]]:
+    """Per workflow task (events after its WORKFLOW_TASK_COMPLETED), the ComplaintStatus of
+    each of our upserts (None where an upsert leaves the status as it was); the SDK's
+    TemporalChangeVersion upserts are left out."""
+    converter = default().payload_converter
+    tasks: list[list[str | None]] = []
+    for event in history.events:
+        if event.HasField("workflow_task_completed_event_attributes"):
+            tasks.append([])
+        elif event.HasField("upsert_workflow_search_attributes_event_attributes"):
+            fields = event.upsert_workflow_search_attributes_event_attributes
+            fields = fields.search_attributes.indexed_fields
+            if set(fields) == {"TemporalChangeVersion"}:
+                continue
+            status = fields.get(sa.STATUS.name)
+            tasks[-1].append(converter.from_payloads([status])[0] if status else None)
+    return tasks
+
+
+async def test_visibility_is_published_once_a_task_where_the_complaint_waits(file):
+    """Since `publish-at-waits`: at most one upsert per workflow task, made where the
+    complaint waits (on the customer, the follow-up date) and at the close; the SLA clocks'
+    values ride along. The remedy's task upserts no status (only the clocks' moved target):
+    visibility keeps the wait's status until the next wait; the state query has it at once."""
+    complaint = await file()
+    await complaint.until(Status.AWAITING_CHOICE)
+    await complaint.act(W.choose_solution, choose(RemedyKind.REPLACEMENT))
+    await complaint.until(Status.RESOLVED)
+    await complaint.skip(CompanyPolicy().deadlines.follow_up_delay)
+    await complaint.until(Status.AWAITING_CONFIRMATION)
+    answer = FollowUpAnswer(customer_id=CUSTOMER, fixed=True, comment="works now")
+    await complaint.act(W.answer_follow_up, answer)
+    await complaint.result()
+    history = await complaint.handle.fetch_history()
+
+    tasks = _status_upserts_by_task(history)
+    assert all(len(upserts) <= 1 for upserts in tasks), tasks
+    statuses = [s for upserts in tasks for s in upserts if s is not None]
+    assert statuses == [
+        "awaiting_choice",  # the first task: filed, acknowledged, proposals out
+        "resolved",  # waiting for the follow-up date
+        "awaiting_confirmation",
+        "closed",
+    ]
+    state, due = await sla_attributes(complaint)
+    assert (state, due) == ("ok", None)  # the clocks stopped at the resolution
+    await replayer(ComplaintWorkflow).replay_workflow(history)
 
 
 UPDATES = SlaTargets(
@@ -218,6 +269,8 @@ async def test_the_next_update_clock_brings_each_promised_callback_forward(
             for e in history.events
             if e.HasField("marker_recorded_event_attributes")
         ]
-        assert any(CALLBACKS_KEEP_SLA.encode() in m for m in markers)
+        # The one marker of publish-at-waits stands for callbacks-keep-sla.
+        assert any(PUBLISH_AT_WAITS.encode() in m for m in markers)
+        assert not any(CALLBACKS_KEEP_SLA.encode() in m for m in markers)
     finally:
         await complaint.terminate_if_open()
