@@ -124,7 +124,8 @@ def test_each_local_effect_is_registered_by_what_it_does(acts: ComplaintActiviti
     assert "page manager: sla breach" in names
     assert {"find managers", "find specialists", "record employee follow-up"} <= set(names)
     assert {"find safety officers", "page safety officer"} <= set(names)
-    assert len(names) == len(set(names)) == 1 + len(MessageKind) + len(PageKind) + 3 + 1
+    assert {"claim order", "release order"} <= set(names)
+    assert len(names) == len(set(names)) == 1 + len(MessageKind) + len(PageKind) + 3 + 1 + 2
     for name in names[1:]:
         assert "_" not in name
 

@@ -18,19 +18,20 @@ from schemas.actions import CustomerChoice, DecisionKind, FollowUpAnswer
 from schemas.complaint import ComplaintInput, Continuation, workflow_id_for
 from schemas.failures import FailureType
 from schemas.messages import Outcome
-from schemas.policy import CompanyPolicy, SlaPolicy
+from schemas.policy import CompanyPolicy
 from schemas.remedies import RemedyKind
 from schemas.state import Status
 from tests.factories import CUSTOMER, make_intake
 from tests.signing import manager, specialist
+from tests.workflows.conftest import LIFECYCLE_ONLY
 from tests.workflows.driver import Complaint
 from workflows.complaint import ComplaintWorkflow as W
 from workflows.sandbox import WORKFLOW_RUNNER
 
 # The SLA clocks off: with them on, the time-skipping server's time skip times out now and
 # then across a boundary (open: docs/replay.md, Continue-as-new).
-LONG_LIVED = CompanyPolicy(
-    version="2027-01-long-lived", continue_as_new_after_events=30, sla=SlaPolicy(enabled=False)
+LONG_LIVED = LIFECYCLE_ONLY.model_copy(
+    update={"version": "2027-01-long-lived", "continue_as_new_after_events": 30}
 )
 DAYS = LONG_LIVED.deadlines
 
