@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from domain.evolve import fold
 from schemas import events as ev
 from schemas.events import EscalationReason
 from schemas.intake import ComplaintIntake
-from schemas.policy import BusinessCalendar, OpeningHours, Weekday
+from schemas.policy import BusinessCalendar, CompanyPolicy, Deadlines, OpeningHours, Weekday
 from schemas.remedies import Remedy
 from schemas.staff import StaffRole
 from schemas.state import ComplaintState
 from tests.signing import identified
+
+ENDS_AT_CLOSING = CompanyPolicy(
+    deadlines=Deadlines(reopen_grace=timedelta(0)), link_duplicates=False
+)
+"""The default policy without aftercare: no reopen window or survey (the run ends at
+closing) and no duplicate linking (the tests' complaints share a customer and an order)."""
 
 ALWAYS_OPEN = BusinessCalendar(
     country=None, hours={d: [OpeningHours(opens=time(0), closes=time(0))] for d in Weekday}

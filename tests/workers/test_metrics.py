@@ -25,6 +25,7 @@ from devtools.dev_server import free_ports
 from domain import metrics
 from schemas.actions import Withdrawal
 from schemas.complaint import workflow_id_for
+from tests.builders import ENDS_AT_CLOSING
 from tests.reliability.paths import BY_NAME
 from tests.reliability.runner import BackendWatch, Tally, play, start
 from wire.connection import connect, data_converter
@@ -71,7 +72,7 @@ async def test_every_business_metric_is_counted_once(
     config = ClientConnectConfig(target_host=target, namespace=dev_env.client.namespace)
     client = await connect(config, runtime=metrics_runtime(f"127.0.0.1:{port}"), interceptors=[])
     backend = LocalBackend(tmp_path / "complaints.db")
-    policies = InMemoryPolicyStore()
+    policies = InMemoryPolicyStore(ENDS_AT_CLOSING)
     for name in (*PATHS, WAITING):
         policies.add(BY_NAME[name].policy())
     task_queue = f"metrics-{uuid.uuid4().hex[:8]}"
