@@ -241,11 +241,12 @@ class ComplaintWorkflow:
         while True:
             wait = self._waiting.entered
             assert wait is not None
-            if await self._waiting.until_acted():
-                if not self._state.closed:
-                    await self._enact(lifecycle.on_reopened_after_closing())
-                    return True
-                continue  # the survey's answer: the window stays open
+            acted = await self._waiting.until_acted()
+            if not self._state.closed:  # reopened, perhaps as the timer fired
+                await self._enact(lifecycle.on_reopened_after_closing())
+                return True
+            if acted:
+                continue
             if wait.on is WaitingOn.SURVEY_DATE:
                 await self._enact(lifecycle.send_survey(self._state, self._now()))
                 continue
