@@ -64,6 +64,9 @@ CLOSED = Metric("complaints_closed", Kind.COUNTER, "Complaints closed, by outcom
 RESOLUTION = Metric(
     "complaints_resolution_seconds", Kind.HISTOGRAM, "From filing to closing, by outcome", "s"
 )
+SURVEY_ANSWERS = Metric(
+    "complaints_survey_answers", Kind.COUNTER, "Satisfaction survey answers, by score (1-5)"
+)
 SLA_WARNINGS = Metric("complaints_sla_warnings", Kind.COUNTER, "SLA deadlines close to breach")
 SLA_BREACHES = Metric("complaints_sla_breaches", Kind.COUNTER, "SLA deadlines breached")
 
@@ -80,6 +83,7 @@ METRICS = (
     ACTIONS_REFUSED,
     CLOSED,
     RESOLUTION,
+    SURVEY_ANSWERS,
     SLA_WARNINGS,
     SLA_BREACHES,
 )
@@ -155,6 +159,8 @@ def observe(history: Sequence[DomainEvent], event: DomainEvent) -> list[Observat
             ]
         case "RemedyFailed":
             return [Observation(REMEDIES_REFUSED, attributes={"kind": event.remedy.kind.value})]
+        case "SurveyAnswered":
+            return [Observation(SURVEY_ANSWERS, attributes={"score": str(event.score)})]
         case "Closed":
             outcome = {"outcome": event.outcome.value}
             took = _since(event, _first(history, "Received"))
