@@ -155,3 +155,19 @@ def test_the_report_reads_satisfaction_and_closings_from_aftercare_records():
     assert (report.closed, report.satisfaction_mean, report.satisfaction_count) == (1, 2.0, 1)
     reopened = insight([[*sent, ev.Reopened(at=AT_CLOSE)]], T.date(), AT_CLOSE.date())
     assert reopened.closed == 0 and reopened.reopen_rate == 1.0
+
+
+def test_a_client_waiting_for_closed_is_answered_at_closing_and_the_window_waits_are_known():
+    from domain import progress
+    from schemas.waits import WaitFor
+
+    in_window = fold(opened())
+    closed = WaitFor(status=Status.CLOSED)
+    assert progress.reached(closed, fold(CLOSED), None, True)  # at closing, before the window
+    assert progress.reached(closed, in_window, WaitingOn.SURVEY_DATE, True)
+    window = WaitFor(waiting_on=WaitingOn.REOPEN_WINDOW)
+    assert progress.never(window, in_window) is None
+    assert progress.never(window, fold(CLOSED[:3])) is None  # it may still get there
+    assert "never" in progress.never(
+        WaitFor(waiting_on=WaitingOn.SURVEY_DATE, status=Status.RESOLVED), in_window
+    )
