@@ -13,6 +13,8 @@ from schemas.effects import (
     EmployeeFollowUp,
     EmployeeFollowUpReceipt,
     ManagerPage,
+    OrderClaim,
+    OrderClaimReceipt,
     PageReceipt,
     RemedyOrder,
     RemedyReceipt,
@@ -97,6 +99,12 @@ class ComplaintBackend(Protocol):
         ...
 
     async def page_manager(self, page: ManagerPage) -> PageReceipt: ...
+
+    async def claim_order(self, claim: OrderClaim) -> OrderClaimReceipt:
+        """Make `claim.complaint_id` the holder of the customer's order unless another
+        complaint holds it (answer the holder), or release it if this one holds it.
+        `execute_remedy` for an order another complaint holds is refused."""
+        ...
 
     async def record_employee_follow_up(
         self, note: EmployeeFollowUp

@@ -41,6 +41,8 @@ from schemas.effects import (
     EmployeeFollowUp,
     EmployeeFollowUpReceipt,
     ManagerPage,
+    OrderClaim,
+    OrderClaimReceipt,
     PageKind,
     PageReceipt,
     RemedyOrder,
@@ -125,6 +127,8 @@ class ComplaintActivities:
             *(_named(names.page(kind), self.notify_manager) for kind in PageKind),
             *(_named(names.find(role), self.find_staff) for role in StaffRole),
             _named(names.EMPLOYEE_FOLLOW_UP, self.record_employee_follow_up),
+            _named(names.CLAIM_ORDER, self.claim_order),
+            _named(names.RELEASE_ORDER, self.claim_order),
         ]
 
     @activity.defn
@@ -189,6 +193,16 @@ class ComplaintActivities:
         log.info(
             "employee_follow_up.recorded", reference=receipt.reference, duplicate=receipt.duplicate
         )
+        return receipt
+
+    @activity.defn
+    async def claim_order(self, claim: OrderClaim) -> OrderClaimReceipt:
+        """Which complaint handles the customer's order (or release it), atomically in the
+        commerce backend: a second complaint learns the first one's id."""
+        log = _log(claim.complaint_id, claim.idempotency_key, "order_claim")
+        with _backend_errors(log):
+            receipt = await self._backend.claim_order(claim)
+        log.info("order.claimed", release=claim.release, holder=receipt.holder)
         return receipt
 
 

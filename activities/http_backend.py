@@ -19,6 +19,7 @@ from activities.http_contract import (
     EMPLOYEE_FOLLOW_UPS,
     IDEMPOTENCY_KEY,
     MESSAGES,
+    ORDER_CLAIMS,
     PAGES,
     REFUSAL_STATUS,
     REJECTED_STATUSES,
@@ -32,6 +33,8 @@ from schemas.effects import (
     EmployeeFollowUp,
     EmployeeFollowUpReceipt,
     ManagerPage,
+    OrderClaim,
+    OrderClaimReceipt,
     PageReceipt,
     RemedyOrder,
     RemedyReceipt,
@@ -104,6 +107,9 @@ class HttpBackend:
 
     async def execute_remedy(self, order: RemedyOrder) -> RemedyReceipt:
         return await self._post(REMEDIES, order, order.idempotency_key, RemedyReceipt)
+
+    async def claim_order(self, claim: OrderClaim) -> OrderClaimReceipt:
+        return await self._post(ORDER_CLAIMS, claim, claim.idempotency_key, OrderClaimReceipt)
 
     async def page_manager(self, page: ManagerPage) -> PageReceipt:
         return await self._post(PAGES, page, page.idempotency_key, PageReceipt)

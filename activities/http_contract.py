@@ -19,6 +19,8 @@ from schemas.effects import (
     EmployeeFollowUp,
     EmployeeFollowUpReceipt,
     ManagerPage,
+    OrderClaim,
+    OrderClaimReceipt,
     PageReceipt,
     RemedyOrder,
     RemedyReceipt,
@@ -120,10 +122,27 @@ REMEDIES = Endpoint(
         "money, and a product specialist contacts the customer within two working days "
         "(customers are told both). "
         "Refuse with 404 `order_not_found`, 409 `already_applied` (a remedy of this kind "
-        "already exists for the order under another key, e.g. refunded at the counter) or "
+        "already exists for the order under another key, e.g. refunded at the counter, or "
+        "another complaint holds the order, see /v1/order-claims) or "
         "422 `not_allowed`; the complaint then goes to a manager."
     ),
     refusals=tuple(REFUSAL_STATUS),
+)
+ORDER_CLAIMS = Endpoint(
+    service="commerce",
+    path="/v1/order-claims",
+    request=OrderClaim,
+    receipt=OrderClaimReceipt,
+    summary="Claim (or release) a customer's order for one complaint",
+    description=(
+        "Keep one holder per `customer_id` and `order_reference`, atomically. A claim when "
+        "nobody holds the order makes `complaint_id` its holder; when another complaint "
+        "holds it, nothing changes and the answer names that `holder` (the workflow links "
+        "the new complaint to it and carries out no remedy). `release: true` frees the "
+        "order if `complaint_id` holds it (answer `holder: null`). While a complaint holds "
+        "an order, refuse POST /v1/remedies for it from any other complaint with 409 "
+        "`already_applied`."
+    ),
 )
 PAGES = Endpoint(
     service="staff",
@@ -144,7 +163,7 @@ EMPLOYEE_FOLLOW_UPS = Endpoint(
     summary="Record that an employee's conduct needs a follow-up (coaching)",
     description="Sent once a rude-employee complaint is closed, for the employee's manager.",
 )
-ENDPOINTS: tuple[Endpoint, ...] = (MESSAGES, REMEDIES, PAGES, EMPLOYEE_FOLLOW_UPS)
+ENDPOINTS: tuple[Endpoint, ...] = (MESSAGES, REMEDIES, ORDER_CLAIMS, PAGES, EMPLOYEE_FOLLOW_UPS)
 
 POLICY_SERVICE = "policy"
 """The optional policy service: COMPLAINTS_HTTP_POLICY_URL, read with GET."""

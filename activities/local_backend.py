@@ -11,12 +11,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -25,6 +26,8 @@ from schemas.effects import (
     EmployeeFollowUp,
     EmployeeFollowUpReceipt,
     ManagerPage,
+    OrderClaim,
+    OrderClaimReceipt,
     PageKind,
     PageReceipt,
     RemedyOrder,
@@ -35,6 +38,7 @@ from schemas.intake import Category, Channel, Language, Severity
 from schemas.messages import CustomerMessage, DeliveryReceipt, MessageKind, RenderedMessage
 from schemas.remedies import Remedy, RemedyKind, money
 
+T = TypeVar("T")
 BUSY_TIMEOUT_S = 10.0
 """How long a writer waits for another process (worker, CLI, test) holding the lock."""
 
@@ -115,6 +119,14 @@ CREATE TABLE IF NOT EXISTS employee_follow_ups (
 );
 CREATE INDEX IF NOT EXISTS employee_follow_ups_by_complaint
     ON employee_follow_ups (complaint_id, seq);
+
+CREATE TABLE IF NOT EXISTS order_claims (
+    customer_id TEXT NOT NULL,
+    order_reference TEXT NOT NULL,
+    complaint_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (customer_id, order_reference)
+);
 """
 
 
@@ -260,6 +272,14 @@ class LocalBackend:
             raise RemedyRefusedError(
                 RemedyRefused.ORDER_NOT_FOUND, f"order {order.order_reference} not found"
             )
+        holder = order.order_reference and await self._writer.transact(
+            _holder, order.customer_id, order.order_reference
+        )
+        if holder and holder != order.complaint_id:
+            raise RemedyRefusedError(
+                RemedyRefused.ALREADY_APPLIED,
+                f"order {order.order_reference} is handled in complaint {holder}",
+            )
         row = {
             "idempotency_key": order.idempotency_key,
             "complaint_id": order.complaint_id,
@@ -274,6 +294,12 @@ class LocalBackend:
         }
         reference, duplicate = await self._writer.insert_once("remedy_ledger", row, "reference")
         return RemedyReceipt(reference=reference, duplicate=duplicate)
+
+    async def claim_order(self, claim: OrderClaim) -> OrderClaimReceipt:
+        """One holder per customer and order, in one transaction: the first claim holds,
+        a later one learns the holder; a release frees it only for its holder."""
+        holder, duplicate = await self._writer.transact(_claim, claim)
+        return OrderClaimReceipt(holder=holder, duplicate=duplicate)
 
     async def page_manager(self, page: ManagerPage) -> PageReceipt:
         """Queue the page once; a manager tool reads it from `pages()`."""
@@ -371,6 +397,34 @@ def _add_columns(conn: sqlite3.Connection) -> None:
             conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
 
 
+def _holder(conn: sqlite3.Connection, customer_id: str, order_reference: str) -> str | None:
+    row = conn.execute(
+        "SELECT complaint_id FROM order_claims WHERE customer_id = ? AND order_reference = ?",
+        (customer_id, order_reference),
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _claim(conn: sqlite3.Connection, claim: OrderClaim) -> tuple[str | None, bool]:
+    held = _holder(conn, claim.customer_id, claim.order_reference)
+    if claim.release:
+        if held == claim.complaint_id:
+            conn.execute(
+                "DELETE FROM order_claims WHERE customer_id = ? AND order_reference = ?",
+                (claim.customer_id, claim.order_reference),
+            )
+            return None, False
+        return held, True
+    if held is None:
+        conn.execute(
+            "INSERT INTO order_claims (customer_id, order_reference, complaint_id, created_at) "
+            "VALUES (?, ?, ?, ?)",
+            (claim.customer_id, claim.order_reference, claim.complaint_id, _now()),
+        )
+        return claim.complaint_id, False
+    return held, held == claim.complaint_id
+
+
 def _page_entry(row: dict[str, object]) -> PageEntry:
     kind, amount = row.pop("requested_kind"), row.pop("requested_amount")
     currency = row.pop("requested_currency", None)
@@ -436,6 +490,30 @@ class _Writer:
                 conn.execute("ROLLBACK")
             raise
         return str(stored[0]), inserted != 1
+
+    async def transact(self, work: Callable[..., T], *args: Any) -> T:
+        """`work(conn, *args)` in one IMMEDIATE transaction on the writer's thread."""
+        if self._thread is None:
+            self._thread = ThreadPoolExecutor(1, thread_name_prefix="local-backend-writer")
+        return await asyncio.get_running_loop().run_in_executor(
+            self._thread, self._transact, work, args
+        )
+
+    def _transact(self, work: Callable[..., T], args: tuple[Any, ...]) -> T:
+        if self._conn is None:
+            self._conn = sqlite3.connect(
+                self._db_path, timeout=BUSY_TIMEOUT_S, isolation_level=None
+            )
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            result = work(conn, *args)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        return result
 
     def _close(self) -> None:
         conn, self._conn = self._conn, None

@@ -15,6 +15,8 @@ from schemas.messages import MessageKind
 from schemas.staff import StaffRole
 
 EMPLOYEE_FOLLOW_UP = "record employee follow-up"
+CLAIM_ORDER = "claim order"
+RELEASE_ORDER = "release order"
 
 
 def tell(kind: MessageKind) -> str:

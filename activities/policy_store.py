@@ -54,6 +54,8 @@ class PolicyBounds(BaseModel):
             least = self.min_deadline
             if name == "callback_interval":
                 least = max(least, self.min_callback_interval)
+            if name == "reopen_grace" and not value:
+                continue  # zero: no reopen window at all, not a short deadline
             if value < least:
                 found.append(f"deadlines.{name} is {value}, below the minimum of {least}")
         if policy.sla.enabled:  # the next-update clock brings callbacks forward to its warning

@@ -57,7 +57,8 @@ def bench_policy(follow_up_delay_s: float, **deadlines: timedelta) -> CompanyPol
     """The default policy with the follow-up (and any given deadline) shortened; its version
     is named by its deadlines, so one version always means one content. The SLA clocks are
     off: the bare floor has no timer of theirs, so the shapes would differ (their cost is
-    not in these figures)."""
+    not in these figures). So is aftercare (no reopen window, no order claim): the run ends
+    at closing, as the floor's does."""
     fields: dict[str, Any] = dict(
         details_reply=LONG,
         solution_choice=LONG,
@@ -69,10 +70,16 @@ def bench_policy(follow_up_delay_s: float, **deadlines: timedelta) -> CompanyPol
         follow_up_reply=LONG,
         follow_up_after_reminder=LONG,
         specialist_review=LONG,
+        reopen_grace=timedelta(0),
     )
     chosen = Deadlines(**(fields | deadlines))
     digest = hashlib.sha256(chosen.model_dump_json().encode()).hexdigest()[:12]
-    return CompanyPolicy(version=f"bench-{digest}", deadlines=chosen, sla=SlaPolicy(enabled=False))
+    return CompanyPolicy(
+        version=f"bench-{digest}",
+        deadlines=chosen,
+        sla=SlaPolicy(enabled=False),
+        link_duplicates=False,
+    )
 
 
 def kettle(prefix: str, days_since_purchase: int = 7, **overrides: Any) -> ComplaintIntake:

@@ -232,6 +232,28 @@ def _parser() -> argparse.ArgumentParser:
         "--to", dest="assignee", required=True, help="their staff id, as the directory lists it"
     )
     reassign.add_argument("--note", required=True, help="what they should know, for the record")
+
+    customer = argparse.ArgumentParser(add_help=False)
+    customer.add_argument("complaint_id")
+    customer.add_argument(
+        "--customer",
+        dest="customer_id",
+        required=True,
+        help="the customer's id, as your customer system authenticated them",
+    )
+    customer.add_argument("--comment", help="what the customer said (optional)")
+    commands.add_parser(
+        "reopen",
+        parents=[common, customer],
+        help="record a customer's reply after closing: reopens the complaint within its "
+        "window, files a new complaint linked to it after",
+    )
+    answer = commands.add_parser(
+        "answer-survey",
+        parents=[common, customer],
+        help="record a customer's answer to the satisfaction survey (once)",
+    )
+    answer.add_argument("--score", type=int, required=True, choices=range(1, 6), metavar="1-5")
     return parser
 
 
@@ -462,6 +484,23 @@ async def _run(
             "events": redact([e.model_dump(mode="json") for e in events]),
         }
         _emit(args, "\n".join([head, "", *timeline(events)]), data)
+        return
+    if args.command == "reopen":
+        reply = await complaints.reopen(cid, args.comment, customer_id=args.customer_id)
+        text = (
+            f"Recorded: complaint {cid} reopened."
+            if reply.reopened
+            else f"The reopen window of complaint {cid} has passed: filed complaint "
+            f"{reply.complaint_id}, linked to it."
+        )
+        _emit(args, text, reply.model_dump(mode="json"))
+        return
+    if args.command == "answer-survey":
+        receipt = await complaints.answer_survey(
+            cid, args.score, args.comment, customer_id=args.customer_id
+        )
+        text = f"Recorded: satisfaction {args.score} of 5 on complaint {receipt.complaint_id}."
+        _emit(args, text, receipt.model_dump(mode="json"))
         return
     assert acting is not None
     api, staff_id = acting

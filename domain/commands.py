@@ -24,6 +24,8 @@ from schemas.actions import (
     DecisionKind,
     FollowUpAnswer,
     ManagerDecision,
+    ReopenRequest,
+    SurveyAnswer,
     Withdrawal,
 )
 from schemas.events import DomainEvent
@@ -170,6 +172,32 @@ def withdraw(
     if state.outcome is not None:
         raise InvalidAction("the complaint was already withdrawn")
     return [ev.Withdrawn(at=now, reason=withdrawal.reason)]
+
+
+def reopen(
+    state: ComplaintState, request: ReopenRequest, policy: CompanyPolicy, now: datetime
+) -> list[DomainEvent]:
+    """A reply within the reopen window reopens the closed complaint: back to finding a
+    remedy, never one already carried out."""
+    require(state, {Status.CLOSED}, "reopen")
+    require_customer(state, request)
+    if state.reopen_until is None or now >= state.reopen_until:
+        raise InvalidAction(
+            "the reopen window of this complaint has passed: file a new complaint related to it"
+        )
+    return [ev.Reopened(at=now, comment=request.comment)]
+
+
+def answer_survey(
+    state: ComplaintState, answer: SurveyAnswer, policy: CompanyPolicy, now: datetime
+) -> list[DomainEvent]:
+    """The satisfaction survey's answer, once, after it was sent."""
+    require_customer(state, answer)
+    if not state.survey_sent:
+        raise InvalidAction("no satisfaction survey was sent for this complaint")
+    if state.satisfaction is not None:
+        raise InvalidAction("the satisfaction survey was already answered")
+    return [ev.SurveyAnswered(at=now, score=answer.score, comment=answer.comment)]
 
 
 def resume(

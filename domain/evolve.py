@@ -253,6 +253,9 @@ def _changes(state: ComplaintState, event: DomainEvent) -> dict:  # noqa: C901 -
                 "decided_by": None,
                 "appealed": False,
                 "status": Status.IN_PROGRESS,
+                "outcome": None,
+                "reopen_until": None,
+                "survey_at": None,
             }
         case ev.EmployeeFollowUpRecorded(reference=reference):
             return {"employee_follow_up": reference}
@@ -260,6 +263,16 @@ def _changes(state: ComplaintState, event: DomainEvent) -> dict:  # noqa: C901 -
             return {"outcome": Outcome.WITHDRAWN, "status": Status.IN_PROGRESS}
         case ev.Closed(outcome=outcome):
             return {"outcome": outcome, "status": Status.CLOSED, "callback_due": None}
+        case ev.AftercareOpened(reopen_until=until, survey_at=survey_at):
+            return {"reopen_until": until, "survey_at": survey_at}
+        case ev.SurveySent():
+            return {"survey_at": None, "survey_sent": True}
+        case ev.SurveyAnswered(score=score, comment=comment):
+            return {"satisfaction": score, "survey_comment": comment}
+        case ev.ReopenWindowClosed():
+            return {"reopen_until": None, "survey_at": None}
+        case ev.LinkedToOpenComplaint(complaint_id=other):
+            return {"linked_to": other}
         case ev.SlaWarned() | ev.SlaBreached():
             return {}  # the clocks are their own fold (domain.sla)
     raise TypeError(f"unknown event {event!r}")

@@ -71,6 +71,17 @@ def _p90(values: Sequence[float]) -> float | None:
     return round(statistics.quantiles(values, n=10, method="inclusive")[-1], 2)
 
 
+def _closing(log: Sequence[DomainEvent]) -> DomainEvent | None:
+    """The `Closed` event that closed the complaint for now: the last one, unless a reopen
+    followed it (aftercare records the survey and the reopen window after it)."""
+    for event in reversed(log):
+        if event.type == "Closed":
+            return event
+        if event.type == "Reopened":
+            return None
+    return None
+
+
 def insight(logs: Iterable[Sequence[DomainEvent]], start: date, end: date) -> Insight:
     """The report over the complaints filed in [start, end)."""
     category: Counter[str] = Counter()
@@ -106,8 +117,8 @@ def insight(logs: Iterable[Sequence[DomainEvent]], start: date, end: date) -> In
             for name in SATISFACTION_FIELDS:
                 if isinstance(getattr(e, name, None), int | float):
                     scores.append(float(getattr(e, name)))
-        end_event = log[-1]
-        if end_event.type == "Closed":
+        end_event = _closing(log)
+        if end_event is not None:
             closed += 1
             outcomes[end_event.outcome.value] += 1
             hours.append((end_event.at - received.at).total_seconds() / 3600)

@@ -23,6 +23,7 @@ from domain.decisions import (
 )
 from domain.listening import missing_details
 from domain.plan import (
+    ClaimOrder,
     Effect,
     EffectResult,
     ExecuteRemedy,
@@ -37,7 +38,7 @@ from domain.proposals import options
 from schemas import events as ev
 from schemas.actions import DecisionKind
 from schemas.complaint import ComplaintResult
-from schemas.effects import EmployeeFollowUpReceipt, PageKind, RemedyReceipt
+from schemas.effects import EmployeeFollowUpReceipt, OrderClaimReceipt, PageKind, RemedyReceipt
 from schemas.events import (
     ABUSIVE_CONVERSATION,
     AGENT,
@@ -54,6 +55,10 @@ from schemas.state import ComplaintState, Status, WaitingOn
 
 FOLLOW_UPS = 2
 """The follow-up and one reminder; silence after both closes the complaint unconfirmed."""
+AFTERCARE_OUTCOMES = frozenset({Outcome.RESOLVED_CONFIRMED, Outcome.RESOLVED_UNCONFIRMED})
+"""Closings followed by a satisfaction survey and a reopen window: a remedy was carried out.
+Not a decline (its appeal window was the customer's chance), a withdrawal (the customer
+ended it) nor a duplicate (its open complaint carries on)."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,12 @@ class Wait:
 
 def waiting_for(state: ComplaintState) -> Wait | None:
     """The wait the state is in; None when nobody is awaited and the engine acts."""
+    if state.status is Status.CLOSED:
+        if state.reopen_until is None:
+            return None
+        if state.survey_at is not None:
+            return Wait(WaitingOn.SURVEY_DATE, state.survey_at)
+        return Wait(WaitingOn.REOPEN_WINDOW, state.reopen_until)
     if state.outcome is not None:
         return None
     match state.status:
@@ -565,6 +576,64 @@ def close(outcome: Outcome, now: datetime) -> Plan:
     return [ev.Closed(at=now, outcome=outcome), Tell(MessageKind.CLOSING, {"outcome": outcome})]
 
 
+# ---------------------------------------------------------------------- after closing
+
+
+def gets_aftercare(state: ComplaintState, policy: CompanyPolicy) -> bool:
+    """A resolved complaint under a policy with a reopen window stays open for it."""
+    return state.outcome in AFTERCARE_OUTCOMES and bool(policy.deadlines.reopen_grace)
+
+
+def open_aftercare(state: ComplaintState, policy: CompanyPolicy, now: datetime) -> Plan:
+    """The reopen window opens at closing; the survey is due after its delay, once per
+    complaint (a complaint reopened after its survey is not asked again)."""
+    deadlines = policy.deadlines
+    survey_at = None if state.survey_sent else now + deadlines.survey_delay
+    reopen_until = now + deadlines.reopen_grace
+    return [ev.AftercareOpened(at=now, reopen_until=reopen_until, survey_at=survey_at)]
+
+
+def send_survey(state: ComplaintState, now: datetime) -> Plan:
+    """How satisfied was the customer: a score and a comment, answered while the window
+    is open."""
+    return [ev.SurveySent(at=now), Tell(MessageKind.SURVEY, {"reply_by": state.reopen_until})]
+
+
+def on_reopened_after_closing() -> Plan:
+    """The customer replied within the window: we say we try again."""
+    return [Tell(MessageKind.REOPENED)]
+
+
+def end_aftercare(now: datetime) -> Plan:
+    return [ev.ReopenWindowClosed(at=now)]
+
+
+def claim_order(state: ComplaintState, policy: CompanyPolicy) -> Plan:
+    """Before any remedy is sought, the complaint claims its order with the commerce
+    backend (a complaint without an order reference has no order to share)."""
+    intake = state.intake
+    if not policy.link_duplicates or intake is None or not intake.order_reference:
+        return []
+    return [ClaimOrder()]
+
+
+def release_order(state: ComplaintState, policy: CompanyPolicy) -> Plan:
+    """When the complaint can no longer be reopened, its order is free again."""
+    if not claim_order(state, policy) or state.linked_to is not None:
+        return []
+    return [ClaimOrder(release=True)]
+
+
+def link_to_open(state: ComplaintState, holder: str, now: datetime) -> Plan:
+    """A duplicate joins the open complaint about the same order: the customer is told
+    honestly, and it closes without a remedy of its own."""
+    return [
+        ev.LinkedToOpenComplaint(at=now, complaint_id=holder),
+        Tell(MessageKind.LINKED, {"linked_to": holder}),
+        ev.Closed(at=now, outcome=Outcome.LINKED),
+    ]
+
+
 def follow_up_employee(state: ComplaintState) -> Plan:
     """The employee's side, once the customer is looked after: the last decider coaches."""
     return [RecordEmployeeFollowUp(state.deciders[-1] if state.deciders else None)]
@@ -594,6 +663,9 @@ def after(
             return on_remedy_executed(state, effect, result, policy, now)
         case ExecuteRemedy(), Refused():
             return on_remedy_refused(state, effect, result, policy, now)
+        case ClaimOrder(release=False), OrderClaimReceipt(holder=str(holder)):
+            if holder != state.complaint_id:
+                return link_to_open(state, holder, now)
         case RecordEmployeeFollowUp(), EmployeeFollowUpReceipt(reference=reference):
             assert state.intake is not None
             employee = state.intake.employee_reference

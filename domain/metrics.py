@@ -74,6 +74,9 @@ REASSIGNED = Metric(
     Kind.COUNTER,
     "Complaints operations handed back from their queue, by the role they went to",
 )
+SURVEY_ANSWERS = Metric(
+    "complaints_survey_answers", Kind.COUNTER, "Satisfaction survey answers, by score (1-5)"
+)
 SLA_WARNINGS = Metric("complaints_sla_warnings", Kind.COUNTER, "SLA deadlines close to breach")
 SLA_BREACHES = Metric("complaints_sla_breaches", Kind.COUNTER, "SLA deadlines breached")
 
@@ -92,6 +95,7 @@ METRICS = (
     RESOLUTION,
     MOVED_TO_OPERATIONS,
     REASSIGNED,
+    SURVEY_ANSWERS,
     SLA_WARNINGS,
     SLA_BREACHES,
 )
@@ -172,6 +176,8 @@ def observe(history: Sequence[DomainEvent], event: DomainEvent) -> list[Observat
             ]
         case "RemedyFailed":
             return [Observation(REMEDIES_REFUSED, attributes={"kind": event.remedy.kind.value})]
+        case "SurveyAnswered":
+            return [Observation(SURVEY_ANSWERS, attributes={"score": str(event.score)})]
         case "Closed":
             outcome = {"outcome": event.outcome.value}
             took = _since(event, _first(history, "Received"))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from schemas.effects import EmployeeFollowUpReceipt, PageKind, RemedyReceipt
+from schemas.effects import EmployeeFollowUpReceipt, OrderClaimReceipt, PageKind, RemedyReceipt
 from schemas.events import DomainEvent
 from schemas.messages import MessageKind
 from schemas.remedies import Remedy
@@ -67,6 +67,14 @@ class RecordEmployeeFollowUp(Effect):
 
 
 @dataclass(frozen=True)
+class ClaimOrder(Effect):
+    """Tell the commerce backend this complaint handles its order (`release`: no longer);
+    it answers which complaint holds the order."""
+
+    release: bool = False
+
+
+@dataclass(frozen=True)
 class Refused:
     """The commerce backend's business refusal of a remedy: retrying will not change it."""
 
@@ -75,6 +83,14 @@ class Refused:
 
 Step = DomainEvent | Effect
 Plan = list[Step]
-EffectResult = None | str | list[StaffMember] | RemedyReceipt | Refused | EmployeeFollowUpReceipt
+EffectResult = (
+    None
+    | str
+    | list[StaffMember]
+    | RemedyReceipt
+    | Refused
+    | EmployeeFollowUpReceipt
+    | OrderClaimReceipt
+)
 """What running an effect returns: nothing (a message), a page id, the staff found, a
-remedy's receipt or refusal, the employee follow-up's receipt."""
+remedy's receipt or refusal, the employee follow-up's receipt, an order claim's holder."""

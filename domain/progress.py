@@ -21,6 +21,8 @@ WAIT_OF_STATUS: dict[WaitingOn, Status] = {
     WaitingOn.FOLLOW_UP_DATE: Status.RESOLVED,
     WaitingOn.FOLLOW_UP_ANSWER: Status.AWAITING_CONFIRMATION,
     WaitingOn.OPERATIONS: Status.IN_OPERATIONS,
+    WaitingOn.SURVEY_DATE: Status.CLOSED,
+    WaitingOn.REOPEN_WINDOW: Status.CLOSED,
 }
 """The status a complaint has while the workflow waits on each."""
 

@@ -50,6 +50,20 @@ class Withdrawal(CustomerAction):
     reason: Note | None = None
 
 
+class ReopenRequest(CustomerAction):
+    """The customer replies after closing: within the reopen window it reopens the
+    complaint; later, it becomes a new complaint linked to it (`sdk`)."""
+
+    comment: Note | None = None
+
+
+class SurveyAnswer(CustomerAction):
+    """The satisfaction survey's answer, accepted once."""
+
+    score: int = Field(ge=1, le=5)
+    comment: Note | None = None
+
+
 class StaffResume(BaseModel):
     """A specialist says the conversation can go on after an abusive episode (signed by them,
     see `schemas.staff.StaffAssertion`)."""

@@ -44,6 +44,29 @@ class RemedyRefused(StrEnum):
     NOT_ALLOWED = "not_allowed"
 
 
+class OrderClaim(BaseModel):
+    """Input of the claim-order activity: this complaint handles the customer's order
+    (`release`: it no longer does). The commerce backend keeps one holder per customer and
+    order, and refuses a remedy for that order to any other complaint while it is held."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    idempotency_key: str
+    complaint_id: str
+    customer_id: str
+    order_reference: str
+    release: bool = False
+
+
+class OrderClaimReceipt(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    holder: str | None
+    """The complaint that handles the order now (this one, or the open one it duplicates);
+    None after a release."""
+    duplicate: bool = False
+
+
 class PageKind(StrEnum):
     ESCALATION = "escalation"
     SLA_BREACH = "sla_breach"

@@ -297,6 +297,39 @@ class Reopened(_Event):
     comment: str | None = None
 
 
+class AftercareOpened(_Event):
+    """The complaint closed resolved: its customer may reopen it until `reopen_until`, and
+    is asked for their satisfaction at `survey_at` (None: a survey was sent already)."""
+
+    type: Literal["AftercareOpened"] = "AftercareOpened"
+    reopen_until: datetime
+    survey_at: datetime | None
+
+
+class SurveySent(_Event):
+    type: Literal["SurveySent"] = "SurveySent"
+
+
+class SurveyAnswered(_Event):
+    type: Literal["SurveyAnswered"] = "SurveyAnswered"
+    score: int = Field(ge=1, le=5)
+    comment: str | None = None
+
+
+class ReopenWindowClosed(_Event):
+    """Nobody replied within the window: a later reply is a new complaint."""
+
+    type: Literal["ReopenWindowClosed"] = "ReopenWindowClosed"
+
+
+class LinkedToOpenComplaint(_Event):
+    """Another complaint of the same customer about the same order is open: this one is
+    added to it and never gets a remedy of its own."""
+
+    type: Literal["LinkedToOpenComplaint"] = "LinkedToOpenComplaint"
+    complaint_id: str
+
+
 class EmployeeFollowUpRecorded(_Event):
     type: Literal["EmployeeFollowUpRecorded"] = "EmployeeFollowUpRecorded"
     employee_reference: str | None
@@ -371,7 +404,12 @@ DomainEvent = Annotated[
     | Withdrawn
     | Closed
     | SlaWarned
-    | SlaBreached,
+    | SlaBreached
+    | AftercareOpened
+    | SurveySent
+    | SurveyAnswered
+    | ReopenWindowClosed
+    | LinkedToOpenComplaint,
     Field(discriminator="type"),
 ]
 

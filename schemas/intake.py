@@ -172,6 +172,15 @@ class ComplaintIntake(BaseModel):
     time_zone: TimeZone | None = None
     """The customer's IANA time zone: every date and time they read is told in it (by
     default, the policy's `time_zone`)."""
+    related_to: ComplaintId | None = Field(default=None, exclude_if=lambda link: link is None)
+    """An earlier complaint of the same customer this one follows (a reply after its reopen
+    window, `sdk.ComplaintsClient.reopen`). Absent from the JSON when unset."""
+
+    @model_validator(mode="after")
+    def _not_related_to_itself(self) -> ComplaintIntake:
+        if self.related_to is not None and self.related_to == self.complaint_id:
+            raise ValueError("related_to names the complaint itself")
+        return self
 
 
 class CustomerDetails(BaseModel):

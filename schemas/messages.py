@@ -33,6 +33,10 @@ class MessageKind(StrEnum):
     FOLLOW_UP_REMINDER = "follow_up_reminder"
     REOPENED = "reopened"
     CLOSING = "closing"
+    SURVEY = "survey"
+    """Some days after closing: how satisfied was the customer (1-5 and a comment)."""
+    LINKED = "linked"
+    """A second complaint about an order that has one open: added to the open one."""
 
 
 class Outcome(StrEnum):
@@ -40,6 +44,8 @@ class Outcome(StrEnum):
     RESOLVED_UNCONFIRMED = "resolved_unconfirmed"
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
+    LINKED = "linked"
+    """A duplicate: the customer's open complaint about the same order handles it."""
 
 
 class MessageContext(BaseModel):
@@ -84,6 +90,8 @@ class MessageContext(BaseModel):
     """When the specialist is due to take up a paused conversation."""
     written_at: datetime | None = None
     """When the workflow decided to send the message (workflow time)."""
+    linked_to: str | None = Field(default=None, exclude_if=lambda linked: linked is None)
+    """The open complaint a duplicate was added to."""
 
 
 class CustomerMessage(BaseModel):

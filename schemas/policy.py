@@ -81,6 +81,22 @@ class Deadlines(BaseModel):
     safety_review: Positive = timedelta(hours=1)
     """How long a reported hazard may go unacknowledged before the safety officers are
     reminded (`CompanyPolicy.safety_reminders` times at most)."""
+    reopen_grace: timedelta = Field(default=timedelta(days=14), ge=timedelta(0))
+    """After a resolved complaint closes, a reply from its customer this long reopens it;
+    later, the reply files a new complaint linked to it. Zero: the run ends at closing (no
+    reopen, no survey)."""
+    survey_delay: Positive = timedelta(days=3)
+    """How long after closing the satisfaction survey is sent (inside `reopen_grace`; a
+    reopen before then cancels it)."""
+
+    @model_validator(mode="after")
+    def _survey_in_grace(self) -> Deadlines:
+        if self.reopen_grace and self.survey_delay >= self.reopen_grace:
+            raise ValueError(
+                f"survey_delay ({self.survey_delay}) must be shorter than reopen_grace "
+                f"({self.reopen_grace}): the survey is answered while the complaint is open"
+            )
+        return self
 
 
 class OperationsQueue(BaseModel):
@@ -344,6 +360,10 @@ class CompanyPolicy(BaseModel):
     """A grant above this needs two different managers who both decide it."""
     reopens_before_escalation: int = Field(default=1, ge=0)
     """A fix that failed once is retried by the agent; failing again goes to a manager."""
+    link_duplicates: bool = True
+    """A complaint claims its order with the commerce backend before a remedy is sought: a
+    second complaint of the same customer about the same order, while the first is open
+    (its reopen window included), is linked to it and gets no remedy of its own."""
     deadlines: Deadlines = Field(default_factory=Deadlines)
     operations: OperationsQueue = Field(default_factory=OperationsQueue)
     """When a complaint nobody acts on moves to the operations queue (documents without it get

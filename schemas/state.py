@@ -47,6 +47,8 @@ class WaitingOn(StrEnum):
     FOLLOW_UP_DATE = "the follow-up date"
     FOLLOW_UP_ANSWER = "the customer's answer to the follow-up"
     OPERATIONS = "operations to reassign the complaint"
+    SURVEY_DATE = "the satisfaction survey's date"
+    REOPEN_WINDOW = "a reply within the reopen window"
 
 
 class Approval(BaseModel):
@@ -153,6 +155,16 @@ class ComplaintState(BaseModel):
     reopen_count: int = 0
     employee_follow_up: str | None = None
     outcome: Outcome | None = None
+    reopen_until: datetime | None = None
+    """While closed: a reply from the customer until then reopens the complaint."""
+    survey_at: datetime | None = None
+    """While closed: when the satisfaction survey goes out (cancelled by a reopen)."""
+    survey_sent: bool = False
+    satisfaction: int | None = None
+    """The survey's score, 1-5."""
+    survey_comment: str | None = None
+    linked_to: str | None = None
+    """The open complaint this duplicate was added to."""
 
     @property
     def complaint_id(self) -> str:

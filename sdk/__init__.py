@@ -1,7 +1,7 @@
 """The Python SDK backend services use to file complaints and act on them (docs/sdk.md)."""
 
 from schemas.waits import WaitFor
-from sdk.client import ComplaintClient, ComplaintSummary, FiledComplaint
+from sdk.client import ComplaintClient, ComplaintSummary, FiledComplaint, ReplyReceipt
 from sdk.errors import (
     ComplaintBusy,
     ComplaintClosed,
@@ -24,6 +24,7 @@ __all__ = [
     "InvalidAction",
     "IntakeRefused",
     "PolicyNotAvailable",
+    "ReplyReceipt",
     "UnknownComplaint",
     "WaitFor",
     "WaitTimedOut",

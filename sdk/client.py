@@ -8,6 +8,7 @@ with the workflow's reason), queries for where it stands, and visibility for lis
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import uuid
 from collections.abc import Awaitable, Callable
@@ -39,6 +40,8 @@ from schemas.actions import (
     Appeal,
     CustomerChoice,
     FollowUpAnswer,
+    ReopenRequest,
+    SurveyAnswer,
     Withdrawal,
 )
 from schemas.complaint import (
@@ -100,6 +103,19 @@ class FiledComplaint(BaseModel):
     run_id: str | None
     state: ComplaintState | None = None
     """Where the complaint stood when what the filing waited for (`until`) was reached."""
+
+
+class ReplyReceipt(BaseModel):
+    """Where a customer's reply after closing went: the same complaint, reopened, or a new
+    complaint that follows it (`related_to`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    complaint_id: str
+    """The complaint that handles the reply now."""
+    reopened: bool
+    """True: the closed complaint reopened within its window; False: a new one was filed."""
+    related_to: str | None = None
 
 
 class ComplaintSummary(BaseModel):
@@ -397,6 +413,63 @@ class ComplaintClient:
     ) -> ActionReceipt:
         withdrawal = Withdrawal(customer_id=customer_id, reason=reason)
         return await self._act(complaint_id, ComplaintWorkflow.withdraw, withdrawal, request_id)
+
+    async def reopen(
+        self,
+        complaint_id: str,
+        comment: str | None = None,
+        *,
+        customer_id: str,
+        request_id: str | None = None,
+    ) -> ReplyReceipt:
+        """The customer replies about a closed complaint. Within its reopen window the same
+        complaint reopens (back to finding a remedy it has not carried out); once the window
+        has passed (its run has ended), a new complaint with the old one's facts and the
+        reply as its description is filed, `related_to` the old one, and acknowledged. A
+        retry with the same `request_id` files it once."""
+        request = ReopenRequest(customer_id=customer_id, comment=comment)
+        try:
+            await self._act(complaint_id, ComplaintWorkflow.reopen, request, request_id)
+            return ReplyReceipt(complaint_id=complaint_id, reopened=True)
+        except ComplaintClosed:
+            pass  # the window passed and the run ended: a new complaint follows it
+        except InvalidAction:
+            state = await self.state(complaint_id)
+            until = state.reopen_until
+            if not state.closed or (until is not None and until > datetime.now(UTC)):
+                raise  # open, or closed within its window: the refusal stands
+        old = await self.state(complaint_id)  # the closed run still answers queries
+        if old.intake is None or old.intake.customer_id != customer_id:
+            raise InvalidAction(complaint_id, "this complaint belongs to another customer")
+        token = request_id or uuid.uuid4().hex
+        suffix = hashlib.sha256(f"{complaint_id}/{token}".encode()).hexdigest()[:10]
+        intake = ComplaintIntake.model_validate(
+            old.intake.model_dump()
+            | {
+                "complaint_id": f"{complaint_id[:68]}-{suffix}",
+                "related_to": complaint_id,
+                "description": comment or old.intake.description,
+            }
+        )
+        filed = await self.file_complaint(
+            intake, old.policy_version, until=WaitFor(acknowledged=True), request_id=token
+        )
+        return ReplyReceipt(
+            complaint_id=filed.complaint_id, reopened=False, related_to=complaint_id
+        )
+
+    async def answer_survey(
+        self,
+        complaint_id: str,
+        score: int,
+        comment: str | None = None,
+        *,
+        customer_id: str,
+        request_id: str | None = None,
+    ) -> ActionReceipt:
+        """The satisfaction survey's answer (score 1-5), accepted once."""
+        answer = SurveyAnswer(customer_id=customer_id, score=score, comment=comment)
+        return await self._act(complaint_id, ComplaintWorkflow.answer_survey, answer, request_id)
 
     # ------------------------------------------------------------------ staff
     # Signed where the person was authenticated (`sdk.signing`); the complaint verifies the

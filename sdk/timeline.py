@@ -136,6 +136,17 @@ def describe(event: DomainEvent, requested: Remedy | None = None) -> str:  # noq
             return f"customer withdrew{_text(reason)}"
         case ev.Closed(outcome=outcome):
             return f"closed: {words(outcome.value)}"
+        case ev.AftercareOpened(reopen_until=until, survey_at=survey_at):
+            survey = f", survey on {when(survey_at)}" if survey_at else ""
+            return f"reopen window open until {when(until)}{survey}"
+        case ev.SurveySent():
+            return "satisfaction survey sent"
+        case ev.SurveyAnswered(score=score, comment=comment):
+            return f"customer rated the handling {score} of 5{_text(comment)}"
+        case ev.ReopenWindowClosed():
+            return "reopen window passed: a later reply is a new complaint"
+        case ev.LinkedToOpenComplaint(complaint_id=other):
+            return f"added to the customer's open complaint {other} about the same order"
         case ev.SlaWarned(clock=clock, due_at=due):
             return f"SLA warning: {words(clock.value)} due {when(due)}"
         case ev.SlaBreached(clock=clock, due_at=due, escalate=escalate):

@@ -22,6 +22,12 @@ from schemas.staff import StaffRole
 from schemas.state import ComplaintState
 from tests.signing import identified
 
+ENDS_AT_CLOSING = CompanyPolicy(
+    deadlines=Deadlines(reopen_grace=timedelta(0)), link_duplicates=False
+)
+"""The default policy without aftercare: no reopen window or survey (the run ends at
+closing) and no duplicate linking (the tests' complaints share a customer and an order)."""
+
 ALWAYS_OPEN = BusinessCalendar(
     country=None, hours={d: [OpeningHours(opens=time(0), closes=time(0))] for d in Weekday}
 )

@@ -47,6 +47,7 @@ from activities.policy_store import InMemoryPolicyStore
 from devtools.dev_server import find_temporal_cli
 from sdk.client import ComplaintClient
 from tests import processes
+from tests.builders import ENDS_AT_CLOSING
 from tests.fakes.http_services import HttpServices
 from tests.reliability.summary import SUMMARY, print_summary
 from wire.connection import data_converter
@@ -203,7 +204,7 @@ async def dev_worker(
     dev_env: WorkflowEnvironment, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[DevWorker]:
     backend = LocalBackend(tmp_path_factory.mktemp("dev-worker") / "complaints.db")
-    policies = InMemoryPolicyStore()
+    policies = InMemoryPolicyStore(ENDS_AT_CLOSING)
     task_queue = f"complaints-{uuid.uuid4()}"
     try:
         async with build_worker(dev_env.client, task_queue, backend, policies=policies):

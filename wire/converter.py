@@ -36,6 +36,8 @@ from schemas.actions import (
     Appeal,
     CustomerChoice,
     FollowUpAnswer,
+    ReopenRequest,
+    SurveyAnswer,
     Withdrawal,
 )
 from schemas.complaint import ComplaintInput
@@ -57,6 +59,8 @@ EXTERNAL_INPUTS: tuple[type, ...] = (
     Appeal,
     FollowUpAnswer,
     Withdrawal,
+    ReopenRequest,
+    SurveyAnswer,
     SignedAssertion,
 )
 """What callers send to `ComplaintWorkflow` (its start and update arguments)."""

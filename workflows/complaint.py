@@ -26,6 +26,8 @@ with workflow.unsafe.imports_passed_through():
         Appeal,
         CustomerChoice,
         FollowUpAnswer,
+        ReopenRequest,
+        SurveyAnswer,
         Withdrawal,
     )
     from schemas.complaint import (
@@ -36,7 +38,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from schemas.events import DomainEvent, EscalationReason
     from schemas.failures import FailureType
-    from schemas.intake import Category, CustomerDetails
+    from schemas.intake import Category, ComplaintIntake, CustomerDetails
     from schemas.listing import LISTING_MEMO
     from schemas.messages import MessageKind, Outcome
     from schemas.policy import CompanyPolicy
@@ -78,6 +80,11 @@ PUBLISH_AT_WAITS = "publish-at-waits"
 marker stands for every patch before it (`ack-apologises`, `sla-clocks`, `safety-first`,
 `visible-listing`, `operations-queue`, `callbacks-keep-sla`), which are then not asked: each
 patch costs two history events. See decision 016."""
+AFTERCARE = "aftercare"
+"""Patch: a complaint with an order claims it before a remedy is sought (a duplicate is
+linked to the open one), a resolved one stays open for its reopen window with a
+satisfaction survey, and the order is released at the end (asked first where one of these
+first happens: the claim, or the closing)."""
 
 
 @workflow.defn(name="ComplaintWorkflow")
@@ -102,6 +109,8 @@ class ComplaintWorkflow:
         """Since VISIBLE_LISTING: the store, the order and the memo's listing are upserted."""
         self._listing: dict[str, Any] | None = None
         """The memo's `listing` as this run last upserted it."""
+        self._aftercare: bool | None = None
+        """The `aftercare` patch, once asked."""
 
     @property
     def _state(self) -> ComplaintState:
@@ -167,49 +176,112 @@ class ComplaintWorkflow:
             watch_sla = asyncio.create_task(self._watch_sla())
         paused = resumed is Status.PAUSED or self._in_operations_for(StaffRole.SPECIALIST)
         try:
-            if resumed in (None, Status.AWAITING_SAFETY) or paused:  # from a start or wait
-                if safety_first:  # no agent remedy before a safety officer has seen it
-                    while not await self._waiting.until_acted():
-                        await self._enact(
-                            lifecycle.on_safety_silent(self._state, policy, self._now())
-                        )
-                if intake.abusive:
-                    if not paused:
-                        await self._enact(lifecycle.pause_for_specialist(policy, self._now()))
-                    await self._await_specialist()
-                if intake.category is Category.RUDE_EMPLOYEE:
-                    await self._enact(
-                        lifecycle.escalate(
-                            self._state, EscalationReason.RUDE_EMPLOYEE, None, policy, self._now()
-                        )
-                    )
-                await self._listen()
-            elif resumed is Status.AWAITING_DETAILS:
-                await self._await_details()
-            if not self._state.apologised:
-                await self._enact(lifecycle.apologise_and_thank(self._now()))
+            if resumed is not Status.CLOSED:
+                await self._open(intake, policy, resumed, safety_first, paused)
             proposed = (
                 resumed is not None
                 and resumed not in (Status.AWAITING_SAFETY, Status.PAUSED, Status.AWAITING_DETAILS)
                 and not paused
-            )  # resumed inside the remedy loop: its wait is already open
-            while not self._state.closed:
-                if not proposed:
-                    await self._enact(lifecycle.seek_remedy(self._state, policy, self._now()))
-                proposed = False
-                await self._agree_on_remedy()
-                if self._state.status in (Status.RESOLVED, Status.AWAITING_CONFIRMATION):
-                    await self._follow_up()  # carried out
+            )  # resumed inside the remedy loop or its aftercare: its wait is already open
+            claim = [] if proposed else lifecycle.claim_order(self._state, policy)
+            if self._patched_aftercare(bool(claim)):
+                await self._enact(claim)  # a duplicate is linked to the open one, and closes
+            while True:
+                while not self._state.closed:
+                    if not proposed:
+                        await self._enact(lifecycle.seek_remedy(self._state, policy, self._now()))
+                    proposed = False
+                    await self._agree_on_remedy()
+                    if self._state.status in (Status.RESOLVED, Status.AWAITING_CONFIRMATION):
+                        await self._follow_up()  # carried out
+                await self._follow_up_employee()
+                if not await self._after_closing():
+                    break
+                if watch_sla is not None and watch_sla.done():  # the clocks run again
+                    watch_sla = asyncio.create_task(self._watch_sla())
         except Withdrawn:
             await self._enact(lifecycle.close(Outcome.WITHDRAWN, self._now()))
-        if intake.category is Category.RUDE_EMPLOYEE:
-            await self._enact(lifecycle.follow_up_employee(self._state))
+        await self._follow_up_employee()
+        release = lifecycle.release_order(self._state, policy)
+        if self._patched_aftercare(bool(release)):
+            await self._enact(release)
         if lean:
             self._publish()  # the close
         if watch_sla is not None:
             await watch_sla
         await workflow.wait_condition(workflow.all_handlers_finished)  # issues no command
         return lifecycle.result(self._state, self._record.events)
+
+    async def _open(
+        self,
+        intake: ComplaintIntake,
+        policy: CompanyPolicy,
+        resumed: Status | None,
+        safety_first: bool,
+        paused: bool,
+    ) -> None:
+        """From the start (or a wait before the remedy loop) to the apology: the safety
+        review, the pause (and the operations queue after it), the rude employee's
+        escalation, listening."""
+        if resumed in (None, Status.AWAITING_SAFETY) or paused:  # from a start or wait
+            if safety_first:  # no agent remedy before a safety officer has seen it
+                while not await self._waiting.until_acted():
+                    await self._enact(lifecycle.on_safety_silent(self._state, policy, self._now()))
+            if intake.abusive:
+                if not paused:
+                    await self._enact(lifecycle.pause_for_specialist(policy, self._now()))
+                await self._await_specialist()
+            if intake.category is Category.RUDE_EMPLOYEE:
+                await self._enact(
+                    lifecycle.escalate(
+                        self._state, EscalationReason.RUDE_EMPLOYEE, None, policy, self._now()
+                    )
+                )
+            await self._listen()
+        elif resumed is Status.AWAITING_DETAILS:
+            await self._await_details()
+        if not self._state.apologised:
+            await self._enact(lifecycle.apologise_and_thank(self._now()))
+
+    def _patched_aftercare(self, matters: bool) -> bool:
+        """Whether the `aftercare` patch applies, asked only where it `matters`."""
+        if not matters:
+            return False
+        if self._aftercare is None:
+            self._aftercare = workflow.patched(AFTERCARE)
+        return self._aftercare
+
+    async def _follow_up_employee(self) -> None:
+        """The employee's side, once, when the complaint first closes."""
+        intake = self._state.intake
+        assert intake is not None
+        if intake.category is Category.RUDE_EMPLOYEE and self._state.employee_follow_up is None:
+            await self._enact(lifecycle.follow_up_employee(self._state))
+
+    async def _after_closing(self) -> bool:
+        """A resolved complaint stays open for its reopen window: the survey goes out after
+        its delay; True when the customer reopened it (back to the remedy loop), False when
+        the window passed or there is none."""
+        state, policy = self._state, self._policy
+        assert policy is not None
+        if not self._patched_aftercare(lifecycle.gets_aftercare(state, policy)):
+            return False
+        if state.reopen_until is None:  # not resumed inside the window
+            await self._enact(lifecycle.open_aftercare(state, policy, self._now()))
+        while True:
+            wait = self._waiting.entered
+            assert wait is not None
+            acted = await self._waiting.until_acted()
+            if not self._state.closed:  # reopened, perhaps as the timer fired
+                await self._enact(lifecycle.on_reopened_after_closing())
+                return True
+            if acted:
+                continue
+            if wait.on is WaitingOn.SURVEY_DATE:
+                await self._enact(lifecycle.send_survey(self._state, self._now()))
+                continue
+            await self._enact(lifecycle.end_aftercare(self._now()))
+            return False
 
     async def _fail(self, failure: ApplicationError) -> NoReturn:
         """Fail the run at its start; a client waiting (filing with `until`) gets the same
@@ -598,3 +670,19 @@ class ComplaintWorkflow:
     @acknowledge_safety.validator
     def _check_safety(self, signed: SignedAssertion) -> None:
         self._validate(commands.acknowledge_safety, signed)
+
+    @workflow.update
+    def reopen(self, request: ReopenRequest) -> ActionReceipt:
+        return self._accept(commands.reopen, request)
+
+    @reopen.validator
+    def _check_reopen(self, request: ReopenRequest) -> None:
+        self._validate(commands.reopen, request)
+
+    @workflow.update
+    def answer_survey(self, answer: SurveyAnswer) -> ActionReceipt:
+        return self._accept(commands.answer_survey, answer)
+
+    @answer_survey.validator
+    def _check_survey(self, answer: SurveyAnswer) -> None:
+        self._validate(commands.answer_survey, answer)

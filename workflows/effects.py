@@ -31,6 +31,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.complaint_activities import ComplaintActivities, PolicyActivities
     from domain.currency import currency_of
     from domain.plan import (
+        ClaimOrder,
         Effect,
         EffectResult,
         ExecuteRemedy,
@@ -45,6 +46,8 @@ with workflow.unsafe.imports_passed_through():
         EmployeeFollowUp,
         EmployeeFollowUpReceipt,
         ManagerPage,
+        OrderClaim,
+        OrderClaimReceipt,
         PageReceipt,
         RemedyOrder,
     )
@@ -105,6 +108,18 @@ async def run(
             return await _local(
                 names.EMPLOYEE_FOLLOW_UP, note, note.idempotency_key, EmployeeFollowUpReceipt
             )
+        case ClaimOrder(release=release):
+            intake = state.intake
+            assert intake is not None and intake.order_reference is not None
+            claim = OrderClaim(
+                idempotency_key=key("order-release" if release else "order-claim"),
+                complaint_id=intake.complaint_id,
+                customer_id=intake.customer_id,
+                order_reference=intake.order_reference,
+                release=release,
+            )
+            name = names.RELEASE_ORDER if release else names.CLAIM_ORDER
+            return await _local(name, claim, claim.idempotency_key, OrderClaimReceipt)
     raise TypeError(f"unknown effect {effect!r}")
 
 
@@ -261,7 +276,7 @@ async def _execute_remedy(
 
 async def _local(
     name: str,
-    arg: CustomerMessage | ManagerPage | StaffQuery | EmployeeFollowUp,
+    arg: LocalArg,
     key: str,
     result_type: type,
 ) -> Any:
@@ -278,8 +293,13 @@ async def _local(
     )
 
 
-def _summary(arg: CustomerMessage | ManagerPage | StaffQuery | EmployeeFollowUp) -> str:
+LocalArg = CustomerMessage | ManagerPage | StaffQuery | EmployeeFollowUp | OrderClaim
+
+
+def _summary(arg: LocalArg) -> str:
     match arg:
+        case OrderClaim(release=release):
+            return "release the order" if release else "claim the order"
         case CustomerMessage(kind=kind):
             return f"tell customer: {kind.value}"
         case ManagerPage(title=title, kind=kind):

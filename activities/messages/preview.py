@@ -90,6 +90,8 @@ def sample(
         MessageKind.FOLLOW_UP: {"reply_by": NOW + timedelta(days=3)},
         MessageKind.FOLLOW_UP_REMINDER: {"reply_by": NOW + timedelta(days=3)},
         MessageKind.CLOSING: {"outcome": Outcome.RESOLVED_UNCONFIRMED},
+        MessageKind.SURVEY: {"reply_by": NOW + timedelta(days=11)},
+        MessageKind.LINKED: {"linked_to": "C-1017"},
     }.get(kind, {})
     return MessageContext(
         customer_name="Mari Tamm",

@@ -35,6 +35,7 @@ EXPECTS_ANSWER = frozenset(
         MessageKind.DECLINE,
         MessageKind.FOLLOW_UP,
         MessageKind.FOLLOW_UP_REMINDER,
+        MessageKind.SURVEY,
     }
 )
 """Kinds that end by saying how to answer on the customer's channel."""
@@ -385,6 +386,24 @@ def _closing(w: _Writer) -> Parts:
     return [w(key, complaint_id=w.c.complaint_id)]
 
 
+def _survey(w: _Writer) -> Parts:
+    c = w.c
+    by = w("survey.reply_by", deadline=w.deadline(c.reply_by)) if c.reply_by else None
+    if w.short:
+        return [w("survey.question"), by]
+    return [
+        w("survey.intro", complaint_id=c.complaint_id),
+        w("survey.question"),
+        by,
+        w("survey.reopen"),
+    ]
+
+
+def _linked(w: _Writer) -> Parts:
+    c = w.c
+    return [w("linked.added"), w("linked.next", linked_to=c.linked_to) if c.linked_to else None]
+
+
 _BUILDERS: dict[MessageKind, Callable[[_Writer], Parts]] = {
     MessageKind.ACKNOWLEDGEMENT: _acknowledgement,
     MessageKind.DETAILS_REQUEST: _details_request,
@@ -401,6 +420,8 @@ _BUILDERS: dict[MessageKind, Callable[[_Writer], Parts]] = {
     MessageKind.FOLLOW_UP_REMINDER: _follow_up_reminder,
     MessageKind.REOPENED: _reopened,
     MessageKind.CLOSING: _closing,
+    MessageKind.SURVEY: _survey,
+    MessageKind.LINKED: _linked,
 }
 
 

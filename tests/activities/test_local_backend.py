@@ -12,7 +12,15 @@ import pytest
 
 from activities.backend import ComplaintBackend, RemedyRefusedError
 from activities.local_backend import LocalBackend
-from schemas.effects import EmployeeFollowUp, ManagerPage, PageKind, RemedyOrder, RemedyRefused
+from schemas.effects import (
+    EmployeeFollowUp,
+    ManagerPage,
+    OrderClaim,
+    OrderClaimReceipt,
+    PageKind,
+    RemedyOrder,
+    RemedyRefused,
+)
 from schemas.intake import Category, Channel, Contact, Language, Severity
 from schemas.messages import CustomerMessage, MessageContext, MessageKind, RenderedMessage
 from schemas.remedies import Remedy, RemedyKind
@@ -275,3 +283,40 @@ async def test_a_file_from_before_currencies_gains_the_columns_and_keeps_its_row
         ("r-new", "EUR"),
     ]
     await reopened.aclose()
+
+
+def claim(complaint_id: str, release: bool = False, order_reference: str = "ORD-1") -> OrderClaim:
+    return OrderClaim(
+        idempotency_key=f"{complaint_id}/order-{'release' if release else 'claim'}/1",
+        complaint_id=complaint_id,
+        customer_id="cust-1",
+        order_reference=order_reference,
+        release=release,
+    )
+
+
+async def test_an_order_has_one_holder_until_it_releases_it(backend: LocalBackend) -> None:
+    assert (await backend.claim_order(claim("C-1"))).holder == "C-1"
+    assert (await backend.claim_order(claim("C-1"))) == OrderClaimReceipt(
+        holder="C-1", duplicate=True
+    )
+    assert (await backend.claim_order(claim("C-2"))).holder == "C-1"  # a duplicate learns it
+    assert (await backend.claim_order(claim("C-2", release=True))).holder == "C-1"  # not its own
+    assert (await backend.claim_order(claim("C-3", order_reference="ORD-2"))).holder == "C-3"
+
+    assert (await backend.claim_order(claim("C-1", release=True))).holder is None
+    assert (await backend.claim_order(claim("C-2"))).holder == "C-2"
+
+
+async def test_a_second_remedy_for_a_held_order_is_refused(backend: LocalBackend) -> None:
+    """The hard guard where money moves: whatever a workflow believes, a complaint that does
+    not hold the order gets no remedy for it."""
+    await backend.claim_order(claim("C-1"))
+    with pytest.raises(RemedyRefusedError) as refused:
+        await backend.execute_remedy(order("C-2/remedy/1", complaint_id="C-2"))
+    assert refused.value.code is RemedyRefused.ALREADY_APPLIED
+    assert "C-1" in refused.value.message
+    assert backend.remedies() == []
+    await backend.execute_remedy(order("C-1/remedy/1", complaint_id="C-1"))  # the holder's
+    await backend.execute_remedy(order("C-2/remedy/2", order_reference="ORD-9", complaint_id="C-2"))
+    assert [r.complaint_id for r in backend.remedies()] == ["C-1", "C-2"]

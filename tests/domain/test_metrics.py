@@ -93,3 +93,10 @@ def test_sla_warnings_and_breaches_count_by_clock() -> None:
     (breach,) = metrics.observe([], breached)
     assert (warning.metric, warning.attributes) == (metrics.SLA_WARNINGS, {"sla": clock.value})
     assert (breach.metric, breach.attributes) == (metrics.SLA_BREACHES, {"sla": clock.value})
+
+
+def test_survey_answers_count_by_score() -> None:
+    answered = ev.SurveyAnswered(at=T0, score=4, comment="Quick")
+    assert metrics.observe([], answered) == [
+        metrics.Observation(metrics.SURVEY_ANSWERS, attributes={"score": "4"})
+    ]

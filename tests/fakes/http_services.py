@@ -46,7 +46,7 @@ from activities.http_contract import (
     MessageDelivery,
 )
 from activities.policy_store import HttpPolicyConfig
-from schemas.effects import EmployeeFollowUp, ManagerPage, RemedyOrder, RemedyRefused
+from schemas.effects import EmployeeFollowUp, ManagerPage, OrderClaim, RemedyOrder, RemedyRefused
 from schemas.policy import CURRENT
 from schemas.remedies import RemedyKind
 
@@ -125,6 +125,7 @@ class HttpServices:
         default_factory=lambda: {service: {} for service in SERVICES}
     )
     _order_remedies: dict[tuple[str, RemedyKind], str] = field(default_factory=dict)
+    _order_claims: dict[tuple[str, str], str] = field(default_factory=dict)
     _scripted: dict[str, list[_Answer]] = field(default_factory=dict)
     _rng: random.Random = field(default_factory=random.Random)
     _server: asyncio.Server | None = None
@@ -216,7 +217,10 @@ class HttpServices:
             "replays": sum(r.replay for r in self.requests),
         }
         for service, applied in self._applied.items():
-            counts[f"applied_{service}"] = sum(a.request is not None for a in applied.values())
+            counts[f"applied_{service}"] = sum(
+                a.request is not None and not isinstance(a.request, OrderClaim)
+                for a in applied.values()
+            )
         counts["refused_commerce"] = sum(
             a.request is None for a in self._applied["commerce"].values()
         )
@@ -224,6 +228,7 @@ class HttpServices:
 
     def _effects(self, service: str, model: type, complaint_id: str | None) -> list[Any]:
         applied = [a.request for a in self._applied[service].values() if a.request is not None]
+        applied = [r for r in applied if not isinstance(r, OrderClaim)]  # not an effect
         assert all(isinstance(r, model) for r in applied)
         if complaint_id is None:
             return applied
@@ -368,6 +373,15 @@ class HttpServices:
             refusal = self._refusal(request, key)
             if refusal is not None:
                 return refusal, None
+        if isinstance(request, OrderClaim):
+            order = (request.customer_id, request.order_reference)
+            holder = self._order_claims.get(order)
+            if request.release and holder == request.complaint_id:
+                del self._order_claims[order]
+                holder = None
+            elif not request.release and holder is None:
+                holder = self._order_claims[order] = request.complaint_id
+            return _Answer(201, {"holder": holder, "duplicate": False}), request
         # Random, not derived from the key: a replay can only return it if it was stored.
         reference = f"{endpoint.service.upper()}-{uuid.uuid4().hex[:12]}"
         field_name = _RECEIPT_FIELD.get(endpoint.service, "reference")
@@ -381,6 +395,9 @@ class HttpServices:
             return _refused(RemedyRefused.ORDER_NOT_FOUND, f"order {ref} not found")
         if ref in self.final_sale_orders:
             return _refused(RemedyRefused.NOT_ALLOWED, f"order {ref} was a final sale")
+        holder = self._order_claims.get((order.customer_id, ref))
+        if holder is not None and holder != order.complaint_id:
+            return _refused(RemedyRefused.ALREADY_APPLIED, f"order {ref} is in complaint {holder}")
         kind = order.remedy.kind
         if (ref, kind) in self._order_remedies:
             return _refused(

@@ -32,6 +32,8 @@ from schemas.actions import (
     CustomerChoice,
     DecisionKind,
     FollowUpAnswer,
+    ReopenRequest,
+    SurveyAnswer,
     Withdrawal,
 )
 from schemas.intake import (
@@ -46,6 +48,7 @@ from schemas.messages import Outcome
 from schemas.policy import CompanyPolicy, Deadlines, ManagerLevel, OperationsQueue
 from schemas.remedies import Remedy, RemedyKind
 from schemas.state import Status
+from tests.builders import ENDS_AT_CLOSING
 from tests.factories import CUSTOMER, make_intake
 from tests.signing import Unsigned, manager, operator, safety_officer, specialist
 
@@ -55,6 +58,10 @@ LAPSES = timedelta(seconds=2)
 """A wait nobody answers: lapses quickly, so silent paths finish in seconds."""
 CALLBACKS = timedelta(seconds=20)
 """Promised callbacks keep coming while a complaint waits: timers and effects during chaos."""
+SURVEY = timedelta(seconds=30)
+"""Aftercare paths: the survey's delay after closing (a reopen on the closing comes first)."""
+WINDOW = timedelta(seconds=60)
+"""Aftercare paths: the reopen window, long enough for a survey answer despite a crash."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,8 @@ _EVENT_OF = {
     "decide_escalation": "ManagerDecided",
     "acknowledge_safety": "SafetyAcknowledged",
     "reassign": "Reassigned",
+    "reopen": "Reopened",
+    "answer_survey": "SurveyAnswered",
 }
 
 
@@ -115,15 +124,24 @@ class LifecyclePath:
     days_since_purchase: int = 7
     operations: OperationsQueue | None = None
     """Bounded waiting, when not the default policy's."""
+    aftercare: bool = False
+    """A reopen window and a survey after closing, and the order claimed (an order of the
+    complaint's own, so copies of the path never link to each other); the other paths
+    end at closing."""
 
     def policy(self) -> CompanyPolicy:
         deadlines = {name: ANSWERED for name in Deadlines.model_fields}
         deadlines |= {"callback_interval": CALLBACKS} | {name: LAPSES for name in self.lapses}
+        if self.aftercare:
+            deadlines |= {"survey_delay": SURVEY, "reopen_grace": WINDOW}
+        else:
+            deadlines |= {"reopen_grace": timedelta(0)}
         ladder = {"managers": list(self.managers)} if self.managers else {}
         bound = {"operations": self.operations} if self.operations else {}
         return CompanyPolicy(
             version=f"reliability-{self.name}",
             deadlines=Deadlines(**deadlines),
+            link_duplicates=self.aftercare,
             **ladder,
             **bound,
         )
@@ -135,6 +153,9 @@ class LifecyclePath:
             "purchase_date": bought,
             "contact": contact_for(complaint_id),
         }
+        if self.aftercare:
+            digest = hashlib.sha256(complaint_id.encode()).hexdigest()[:10].upper()
+            fields["order_reference"] = f"ORD-{digest}"
         return make_intake(**(fields | self.intake))
 
 
@@ -446,12 +467,54 @@ PATHS: tuple[LifecyclePath, ...] = (
     ),
 )
 
+AFTERCARE_PATHS: tuple[LifecyclePath, ...] = (
+    LifecyclePath(
+        "aftercare_survey_answered",
+        {},
+        (
+            choose(msg("proposals"), _R.REPLACEMENT),
+            answer(1, fixed=True),
+            Step(
+                msg("survey"),
+                Status.CLOSED,
+                "answer_survey",
+                SurveyAnswer(customer_id=CUSTOMER, score=4, comment="Quick and friendly"),
+            ),
+        ),
+        Outcome.RESOLVED_CONFIRMED,
+        (_R.REPLACEMENT,),
+        aftercare=True,
+    ),
+    LifecyclePath(
+        "aftercare_reopened_in_the_window",
+        {},
+        (
+            choose(msg("proposals"), _R.REPAIR),
+            answer(1, fixed=True),
+            Step(
+                msg("closing"),
+                Status.CLOSED,
+                "reopen",
+                ReopenRequest(customer_id=CUSTOMER, comment="It stopped working again"),
+            ),
+            choose(msg("proposals", 2), _R.REPLACEMENT),
+            answer(2, fixed=True),
+        ),
+        Outcome.RESOLVED_CONFIRMED,
+        (_R.REPAIR, _R.REPLACEMENT),
+        aftercare=True,
+    ),
+)
+"""After closing (patch `aftercare`): the survey answered; a reply within the window
+reopens the complaint (its survey cancelled, then sent once after the second closing)."""
+PATHS = PATHS + AFTERCARE_PATHS
+
 BY_NAME = {p.name: p for p in PATHS}
 
 
 def policy_store() -> InMemoryPolicyStore:
     """A store holding every path's policy (development bounds), the default current."""
-    return InMemoryPolicyStore(CompanyPolicy(), *(p.policy() for p in PATHS))
+    return InMemoryPolicyStore(ENDS_AT_CLOSING, *(p.policy() for p in PATHS))
 
 
 def write_policies(folder: Path) -> Path:

@@ -165,6 +165,7 @@ def test_external_inputs_have_text_fields_to_check() -> None:
 
 PATTERN_ONLY = {
     "ComplaintInput.intake.complaint_id": "c-1001",
+    "ComplaintInput.intake.related_to": "c-1000",
     "ComplaintInput.intake.contact.phone": "+372 5555 1234",
     "ComplaintInput.intake.store": "riga-1",
     "ComplaintInput.intake.time_zone": "Europe/Riga",

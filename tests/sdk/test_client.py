@@ -16,11 +16,11 @@ from domain.signatures import sign
 from schemas.actions import DecisionKind, ManagerDecision
 from schemas.intake import Category, Severity
 from schemas.messages import Outcome
-from schemas.policy import CompanyPolicy
 from schemas.remedies import RemedyKind
 from schemas.state import Status, WaitingOn
 from sdk import ComplaintClient, ComplaintClosed, InvalidAction, UnknownComplaint
 from sdk.signing import assertion
+from tests.builders import ENDS_AT_CLOSING
 from tests.conftest import DevWorker
 from tests.factories import CUSTOMER, make_intake
 from tests.polling import until_found, until_status
@@ -215,7 +215,9 @@ async def test_a_complaint_runs_under_the_policy_version_it_names(
     complaints: ComplaintClient, dev_worker: DevWorker
 ):
     version = dev_worker.policies.add(
-        CompanyPolicy(version="sdk-strict", agent_authority_limit=Decimal("10"))
+        ENDS_AT_CLOSING.model_copy(
+            update={"version": "sdk-strict", "agent_authority_limit": Decimal("10")}
+        )
     )
     intake = make_intake()
     cid, customer = intake.complaint_id, intake.customer_id

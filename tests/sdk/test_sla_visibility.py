@@ -8,12 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 from schemas.intake import Category, Severity
 from schemas.policy import (
-    CompanyPolicy,
     SlaPolicy,
     SlaTargets,
 )
 from sdk import ComplaintClient
-from tests.builders import ALWAYS_OPEN
+from tests.builders import ALWAYS_OPEN, ENDS_AT_CLOSING
 from tests.conftest import DevWorker
 from tests.factories import make_intake
 from tests.polling import until_found
@@ -25,17 +24,19 @@ def targets(resolution: timedelta) -> SlaTargets:
     )
 
 
-POLICY = CompanyPolicy(
-    version="sla-visibility",
-    sla=SlaPolicy(
-        targets={
-            Severity.CRITICAL: targets(timedelta(seconds=3)),
-            Severity.HIGH: targets(timedelta(minutes=30)),
-            Severity.MEDIUM: targets(timedelta(hours=5)),
-            Severity.LOW: targets(timedelta(hours=8)),
-        },
-        calendars={"default": ALWAYS_OPEN},
-    ),
+POLICY = ENDS_AT_CLOSING.model_copy(
+    update={
+        "version": "sla-visibility",
+        "sla": SlaPolicy(
+            targets={
+                Severity.CRITICAL: targets(timedelta(seconds=3)),
+                Severity.HIGH: targets(timedelta(minutes=30)),
+                Severity.MEDIUM: targets(timedelta(hours=5)),
+                Severity.LOW: targets(timedelta(hours=8)),
+            },
+            calendars={"default": ALWAYS_OPEN},
+        ),
+    }
 )
 
 

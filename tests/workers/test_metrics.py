@@ -25,6 +25,7 @@ from devtools.dev_server import free_ports
 from domain import metrics
 from schemas.actions import Withdrawal
 from schemas.complaint import workflow_id_for
+from tests.builders import ENDS_AT_CLOSING
 from tests.reliability.paths import BY_NAME
 from tests.reliability.runner import BackendWatch, Tally, play, start
 from wire.connection import connect, data_converter
@@ -74,7 +75,7 @@ async def test_every_business_metric_is_counted_once(
     config = ClientConnectConfig(target_host=target, namespace=dev_env.client.namespace)
     client = await connect(config, runtime=metrics_runtime(f"127.0.0.1:{port}"), interceptors=[])
     backend = LocalBackend(tmp_path / "complaints.db")
-    policies = InMemoryPolicyStore()
+    policies = InMemoryPolicyStore(ENDS_AT_CLOSING)
     for name in (*PATHS, WAITING):
         policies.add(BY_NAME[name].policy())
     task_queue = f"metrics-{uuid.uuid4().hex[:8]}"
@@ -137,11 +138,11 @@ async def test_every_business_metric_is_counted_once(
     # The SDK's own runtime metrics are served beside them.
     assert "temporal_workflow_task_schedule_to_start_latency" in text
     assert "temporal_activity_execution_latency" in text or "temporal_request" in text
-    # Every business metric the dashboards name shows up, but the SLA ones (no SLA events
-    # in the record yet).
+    # Every business metric the dashboards name shows up, but the SLA ones and the survey's
+    # (these lifecycles record no SLA event and end at closing, without a survey).
     seen = {name for name, _ in samples}
     for metric in metrics.METRICS:
-        if metric in (metrics.SLA_WARNINGS, metrics.SLA_BREACHES):
+        if metric in (metrics.SLA_WARNINGS, metrics.SLA_BREACHES, metrics.SURVEY_ANSWERS):
             continue
         stem = metric.name
         assert stem in seen or f"{stem}_count" in seen, f"{stem} not exported"

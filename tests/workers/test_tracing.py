@@ -16,6 +16,7 @@ from temporalio.testing import WorkflowEnvironment
 from activities.http_backend import HttpBackend
 from activities.policy_store import InMemoryPolicyStore
 from schemas.complaint import ComplaintInput, workflow_id_for
+from tests.builders import ENDS_AT_CLOSING
 from tests.fakes.http_services import HttpServices
 from tests.reliability.paths import BY_NAME
 from wire import telemetry
@@ -39,7 +40,7 @@ async def test_one_trace_from_filing_to_the_http_backend(
         config = ClientConnectConfig(target_host=target, namespace=dev_env.client.namespace)
         client = await connect(config, interceptors=[interceptor])
         backend = HttpBackend(services.config(timeout_s=5.0))  # instrumented: made after
-        policies = InMemoryPolicyStore()
+        policies = InMemoryPolicyStore(ENDS_AT_CLOSING)
         policies.add(SILENT.policy())
         task_queue = f"traces-{uuid.uuid4().hex[:8]}"
         complaint_id = f"traced-{uuid.uuid4().hex[:8]}"

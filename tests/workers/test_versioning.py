@@ -22,6 +22,7 @@ from schemas.remedies import RemedyKind
 from schemas.state import Status, WaitingOn
 from schemas.waits import WaitFor
 from sdk import ComplaintClient
+from tests.builders import ENDS_AT_CLOSING
 from tests.factories import make_intake
 from workers.versioning import deployment_version, set_current_version
 from workers.worker import build_worker
@@ -52,7 +53,7 @@ async def test_a_complaint_stays_on_its_build_while_new_ones_start_on_the_next(
     deployment = f"complaints-{uuid.uuid4().hex[:8]}"
     task_queue = f"versioned-{deployment}"
     a, b = (WorkerDeploymentVersion(deployment, build) for build in ("build-a", "build-b"))
-    policies = InMemoryPolicyStore()
+    policies = InMemoryPolicyStore(ENDS_AT_CLOSING)
     backend_a, backend_b = LocalBackend(tmp_path / "a.db"), LocalBackend(tmp_path / "b.db")
     complaints = ComplaintClient(client, task_queue)
     old, new = make_intake(), make_intake()

@@ -8,6 +8,7 @@ import shutil
 import sys
 import uuid
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.local_backend import LocalBackend
 from activities.policy_store import InMemoryPolicyStore
-from schemas.policy import CompanyPolicy, SlaPolicy
+from schemas.policy import CompanyPolicy, Deadlines, SlaPolicy
 from tests.servers import register_search_attributes
 from workers.worker import build_worker
 
@@ -56,9 +57,18 @@ def policies() -> InMemoryPolicyStore:
     """The worker's policy store: the default policy, current; a test may add its own.
 
     Its SLA clocks are off, so the lifecycle tests, which skip days, see only the
-    lifecycle's events; `test_sla.py` runs them.
+    lifecycle's events; `test_sla.py` runs them. So is aftercare (no reopen window, no
+    duplicate linking): the run ends at closing; `test_aftercare.py` turns it on.
     """
-    return InMemoryPolicyStore(CompanyPolicy(sla=SlaPolicy(enabled=False)))
+    return InMemoryPolicyStore(LIFECYCLE_ONLY)
+
+
+LIFECYCLE_ONLY = CompanyPolicy(
+    sla=SlaPolicy(enabled=False),
+    deadlines=Deadlines(reopen_grace=timedelta(0)),
+    link_duplicates=False,
+)
+"""The lifecycle tests' policy: no SLA clocks, no aftercare."""
 
 
 @pytest_asyncio.fixture

@@ -18,11 +18,12 @@ from schemas.actions import CustomerChoice, DecisionKind, FollowUpAnswer
 from schemas.complaint import ComplaintInput, Continuation, workflow_id_for
 from schemas.failures import FailureType
 from schemas.messages import Outcome
-from schemas.policy import CompanyPolicy, OperationsQueue, SlaPolicy
+from schemas.policy import CompanyPolicy, OperationsQueue
 from schemas.remedies import RemedyKind
 from schemas.state import Status
 from tests.factories import CUSTOMER, make_intake
 from tests.signing import manager, operator, specialist
+from tests.workflows.conftest import LIFECYCLE_ONLY
 from tests.workflows.driver import Complaint
 from workflows.complaint import ComplaintWorkflow as W
 from workflows.sandbox import WORKFLOW_RUNNER
@@ -30,11 +31,12 @@ from workflows.sandbox import WORKFLOW_RUNNER
 # The SLA clocks off: with them on, the time-skipping server's time skip times out now and
 # then across a boundary (open: docs/replay.md, Continue-as-new).
 # Without bounded waiting: silent specialists and managers are reminded across many runs.
-LONG_LIVED = CompanyPolicy(
-    version="2027-01-long-lived",
-    continue_as_new_after_events=30,
-    sla=SlaPolicy(enabled=False),
-    operations=OperationsQueue(specialist_reminders=None, top_manager_reminders=None),
+LONG_LIVED = LIFECYCLE_ONLY.model_copy(
+    update={
+        "version": "2027-01-long-lived",
+        "continue_as_new_after_events": 30,
+        "operations": OperationsQueue(specialist_reminders=None, top_manager_reminders=None),
+    }
 )
 BOUNDED = LONG_LIVED.model_copy(
     update={"version": "2027-01-long-lived-bounded", "operations": OperationsQueue()}
