@@ -28,7 +28,13 @@ from tests.replay.test_replay import replayer
 from tests.workflows.driver import Complaint
 from tests.workflows.test_complaint import choose
 from workflows import search_attributes as sa
-from workflows.complaint import CALLBACKS_KEEP_SLA, PUBLISH_AT_WAITS, SLA_CLOCKS, ComplaintWorkflow
+from workflows.complaint import (
+    AFTERCARE,
+    CALLBACKS_KEEP_SLA,
+    PUBLISH_AT_WAITS,
+    SLA_CLOCKS,
+    ComplaintWorkflow,
+)
 from workflows.complaint import ComplaintWorkflow as W
 
 TARGETS = SlaTargets(
@@ -148,7 +154,8 @@ async def test_the_clocks_pause_exactly_while_the_customer_is_awaited(file):
 
 async def test_a_new_complaint_records_the_patch_its_sla_path_is_behind(file):
     """One marker, `publish-at-waits`, stands for `sla-clocks` (and the earlier patches):
-    histories recorded before it lack it, so they replay the old path (tests/replay)."""
+    histories recorded before it lack it, so they replay the old path (tests/replay). The
+    only other is `aftercare`, newer, asked as the complaint claims its order."""
     complaint = await file()
     await complaint.until(Status.AWAITING_CHOICE)
     history = await complaint.handle.fetch_history()
@@ -158,7 +165,8 @@ async def test_a_new_complaint_records_the_patch_its_sla_path_is_behind(file):
         if e.HasField("marker_recorded_event_attributes")
         and e.marker_recorded_event_attributes.marker_name == "core_patch"
     ]
-    assert len(markers) == 1 and PUBLISH_AT_WAITS.encode() in markers[0], markers
+    assert len(markers) == 2 and PUBLISH_AT_WAITS.encode() in markers[0], markers
+    assert AFTERCARE.encode() in markers[1], markers
     assert not any(SLA_CLOCKS.encode() in m for m in markers)
 
 
