@@ -143,6 +143,30 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         _name_xdist_groups(items)
 
 
+ALONE = frozenset({"chaos", "multi-worker"})
+"""`xdist_group`s whose worker is given no other test until they finish: under
+`--dist loadgroup` a worker keeps a test or two queued behind the one it runs, and one
+queued behind the chaos run would wait minutes for it, at the end of the run."""
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """In the pytest-xdist controller under `--dist loadgroup`: its scheduling, but nothing
+    queued behind a group in `ALONE`."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class Scheduling(LoadGroupScheduling):
+        def _reschedule(self, node) -> None:
+            running = self.assigned_work.get(node, {})
+            if any(g in ALONE and not all(running[g].values()) for g in running):
+                return  # rescheduled when that group's last test completes
+            super()._reschedule(node)
+
+    return Scheduling(config, log)
+
+
 def _name_xdist_groups(items: list[pytest.Item]) -> None:
     """`--dist loadgroup` on a worker: the `@group` suffix on each grouped test's node id, by
     which the controller keeps a group on one worker. pytest-xdist 3.8 sets it on
