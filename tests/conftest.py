@@ -139,7 +139,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items.sort(
         key=lambda item: (not item.get_closest_marker("xdist_group"), "slow" not in item.keywords)
     )
-    if config.getvalue("loadgroup"):
+    if getattr(config.option, "loadgroup", False):  # set on xdist workers only
         _name_xdist_groups(items)
 
 
@@ -153,7 +153,7 @@ queued behind the chaos run would wait minutes for it, at the end of the run."""
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
     """In the pytest-xdist controller under `--dist loadgroup`: its scheduling, but nothing
     queued behind a group in `ALONE`."""
-    if config.getvalue("dist") != "loadgroup":
+    if getattr(config.option, "dist", "no") != "loadgroup":
         return None
     from xdist.scheduler import LoadGroupScheduling
 
