@@ -143,37 +143,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         _name_xdist_groups(items)
 
 
-ALONE = frozenset({"chaos", "multi-worker"})
-"""`xdist_group`s whose worker holds only one short test behind them until they finish:
-under `--dist loadgroup` a worker keeps a test or two queued behind the one it runs (it
-runs a test only once it holds the next), and a slow one queued behind the chaos run
-would wait minutes for it."""
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
-    """In the pytest-xdist controller under `--dist loadgroup`: its scheduling, but nothing
-    queued behind a group in `ALONE`."""
-    if getattr(config.option, "dist", "no") != "loadgroup":
-        return None
-    from xdist.scheduler import LoadGroupScheduling
-
-    class Scheduling(LoadGroupScheduling):
-        def _reschedule(self, node) -> None:
-            running = self.assigned_work.get(node, {})
-            if not any(g in ALONE and not all(running[g].values()) for g in running):
-                return super()._reschedule(node)
-            # A worker runs a test only once it holds the next one: give it exactly one,
-            # from the end of the queue, where the short tests are.
-            if self.workqueue and self._pending_of(running) < 2 and not node.shutting_down:
-                scope, unit = self.workqueue.popitem(last=True)
-                self.workqueue[scope] = unit
-                self.workqueue.move_to_end(scope, last=False)
-                self._assign_work_unit(node)
-
-    return Scheduling(config, log)
-
-
 def _name_xdist_groups(items: list[pytest.Item]) -> None:
     """`--dist loadgroup` on a worker: the `@group` suffix on each grouped test's node id, by
     which the controller keeps a group on one worker. pytest-xdist 3.8 sets it on
