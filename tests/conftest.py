@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 import pytest
 import pytest_asyncio
+from _pytest.nodeid import NodeId
 from temporalio.runtime import (
     LogForwardingConfig,
     LoggingConfig,
@@ -133,12 +134,28 @@ def pytest_testnodedown(node: object, error: object) -> None:
         _killed_by_workers.extend(output["killed"])
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The slow tests first (chaos first of all), so that under pytest-xdist they start at
     once, side by side, and the run ends on short tests rather than waiting on a long one."""
     items.sort(
         key=lambda item: (not item.get_closest_marker("xdist_group"), "slow" not in item.keywords)
     )
+    if getattr(config.option, "loadgroup", False):  # set on xdist workers only
+        _name_xdist_groups(items)
+
+
+def _name_xdist_groups(items: list[pytest.Item]) -> None:
+    """`--dist loadgroup` on a worker: the `@group` suffix on each grouped test's node id, by
+    which the controller keeps a group on one worker. pytest-xdist 3.8 sets it on
+    `item._nodeid`, which pytest 9 no longer reads (the id is `item._id`), so without this
+    every test is scheduled alone and `xdist_group` is ignored."""
+    for item in items:
+        names = sorted(
+            {str(m.args[0] if m.args else m.kwargs.get("name", "default")) for m in
+             item.iter_markers("xdist_group")}
+        )  # fmt: skip
+        if names and "@" not in item.nodeid:
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(names)}")  # type: ignore[misc]
 
 
 def pytest_terminal_summary(terminalreporter: object) -> None:

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.testservice.v1 import SleepRequest
 from temporalio.api.workflowservice.v1 import (
     DescribeWorkflowExecutionRequest,
     DescribeWorkflowExecutionResponse,
@@ -31,6 +32,7 @@ from workflows.complaint import ComplaintWorkflow
 
 QUERY_TIMEOUT = timedelta(seconds=5)
 QUERY_ATTEMPTS = 3
+SKIP_TIMEOUT = timedelta(minutes=3)
 
 
 @dataclass
@@ -106,8 +108,15 @@ class Complaint:
             await asyncio.sleep(0.05)
 
     async def skip(self, duration: timedelta) -> None:
-        """Let durable time pass: timers fire as if days went by."""
-        await self.env.sleep(duration)
+        """Let durable time pass: timers fire as if days went by. As `env.sleep`, with a
+        deadline for the call: the server answers once every timer in `duration` fired and
+        the workflow tasks they caused are done, which on a loaded machine can outlast the
+        client's default RPC deadline (the call fails "Timeout expired")."""
+        request = SleepRequest()
+        request.duration.FromTimedelta(duration)
+        await self.env.client.test_service.unlock_time_skipping_with_sleep(
+            request, timeout=SKIP_TIMEOUT
+        )
 
     async def events(self) -> list[DomainEvent]:
         return await self.handle.query(ComplaintWorkflow.events)
