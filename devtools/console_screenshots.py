@@ -7,8 +7,9 @@ would, and writes ``console-sign-in.png`` (the development issuer's picker),
 ``console-inbox.png`` and ``console-complaint.png`` (a store manager's inbox and the
 escalation the demo leaves waiting, with the decision form and the timeline),
 ``console-refused.png`` (an amount above the shift manager's limit, refused in the page),
-``console-search.png``, ``console-queue.png`` (the specialist's paused conversations) and
-``console-safety.png`` (the safety officers' reported hazards: empty unless one was filed).
+``console-search.png``, ``console-queue.png`` (the specialist's paused conversations),
+``console-safety.png`` (the safety officers' reported hazards) and ``console-operations.png``
+(the operations queue); the last two are empty unless such a complaint is open.
 """
 
 from __future__ import annotations
@@ -74,6 +75,10 @@ async def main() -> None:
             await sign_in(page, console, "Mari Kask")
             await page.goto(f"{console}/safety")
             await page.screenshot(path=out / "console-safety.png", full_page=True)
+
+            await sign_in(page, console, "Toomas Lepp")
+            await page.goto(f"{console}/operations")
+            await page.screenshot(path=out / "console-operations.png", full_page=True)
         finally:
             await browser.close()
     print(f"Screenshots in {out}/")

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from activities.backend import ComplaintBackend, RemedyRefusedError
-from schemas.effects import EmployeeFollowUp, ManagerPage, RemedyOrder
+from schemas.effects import EmployeeFollowUp, ManagerPage, OrderClaim, RemedyOrder
 from schemas.messages import CustomerMessage, RenderedMessage
 from wire.connection import connect, connect_config
 from workers.logging import configure_logging
@@ -78,6 +78,11 @@ class JournaledBackend:
 
     async def record_employee_follow_up(self, note: EmployeeFollowUp) -> Any:
         return await self._effect(note.idempotency_key, self._inner.record_employee_follow_up(note))
+
+    async def claim_order(self, claim: OrderClaim) -> Any:
+        """Passed through, not journaled: a claim changes no money and no message, and the
+        backend answers a repeated one with the same holder."""
+        return await self._inner.claim_order(claim)
 
     async def aclose(self) -> None:
         await self._inner.aclose()
