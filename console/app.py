@@ -334,6 +334,30 @@ def create_app(
         notice = request.session.pop("notice", None)
         return _complaint_page(request, member, view, notice=notice)
 
+    async def _form_act(
+        request: Request,
+        complaint_id: str,
+        csrf_token: str | None,
+        form: dict[str, str],
+        act: Callable[[StaffMember, ComplaintView], Awaitable[ActionReceipt]],
+        done: str,
+    ) -> Response:
+        """A staff form's action: signed in, CSRF checked, the complaint there. A refusal
+        shows the complaint page again with the form as typed; success redirects to it with
+        `done` and the resulting status as the notice."""
+        if (member := signed_in(request)) is None:
+            raise HTTPException(401, "sign in first")
+        check_csrf(request, csrf_token)
+        view = await _view(complaint_id)
+        if view is None:
+            return page(request, "missing.html", member, 404, complaint_id=complaint_id)
+        try:
+            receipt = await act(member, view)
+        except (ValueError, Refused) as error:
+            return _complaint_page(request, member, view, 422, error=_said(error), form=form)
+        request.session["notice"] = f"{done} The complaint is now {words(receipt.status)}."
+        return RedirectResponse(f"/complaints/{complaint_id}", 303)
+
     @app.post("/complaints/{complaint_id}/decision", include_in_schema=False)
     async def decision_form(
         request: Request,
@@ -344,24 +368,16 @@ def create_app(
         reason: Annotated[str, Form(max_length=2000)] = "",
         csrf_token: Annotated[str | None, Form(alias=CSRF_FIELD)] = None,
     ) -> Response:
-        if (member := signed_in(request)) is None:
-            raise HTTPException(401, "sign in first")
-        check_csrf(request, csrf_token)
-        view = await _view(complaint_id)
-        if view is None:
-            return page(request, "missing.html", member, 404, complaint_id=complaint_id)
-        form = {"kind": kind, "remedy": remedy, "amount": amount, "reason": reason}
-        try:
+        async def decide(member: StaffMember, view: ComplaintView) -> ActionReceipt:
             decision = _decision_from_form(kind, remedy, amount, reason, view)
-            receipt = await console.decide(
+            return await console.decide(
                 member, complaint_id, decision, client=_client(request), via="page"
             )
-        except (ValueError, Refused) as error:
-            return _complaint_page(request, member, view, 422, error=_said(error), form=form)
-        request.session["notice"] = (
-            f"Recorded: {kind}. The complaint is now {words(receipt.status)}."
+
+        form = {"kind": kind, "remedy": remedy, "amount": amount, "reason": reason}
+        return await _form_act(
+            request, complaint_id, csrf_token, form, decide, f"Recorded: {kind}."
         )
-        return RedirectResponse(f"/complaints/{complaint_id}", 303)
 
     @app.post("/complaints/{complaint_id}/resume", include_in_schema=False)
     async def resume_form(
@@ -370,22 +386,13 @@ def create_app(
         note: Annotated[str, Form(max_length=2000)] = "",
         csrf_token: Annotated[str | None, Form(alias=CSRF_FIELD)] = None,
     ) -> Response:
-        if (member := signed_in(request)) is None:
-            raise HTTPException(401, "sign in first")
-        check_csrf(request, csrf_token)
-        view = await _view(complaint_id)
-        if view is None:
-            return page(request, "missing.html", member, 404, complaint_id=complaint_id)
-        try:
-            receipt = await console.resume(
+        async def resume(member: StaffMember, view: ComplaintView) -> ActionReceipt:
+            return await console.resume(
                 member, complaint_id, StaffResume(note=note), client=_client(request), via="page"
             )
-        except (ValueError, Refused) as error:
-            return _complaint_page(
-                request, member, view, 422, error=_said(error), form={"note": note}
-            )
-        request.session["notice"] = f"Resumed. The complaint is now {words(receipt.status)}."
-        return RedirectResponse(f"/complaints/{complaint_id}", 303)
+
+        form = {"note": note}
+        return await _form_act(request, complaint_id, csrf_token, form, resume, "Resumed.")
 
     @app.post("/complaints/{complaint_id}/safety", include_in_schema=False)
     async def safety_form(
@@ -394,27 +401,16 @@ def create_app(
         note: Annotated[str, Form(max_length=2000)] = "",
         csrf_token: Annotated[str | None, Form(alias=CSRF_FIELD)] = None,
     ) -> Response:
-        if (member := signed_in(request)) is None:
-            raise HTTPException(401, "sign in first")
-        check_csrf(request, csrf_token)
-        view = await _view(complaint_id)
-        if view is None:
-            return page(request, "missing.html", member, 404, complaint_id=complaint_id)
-        try:
+        async def acknowledge(member: StaffMember, view: ComplaintView) -> ActionReceipt:
             if member.role is not StaffRole.SAFETY:
                 raise Refused("only safety officers acknowledge reported hazards")
-            receipt = await console.acknowledge_safety(
+            return await console.acknowledge_safety(
                 member, complaint_id, SafetyAcknowledgement(note=note),
                 client=_client(request), via="page",
             )  # fmt: skip
-        except (ValueError, Refused) as error:
-            return _complaint_page(
-                request, member, view, 422, error=_said(error), form={"note": note}
-            )
-        request.session["notice"] = (
-            f"Hazard acknowledged. The complaint is now {words(receipt.status)}."
-        )
-        return RedirectResponse(f"/complaints/{complaint_id}", 303)
+
+        form, done = {"note": note}, "Hazard acknowledged."
+        return await _form_act(request, complaint_id, csrf_token, form, acknowledge, done)
 
     @app.post("/complaints/{complaint_id}/reassign", include_in_schema=False)
     async def reassign_form(
@@ -424,24 +420,14 @@ def create_app(
         note: Annotated[str, Form(max_length=2000)] = "",
         csrf_token: Annotated[str | None, Form(alias=CSRF_FIELD)] = None,
     ) -> Response:
-        if (member := signed_in(request)) is None:
-            raise HTTPException(401, "sign in first")
-        check_csrf(request, csrf_token)
-        view = await _view(complaint_id)
-        if view is None:
-            return page(request, "missing.html", member, 404, complaint_id=complaint_id)
-        form = {"assignee_id": assignee_id, "note": note}
-        try:
+        async def reassign(member: StaffMember, view: ComplaintView) -> ActionReceipt:
             wanted = Reassignment(assignee_id=assignee_id, note=note)
-            receipt = await console.reassign(
+            return await console.reassign(
                 member, complaint_id, wanted, client=_client(request), via="page"
             )
-        except (ValueError, Refused) as error:
-            return _complaint_page(request, member, view, 422, error=_said(error), form=form)
-        request.session["notice"] = (
-            f"Reassigned to {assignee_id}. The complaint is now {words(receipt.status)}."
-        )
-        return RedirectResponse(f"/complaints/{complaint_id}", 303)
+
+        form, done = {"assignee_id": assignee_id, "note": note}, f"Reassigned to {assignee_id}."
+        return await _form_act(request, complaint_id, csrf_token, form, reassign, done)
 
     # ------------------------------------------------------------------ JSON API
 
