@@ -129,6 +129,12 @@ class LifecyclePath:
     complaint's own, so copies of the path never link to each other); the other paths
     end at closing."""
 
+    @property
+    def closings(self) -> int:
+        """How often the customer is told the complaint is closed: once, and again after
+        each reopen of a closed complaint (within its window)."""
+        return 1 + sum(step.update == "reopen" for step in self.steps)
+
     def policy(self) -> CompanyPolicy:
         deadlines = {name: ANSWERED for name in Deadlines.model_fields}
         deadlines |= {"callback_interval": CALLBACKS} | {name: LAPSES for name in self.lapses}

@@ -357,7 +357,7 @@ def _check(plan, results, events, histories, backend: LocalBackend, journal, log
             report.compare("RemedyExecuted", "ledger", cid, types["RemedyExecuted"], want_remedies)
         for kind, want in (
             ("acknowledgement", 1),
-            ("closing", 1),
+            ("closing", path.closings),
             ("resolution", want_remedies),
         ):
             report.compare(f"message {kind}", "messages", cid, messages[(cid, kind)], want)

@@ -237,7 +237,7 @@ async def test_three_workers_one_killed_all_complete_nothing_twice(tmp_path: Pat
             pages = Counter(p.kind.value for p in services.pages(cid))
             want = {
                 ("message", "acknowledgement"): (messages["acknowledgement"], 1),
-                ("message", "closing"): (messages["closing"], 1),
+                ("message", "closing"): (messages["closing"], path.closings),
                 ("message", "resolution"): (messages["resolution"], len(path.remedies)),
                 ("page", "escalation"): (pages["escalation"], recorded["ManagerNotified"]),
                 ("page", "reminder"): (
