@@ -43,11 +43,22 @@ def deployment_config(version: WorkerDeploymentVersion | None) -> WorkerDeployme
     )
 
 
+_NOT_YET = (
+    RPCStatusCode.NOT_FOUND,
+    RPCStatusCode.FAILED_PRECONDITION,
+    RPCStatusCode.CANCELLED,
+    RPCStatusCode.UNAVAILABLE,
+    RPCStatusCode.DEADLINE_EXCEEDED,
+)
+"""Answers after which setting the current version is tried again."""
+
+
 async def set_current_version(
-    client: Client, version: WorkerDeploymentVersion, timeout_s: float = 30.0
+    client: Client, version: WorkerDeploymentVersion, timeout_s: float = 60.0
 ) -> None:
     """Make `version` the one new complaints start on. The server knows a version once a
-    worker of it has polled, so this retries until then (or `timeout_s`)."""
+    worker of it has polled, and a busy server may cancel or time out the change (it is
+    idempotent), so this retries until then (or `timeout_s`)."""
     request = SetWorkerDeploymentCurrentVersionRequest(
         namespace=client.namespace,
         deployment_name=version.deployment_name,
@@ -60,7 +71,7 @@ async def set_current_version(
             await client.workflow_service.set_worker_deployment_current_version(request)
             return
         except RPCError as error:
-            retry = error.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION)
+            retry = error.status in _NOT_YET
             if not retry or asyncio.get_running_loop().time() > deadline:
                 raise
         await asyncio.sleep(0.2)
