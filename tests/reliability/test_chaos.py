@@ -40,7 +40,8 @@ from schemas.complaint import ComplaintResult, workflow_id_for
 from schemas.events import DomainEvent
 from tests.reliability.chaos import JournalReader, WorkerProcess, records, replay
 from tests.reliability.chaos_worker import DELAY_ENV, JOURNAL_ENV
-from tests.reliability.paths import PATHS, LifecyclePath, contact_for, write_policies
+from tests.reliability.paths import UNDER_CHAOS as PATHS
+from tests.reliability.paths import LifecyclePath, contact_for, write_policies
 from tests.reliability.runner import BackendWatch, Tally, play
 from tests.reliability.summary import SUMMARY
 from wire.codec import KEY_ENV
