@@ -1,8 +1,8 @@
 """The Temporal floor: bare workflows with the complaint's shape and none of its work.
 
 `BareLifecycle` does what the complaint's happy path does to Temporal (the same
-number of activities and timers, the same two updates, waited for the same way: a
-`wait_until` update whose handler waits in the workflow) with
+number of activities and timers, the same updates, waited for the same way: a
+`wait_until` update at the filing, a choice whose handler waits in the workflow) with
 no-op activities, tiny payloads and no domain logic. `BareUpdate` is the cheapest
 possible update round trip. The engine's figures are read as ratios to these.
 
@@ -128,12 +128,19 @@ class BareLifecycle:
         return wanted
 
     @workflow.update
-    def choose(self, choice: str) -> str:
+    async def choose(self, choice: dict[str, Any]) -> str:
+        """The choice; with `then_wait_for` (a waiting_on), answered once the workflow waits
+        on it, as `ComplaintWorkflow`'s customer actions do."""
         self._chosen = True
-        return choice
+        wanted = choice.get("then_wait_for")
+        if wanted is not None:
+            await workflow.wait_condition(
+                lambda: self._waiting_on == wanted, timeout=_WAIT_TIMEOUT, timeout_summary="wait"
+            )
+        return str(choice["remedy"])
 
     @choose.validator
-    def _validate_choose(self, choice: str) -> None:
+    def _validate_choose(self, choice: dict[str, Any]) -> None:
         if self._waiting_on != WAITING_FOR_CHOICE:
             raise ValueError("not waiting for a choice")
 

@@ -148,6 +148,15 @@ async def _answer_follow_up(handle: WorkflowHandle, answer: FollowUpAnswer = _FI
     await handle.execute_update(W.answer_follow_up, answer)
 
 
+async def _choose(handle: WorkflowHandle, remedy: RemedyKind, then: str) -> None:
+    """The customer's choice, answered once the complaint waits on `then` (one update: the
+    action's `then_wait_for`, as the SDK's `choose_solution` sends it)."""
+    choice = CustomerChoice(customer_id=CUSTOMER, remedy=remedy, then_wait_for=_wait(then))
+    receipt = await handle.execute_update(W.choose_solution, choice)
+    if not receipt.reached:
+        raise AssertionError(f"{handle.id} did not get to {then!r} after the choice")
+
+
 async def happy_path(
     client: Client,
     worker: WorkerProcess,
@@ -159,10 +168,8 @@ async def happy_path(
     """Intake → the customer chooses → resolved → the follow-up comes → 'fixed' → closed.
     `intake`: overrides of the kettle's intake (say, an order of its own)."""
     handle = await file(client, worker, kettle(prefix, **intake), bench_policy(follow_up_delay_s))
-    await handle.execute_update(
-        W.choose_solution, CustomerChoice(customer_id=CUSTOMER, remedy=RemedyKind.REPLACEMENT)
-    )
-    await _answer_follow_up(handle)
+    await _choose(handle, RemedyKind.REPLACEMENT, WAITING_FOR_ANSWER)
+    await handle.execute_update(W.answer_follow_up, _FIXED)
     result = await handle.result()
     if result.outcome is not Outcome.RESOLVED_CONFIRMED:
         raise AssertionError(f"{handle.id} ended {result.outcome}, not resolved_confirmed")
@@ -189,8 +196,9 @@ async def bare_path(
         "wait_until", _wait(WAITING_FOR_CHOICE), start_workflow_operation=start
     )
     handle = await start.workflow_handle()
-    await handle.execute_update(BareLifecycle.choose, "replacement")
-    await until_waiting(handle, WAITING_FOR_ANSWER)
+    await handle.execute_update(
+        BareLifecycle.choose, {"remedy": "replacement", "then_wait_for": WAITING_FOR_ANSWER}
+    )
     await handle.execute_update(BareLifecycle.answer, True)
     await handle.result()
     return handle
@@ -228,10 +236,7 @@ async def escalated(
     """No receipt, a refund asked for: the complaint waits for a level-1 manager."""
     intake = kettle(prefix, receipt_present=False)
     handle = await file(client, worker, intake, bench_policy(follow_up_delay_s))
-    await handle.execute_update(
-        W.choose_solution, CustomerChoice(customer_id=CUSTOMER, remedy=RemedyKind.REFUND)
-    )
-    await until_waiting(handle, WAITING_FOR_MANAGER)
+    await _choose(handle, RemedyKind.REFUND, WAITING_FOR_MANAGER)
     return handle
 
 
@@ -253,16 +258,13 @@ async def reopen_path(
 ) -> WorkflowHandle:
     """A repair that did not work: 'not fixed' at the follow-up reopens; a replacement works."""
     handle = await file(client, worker, kettle(prefix), bench_policy(follow_up_delay_s))
-    await handle.execute_update(
-        W.choose_solution, CustomerChoice(customer_id=CUSTOMER, remedy=RemedyKind.REPAIR)
+    await _choose(handle, RemedyKind.REPAIR, WAITING_FOR_ANSWER)
+    not_fixed = FollowUpAnswer(
+        customer_id=CUSTOMER, fixed=False, comment="cold", then_wait_for=_wait(WAITING_FOR_CHOICE)
     )
-    not_fixed = FollowUpAnswer(customer_id=CUSTOMER, fixed=False, comment="cold")
-    await _answer_follow_up(handle, not_fixed)
-    await until_waiting(handle, WAITING_FOR_CHOICE)
-    await handle.execute_update(
-        W.choose_solution, CustomerChoice(customer_id=CUSTOMER, remedy=RemedyKind.REPLACEMENT)
-    )
-    await _answer_follow_up(handle)
+    await handle.execute_update(W.answer_follow_up, not_fixed)
+    await _choose(handle, RemedyKind.REPLACEMENT, WAITING_FOR_ANSWER)
+    await handle.execute_update(W.answer_follow_up, _FIXED)
     result = await handle.result()
     if result.outcome is not Outcome.RESOLVED_CONFIRMED or result.reopen_count != 1:
         raise AssertionError(f"{handle.id} ended {result}")

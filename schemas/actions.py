@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from schemas.intake import Language, NonEmpty
 from schemas.remedies import Remedy, RemedyKind
 from schemas.text import Note, Reason
+from schemas.waits import WaitFor
 
 
 class CustomerAction(BaseModel):
@@ -25,6 +26,10 @@ class CustomerAction(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     customer_id: NonEmpty
+    then_wait_for: WaitFor | None = None
+    """After the action, answer only once the complaint gets there, or the wait's timeout
+    passes (e.g. ``{"status": "resolved"}``: the chosen remedy was carried out). The action
+    is taken either way; the receipt's `reached` says whether the wait was. Not recorded."""
 
 
 class CustomerChoice(CustomerAction):
@@ -135,3 +140,6 @@ class ActionReceipt(BaseModel):
     complaint_id: str
     status: str
     event_count: int
+    reached: bool | None = None
+    """The action's `then_wait_for`: True once reached, False when its timeout passed first
+    or it can no longer happen; None when the action asked for no wait."""

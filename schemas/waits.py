@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from schemas.state import Status, WaitingOn
+from schemas.status import Status, WaitingOn
 
 LONGEST_WAIT = timedelta(days=31)
 """A client waits at most this long in one call; a complaint's own deadlines are shorter."""

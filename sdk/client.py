@@ -380,14 +380,25 @@ class ComplaintClient:
         *,
         customer_id: str,
         request_id: str | None = None,
+        then_wait_for: WaitFor | None = None,
     ) -> ActionReceipt:
-        choice = CustomerChoice(customer_id=customer_id, remedy=remedy)
+        """The customer's choice; with `then_wait_for` (say, `WaitFor(status=Status.RESOLVED)`)
+        the answer comes once the complaint gets there, in the same update (`reached`)."""
+        choice = CustomerChoice(customer_id=customer_id, remedy=remedy, then_wait_for=then_wait_for)
         return await self._act(complaint_id, ComplaintWorkflow.choose_solution, choice, request_id)
 
     async def appeal(
-        self, complaint_id: str, reason: str, *, customer_id: str, request_id: str | None = None
+        self,
+        complaint_id: str,
+        reason: str,
+        *,
+        customer_id: str,
+        request_id: str | None = None,
+        then_wait_for: WaitFor | None = None,
     ) -> ActionReceipt:
-        appeal = Appeal(customer_id=customer_id, reason=reason)
+        """The customer asks for someone with more authority (`then_wait_for`: as in
+        `choose_solution`)."""
+        appeal = Appeal(customer_id=customer_id, reason=reason, then_wait_for=then_wait_for)
         return await self._act(complaint_id, ComplaintWorkflow.appeal, appeal, request_id)
 
     async def answer_follow_up(
@@ -398,9 +409,13 @@ class ComplaintClient:
         *,
         customer_id: str,
         request_id: str | None = None,
+        then_wait_for: WaitFor | None = None,
     ) -> ActionReceipt:
-        """The customer's answer to the follow-up; ``fixed=False`` reopens the complaint."""
-        answer = FollowUpAnswer(customer_id=customer_id, fixed=fixed, comment=comment)
+        """The customer's answer to the follow-up; ``fixed=False`` reopens the complaint
+        (`then_wait_for`: as in `choose_solution`)."""
+        answer = FollowUpAnswer(
+            customer_id=customer_id, fixed=fixed, comment=comment, then_wait_for=then_wait_for
+        )
         return await self._act(complaint_id, ComplaintWorkflow.answer_follow_up, answer, request_id)
 
     async def withdraw(

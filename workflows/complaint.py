@@ -24,6 +24,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.actions import (
         ActionReceipt,
         Appeal,
+        CustomerAction,
         CustomerChoice,
         FollowUpAnswer,
         ReopenRequest,
@@ -555,10 +556,26 @@ class ComplaintWorkflow:
         """Record what the command decides (its validator already ran it)."""
         for event in command(self._state, action, self._policy, self._now()):
             self._append(event)
+        return self._receipt()
+
+    async def _accept_then_wait(self, command: Command, action: CustomerAction) -> ActionReceipt:
+        """Record the customer's action, then answer once the complaint reaches the action's
+        `then_wait_for` (at once when it asks for none). The action stands either way."""
+        receipt = self._accept(command, action)
+        if action.then_wait_for is None:
+            return receipt
+        try:
+            await self._until(action.then_wait_for)
+        except ApplicationError:  # timed out, or it can no longer get there
+            return self._receipt(reached=False)
+        return self._receipt(reached=True)
+
+    def _receipt(self, reached: bool | None = None) -> ActionReceipt:
         return ActionReceipt(
             complaint_id=self._state.complaint_id,
             status=self._state.status.value,
             event_count=len(self._record.events),
+            reached=reached,
         )
 
     def _validate(self, command: Command, action: Any) -> None:
@@ -580,32 +597,32 @@ class ComplaintWorkflow:
         self._validate(commands.provide_details, details)
 
     @workflow.update
-    def choose_solution(self, choice: CustomerChoice) -> ActionReceipt:
-        return self._accept(commands.choose_solution, choice)
+    async def choose_solution(self, choice: CustomerChoice) -> ActionReceipt:
+        return await self._accept_then_wait(commands.choose_solution, choice)
 
     @choose_solution.validator
     def _check_choice(self, choice: CustomerChoice) -> None:
         self._validate(commands.choose_solution, choice)
 
     @workflow.update
-    def appeal(self, appeal: Appeal) -> ActionReceipt:
-        return self._accept(commands.appeal, appeal)
+    async def appeal(self, appeal: Appeal) -> ActionReceipt:
+        return await self._accept_then_wait(commands.appeal, appeal)
 
     @appeal.validator
     def _check_appeal(self, appeal: Appeal) -> None:
         self._validate(commands.appeal, appeal)
 
     @workflow.update
-    def answer_follow_up(self, answer: FollowUpAnswer) -> ActionReceipt:
-        return self._accept(commands.answer_follow_up, answer)
+    async def answer_follow_up(self, answer: FollowUpAnswer) -> ActionReceipt:
+        return await self._accept_then_wait(commands.answer_follow_up, answer)
 
     @answer_follow_up.validator
     def _check_answer(self, answer: FollowUpAnswer) -> None:
         self._validate(commands.answer_follow_up, answer)
 
     @workflow.update
-    def withdraw(self, withdrawal: Withdrawal) -> ActionReceipt:
-        return self._accept(commands.withdraw, withdrawal)
+    async def withdraw(self, withdrawal: Withdrawal) -> ActionReceipt:
+        return await self._accept_then_wait(commands.withdraw, withdrawal)
 
     @withdraw.validator
     def _check_withdrawal(self, withdrawal: Withdrawal) -> None:
@@ -634,6 +651,11 @@ class ComplaintWorkflow:
         Records nothing. Refused at once, or later, when it can no longer get there; fails
         with `WaitTimedOut` when `wait.timeout` passes first.
         """
+        return await self._until(wait)
+
+    async def _until(self, wait: WaitFor) -> ComplaintState:
+        """The state once the complaint reaches `wait`; `WaitTimedOut` when its timeout
+        passes first, an invalid action when it can no longer get there."""
         if self._reached(wait):
             return self._state
         answer: asyncio.Future[ComplaintState] = asyncio.get_running_loop().create_future()
@@ -672,16 +694,16 @@ class ComplaintWorkflow:
         self._validate(commands.acknowledge_safety, signed)
 
     @workflow.update
-    def reopen(self, request: ReopenRequest) -> ActionReceipt:
-        return self._accept(commands.reopen, request)
+    async def reopen(self, request: ReopenRequest) -> ActionReceipt:
+        return await self._accept_then_wait(commands.reopen, request)
 
     @reopen.validator
     def _check_reopen(self, request: ReopenRequest) -> None:
         self._validate(commands.reopen, request)
 
     @workflow.update
-    def answer_survey(self, answer: SurveyAnswer) -> ActionReceipt:
-        return self._accept(commands.answer_survey, answer)
+    async def answer_survey(self, answer: SurveyAnswer) -> ActionReceipt:
+        return await self._accept_then_wait(commands.answer_survey, answer)
 
     @answer_survey.validator
     def _check_survey(self, answer: SurveyAnswer) -> None:

@@ -139,3 +139,53 @@ async def test_filing_under_an_unknown_policy_with_a_wait_says_so(complaints, ba
     with pytest.raises(PolicyNotAvailable, match="no-such-version"):
         await complaints.file_complaint(intake, "no-such-version", until=WaitFor(acknowledged=True))
     assert backend.messages(intake.complaint_id) == []
+
+
+async def test_an_action_can_answer_once_the_complaint_gets_where_it_asked(
+    complaints, backend, intake
+):
+    """`then_wait_for` on a customer's action: one update takes the choice and answers once
+    the remedy is carried out; the choice is recorded once, with no wait recorded."""
+    await complaints.file_complaint(intake, until=WaitFor(waiting_on=WaitingOn.CHOICE))
+    cid = intake.complaint_id
+    receipt = await complaints.choose_solution(
+        cid,
+        RemedyKind.REPLACEMENT,
+        customer_id=intake.customer_id,
+        then_wait_for=WaitFor(waiting_on=WaitingOn.FOLLOW_UP_DATE, timeout=timedelta(days=1)),
+    )
+    assert receipt.reached is True
+    assert receipt.status == Status.RESOLVED.value
+    assert [m.kind for m in backend.messages(cid)][-1] is MessageKind.RESOLUTION
+    types = await _history_types(complaints, cid)
+    assert types.count("SolutionChosen") == 1
+    assert receipt.event_count == len(types)
+
+    plain = await complaints.wait_until(cid, status=Status.RESOLVED)  # nothing asked: at once
+    assert plain.status is Status.RESOLVED
+
+
+async def test_an_action_whose_wait_is_not_reached_still_stands(complaints, intake):
+    """A wait not reached (its timeout passed, or it can no longer happen) neither undoes nor
+    fails the action: `reached` is False."""
+    await complaints.file_complaint(intake, until=WaitFor(waiting_on=WaitingOn.CHOICE))
+    cid = intake.complaint_id
+    receipt = await complaints.choose_solution(
+        cid,
+        RemedyKind.REPAIR,
+        customer_id=intake.customer_id,
+        then_wait_for=WaitFor(status=Status.AWAITING_MANAGER, timeout=timedelta(minutes=1)),
+    )
+    assert receipt.reached is False
+    assert "SolutionChosen" in await _history_types(complaints, cid)
+    state = await complaints.wait_until(cid, waiting_on=WaitingOn.FOLLOW_UP_DATE)
+    assert [r.kind for r in state.remedies_executed] == [RemedyKind.REPAIR]
+
+
+async def test_an_action_without_a_wait_answers_at_once(complaints, intake):
+    await complaints.file_complaint(intake, until=WaitFor(waiting_on=WaitingOn.CHOICE))
+    receipt = await complaints.choose_solution(
+        intake.complaint_id, RemedyKind.REPAIR, customer_id=intake.customer_id
+    )
+    assert receipt.reached is None
+    assert receipt.status == Status.IN_PROGRESS.value
