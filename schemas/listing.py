@@ -37,3 +37,8 @@ class Listing(BaseModel):
     """Set while the complaint waits for a manager."""
     safety_review_by: datetime | None = None
     """When the safety officers are reminded, while a reported hazard waits for them."""
+
+    @property
+    def lists_something(self) -> bool:
+        """Whether the row says more than the search attributes (store, order) do."""
+        return self.escalation is not None or self.safety_review_by is not None

@@ -20,7 +20,7 @@ with workflow.unsafe.imports_passed_through():
     from domain import commands, lifecycle, progress, sla
     from domain.errors import InvalidAction
     from domain.lifecycle import Wait, waiting_for
-    from domain.plan import Effect, Plan
+    from domain.plan import Effect, Plan, Tell
     from schemas.actions import (
         ActionReceipt,
         Appeal,
@@ -81,6 +81,13 @@ PUBLISH_AT_WAITS = "publish-at-waits"
 marker stands for every patch before it (`ack-apologises`, `sla-clocks`, `safety-first`,
 `visible-listing`, `operations-queue`, `callbacks-keep-sla`), which are then not asked: each
 patch costs two history events. See decision 016."""
+FEWER_EVENTS = "fewer-events"
+"""Patch: the memo's listing is written only once it lists an escalation or a safety review
+(the store and the order are search attributes); a wait that ends before its deadline leaves
+that timer running until the next step that lets time pass, so a complaint that closes next
+drops it with the run instead of cancelling it (`Waiting.keep_deadline_timer`). Its marker
+stands for every patch before it (`publish-at-waits` and those it stands for, `aftercare`),
+which are then not asked. See decision 019."""
 AFTERCARE = "aftercare"
 """Patch: a complaint with an order claims it before a remedy is sought (a duplicate is
 linked to the open one), a resolved one stays open for its reopen window with a
@@ -112,6 +119,8 @@ class ComplaintWorkflow:
         """The memo's `listing` as this run last upserted it."""
         self._aftercare: bool | None = None
         """The `aftercare` patch, once asked."""
+        self._fewer_events = False
+        """Since FEWER_EVENTS: a memo only for a listing that lists something."""
 
     @property
     def _state(self) -> ComplaintState:
@@ -133,7 +142,11 @@ class ComplaintWorkflow:
             )
         # Since ACK_APOLOGISES, the acknowledgement apologises and thanks at once. Asked
         # before the first command, so the marker leads every new history.
-        lean = self._publish_at_waits = workflow.patched(PUBLISH_AT_WAITS)
+        fewer = self._fewer_events = workflow.patched(FEWER_EVENTS)
+        if fewer:
+            self._aftercare = True
+        self._waiting.keep_deadline_timer = fewer
+        lean = self._publish_at_waits = fewer or workflow.patched(PUBLISH_AT_WAITS)
         self._waiting.publish_on_waking = not lean
         at_once = lean or workflow.patched(ACK_APOLOGISES)
         sla_clocks = lean or workflow.patched(SLA_CLOCKS)  # first activation, before any effect
@@ -464,6 +477,8 @@ class ComplaintWorkflow:
             plan = sla.keep_callbacks_on_time(plan, self._sla, self._now())
         for step in plan:
             if isinstance(step, Effect):
+                if not isinstance(step, Tell):  # a message is local and quick: the others
+                    self._waiting.settle()  # let time pass, the left timer would fire
                 result = await effects.run(step, self._state, self._record.key, self._policy)
                 if self._state.acknowledged and not self._acknowledgement_out:
                     self._acknowledgement_out = True  # the first effect after it is the message
@@ -502,8 +517,12 @@ class ComplaintWorkflow:
         if changed:
             workflow.upsert_search_attributes(changed)
         if listed:
-            listing = search_attributes.listing_for(self._state).model_dump(mode="json")
-            if listing != self._listing:
+            listed_row = search_attributes.listing_for(self._state)
+            listing = listed_row.model_dump(mode="json")
+            first = self._listing is None
+            if listing != self._listing and not (
+                first and self._fewer_events and not listed_row.lists_something
+            ):
                 workflow.upsert_memo({LISTING_MEMO: listing})
                 self._listing = listing
         self._describe()

@@ -9,7 +9,9 @@ it falls due, even without news.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 from temporalio import workflow
 
@@ -43,6 +45,19 @@ class Waiting:
         self.publish_on_waking = True
         """Publish as soon as a wait ends too, not only before each wait (before the patch
         `publish-at-waits`)."""
+        self.keep_deadline_timer = False
+        """Since the patch `fewer-events`: a wait that ends before its deadline leaves the
+        deadline's timer running until the next step that lets time pass (`settle`), so a
+        complaint that closes next drops it with the run instead of cancelling it."""
+        self._left: asyncio.Task[None] | None = None
+        """The deadline timer the last wait left running."""
+
+    def settle(self) -> None:
+        """Cancel the deadline timer the last wait left running: what follows lets time
+        pass (a wait, an activity), so it would fire for nothing."""
+        if self._left is not None and not self._left.done():
+            self._left.cancel()
+        self._left = None
 
     def follow(self, state: ComplaintState) -> None:
         """After each of the workflow's own steps: the wait it opened (or moved), if any."""
@@ -64,6 +79,7 @@ class Waiting:
             if wait.until is not None and now >= wait.until:
                 return False
             due = state.callback_due
+            self.settle()  # the wait goes on: the last one's timer is not needed
             if due is not None and due <= now:
                 await self._call_back()
                 continue
@@ -75,13 +91,33 @@ class Waiting:
             wake = min(times) if times else None  # None: no deadline, no callback due
             self.on = wait.on
             self._publish()
+            summary = wait.on.value if wake == wait.until else "promised callback"
+            if self.keep_deadline_timer:
+                await self._wait_keeping_timer(wait, None if wake is None else wake - now, summary)
+                continue
             try:
                 await workflow.wait_condition(
                     lambda awaited=wait: waiting_for(self._state()) != awaited,
                     timeout=None if wake is None else wake - now,
-                    timeout_summary=wait.on.value if wake == wait.until else "promised callback",
+                    timeout_summary=summary,
                 )
             except TimeoutError:
                 pass
             finally:
                 self.on = None
+
+    async def _wait_keeping_timer(
+        self, wait: Wait, timeout: timedelta | None, summary: str
+    ) -> None:
+        """Until the wait ends or its timer fires; a timer still running is left (`settle`)."""
+        timer = None
+        if timeout is not None:
+            timer = asyncio.create_task(workflow.sleep(timeout, summary=summary))
+        try:
+            await workflow.wait_condition(
+                lambda: waiting_for(self._state()) != wait or (timer is not None and timer.done())
+            )
+        finally:
+            self.on = None
+        if timer is not None and not timer.done():
+            self._left = timer

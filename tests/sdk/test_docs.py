@@ -36,8 +36,9 @@ async def test_the_example_files_chooses_confirms_and_prints_the_outcome(
     )  # fmt: skip
     out, err = await processes.communicate(proc)
     assert proc.returncode == 0, err.decode()
-    offered, outcome = out.decode().splitlines()
+    offered, chosen, outcome = out.decode().splitlines()
     assert offered.startswith("offered: ") and "replacement" in offered
+    assert chosen == "now: resolved reached: True"  # the choice's update waited for the remedy
     complaint_id, ended, remedy = outcome.split(" ", 2)
     assert ended == "resolved_confirmed" and remedy.startswith("replacement")
     result = await complaints.result(complaint_id)

@@ -235,7 +235,7 @@ async def test_a_duplicate_whose_order_comes_with_the_details_is_linked_too(file
 async def test_the_window_survives_continue_as_new(env, backend, task_queue, policies, worker):
     """The first run reaches its limit at closing and continues inside the window."""
     short = AFTERCARE.model_copy(
-        update={"version": "aftercare-short", "continue_as_new_after_events": 50}
+        update={"version": "aftercare-short", "continue_as_new_after_events": 44}
     )
     policies.add(short)
     today = (await env.get_current_time()).date()
@@ -251,7 +251,10 @@ async def test_the_window_survives_continue_as_new(env, backend, task_queue, pol
         await complaint.terminate_if_open()
 
     assert result.outcome is Outcome.RESOLVED_CONFIRMED
-    assert len(await runs(complaint)) >= 2  # continued inside the window (50 events)
+    chain = await runs(complaint)
+    assert len(chain) >= 2  # continued inside the window (44 events)
+    carried = chain[1].events[0].workflow_execution_started_event_attributes.input
+    assert b"AftercareOpened" in carried.payloads[0].data  # the window opened in the first
     types = await complaint.event_types()
     assert types.count("SurveySent") == 1 and types[-1] == "ReopenWindowClosed"
     assert complaint.messages().count("survey") == 1

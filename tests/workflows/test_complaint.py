@@ -27,7 +27,7 @@ from schemas.intake import Category, CustomerDetails, Language
 from schemas.messages import MessageKind, Outcome
 from schemas.policy import CompanyPolicy
 from schemas.remedies import Remedy, RemedyKind
-from schemas.state import Status
+from schemas.state import Status, WaitingOn
 from tests.factories import make_intake
 from tests.signing import manager, specialist
 from tests.workflows.driver import Complaint
@@ -101,6 +101,25 @@ async def test_resolve_within_authority_then_fix_confirmed(file):
         "EUR",  # the policy's: the agent's remedies leave it implicit, the order names it
         "agent",
     )
+    # Since `fewer-events`: no listing memo (no manager or safety officer lists it); the
+    # choice's timer is cancelled before the remedy, the answer's ends with the run.
+    history = await complaint.handle.fetch_history()
+    assert not any(
+        e.HasField("workflow_properties_modified_event_attributes") for e in history.events
+    )
+    started = {
+        e.event_id: e.user_metadata.summary.data.decode()
+        for e in history.events
+        if e.HasField("timer_started_event_attributes")
+    }
+    cancelled = [
+        started[e.timer_canceled_event_attributes.started_event_id]
+        for e in history.events
+        if e.HasField("timer_canceled_event_attributes")
+    ]
+    lifecycle_cancelled = [c for c in cancelled if "wait_until" not in c]  # not the driver's
+    assert [WaitingOn.CHOICE.value in c for c in lifecycle_cancelled] == [True], cancelled
+    assert any(WaitingOn.FOLLOW_UP_ANSWER.value in s for s in started.values()), started
 
 
 async def test_decline_far_outside_return_window_then_silence_closes(file):
