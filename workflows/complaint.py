@@ -17,7 +17,8 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from domain import commands, lifecycle, progress, sla
+    from domain import commands, deadlines, lifecycle, progress, sla
+    from domain.business_time import Calendar
     from domain.errors import InvalidAction
     from domain.lifecycle import Wait, waiting_for
     from domain.plan import Effect, Plan
@@ -96,6 +97,8 @@ class ComplaintWorkflow:
         self._record = Record()
         self._sla: sla.Clocks | None = None
         """The SLA clocks, a fold of the record (None when they do not run)."""
+        self._calendar: Calendar | None = None
+        """The store's calendar the business deadlines count on (None: all wall-clock)."""
         self._waiting = Waiting(
             lambda: self._state, self._call_back, self._publish, self._continue_if_long
         )
@@ -158,11 +161,15 @@ class ComplaintWorkflow:
                     intake, policy, self._now(), apologise=at_once, safety=safety_first
                 )
             )
+            self._read_calendar(policy)
             if safety_first:  # at once, before the clocks start: they run to critical targets
-                await self._enact(lifecycle.refer_to_safety(self._state, policy, self._now()))
+                await self._enact(
+                    lifecycle.refer_to_safety(self._state, policy, self._now(), self._calendar)
+                )
         else:
             assert input.continued is not None and self._policy is not None
             policy = self._policy
+            self._read_calendar(policy)
             sla_clocks = input.continued.sla_clocks
             safety_first = resumed is Status.AWAITING_SAFETY
         watch_sla = None
@@ -189,7 +196,9 @@ class ComplaintWorkflow:
             while True:
                 while not self._state.closed:
                     if not proposed:
-                        await self._enact(lifecycle.seek_remedy(self._state, policy, self._now()))
+                        await self._enact(
+                            lifecycle.seek_remedy(self._state, policy, self._now(), self._calendar)
+                        )
                     proposed = False
                     await self._agree_on_remedy()
                     if self._state.status in (Status.RESOLVED, Status.AWAITING_CONFIRMATION):
@@ -212,6 +221,13 @@ class ComplaintWorkflow:
         await workflow.wait_condition(workflow.all_handlers_finished)  # issues no command
         return lifecycle.result(self._state, self._record.events)
 
+    def _read_calendar(self, policy: CompanyPolicy) -> None:
+        """The calendar of the business deadlines, once received; issues no command.
+        `holidays` reads its translations (gettext) as it builds a country's calendar."""
+        if deadlines.needs_calendar(policy):
+            with workflow.unsafe.sandbox_unrestricted():
+                self._calendar = deadlines.calendar_of(self._record.events, policy)
+
     async def _open(
         self,
         intake: ComplaintIntake,
@@ -226,10 +242,14 @@ class ComplaintWorkflow:
         if resumed in (None, Status.AWAITING_SAFETY) or paused:  # from a start or wait
             if safety_first:  # no agent remedy before a safety officer has seen it
                 while not await self._waiting.until_acted():
-                    await self._enact(lifecycle.on_safety_silent(self._state, policy, self._now()))
+                    await self._enact(
+                        lifecycle.on_safety_silent(self._state, policy, self._now(), self._calendar)
+                    )
             if intake.abusive:
                 if not paused:
-                    await self._enact(lifecycle.pause_for_specialist(policy, self._now()))
+                    await self._enact(
+                        lifecycle.pause_for_specialist(policy, self._now(), self._calendar)
+                    )
                 await self._await_specialist()
             if intake.category is Category.RUDE_EMPLOYEE:
                 await self._enact(
@@ -267,7 +287,7 @@ class ComplaintWorkflow:
         if not self._patched_aftercare(lifecycle.gets_aftercare(state, policy)):
             return False
         if state.reopen_until is None:  # not resumed inside the window
-            await self._enact(lifecycle.open_aftercare(state, policy, self._now()))
+            await self._enact(lifecycle.open_aftercare(state, policy, self._now(), self._calendar))
         while True:
             wait = self._waiting.entered
             assert wait is not None
@@ -304,7 +324,9 @@ class ComplaintWorkflow:
             elif not await self._waiting.until_acted():
                 to_operations = self._bounded()
                 await self._enact(
-                    lifecycle.on_specialist_silent(self._state, policy, self._now(), to_operations)
+                    lifecycle.on_specialist_silent(
+                        self._state, policy, self._now(), to_operations, self._calendar
+                    )
                 )
 
     def _bounded(self) -> bool:
@@ -321,7 +343,9 @@ class ComplaintWorkflow:
 
     async def _listen(self) -> None:
         """Ask closed questions for what is missing, and wait for the answer, not forever."""
-        questions = lifecycle.ask_for_details(self._state, self._policy, self._now())
+        questions = lifecycle.ask_for_details(
+            self._state, self._policy, self._now(), self._calendar
+        )
         if questions:
             await self._enact(questions)
             await self._await_details()
@@ -340,18 +364,24 @@ class ComplaintWorkflow:
                     if not await self._waiting.until_acted():
                         await self._enact(lifecycle.on_choice_deadline(self._state, self._now()))
                     await self._enact(
-                        lifecycle.on_solution_chosen(self._state, policy, self._now())
+                        lifecycle.on_solution_chosen(
+                            self._state, policy, self._now(), self._calendar
+                        )
                     )
                 case WaitingOn.DECLINE_ANSWER:
                     acted = await self._waiting.until_acted()
                     await self._enact(
-                        lifecycle.on_decline_answered(self._state, policy, self._now())
+                        lifecycle.on_decline_answered(
+                            self._state, policy, self._now(), self._calendar
+                        )
                         if acted
                         else lifecycle.close(Outcome.DECLINED, self._now())
                     )
                 case WaitingOn.MANAGER:
                     if await self._manager_decided():
-                        await self._enact(lifecycle.on_decision(self._state, policy, self._now()))
+                        await self._enact(
+                            lifecycle.on_decision(self._state, policy, self._now(), self._calendar)
+                        )
                 case WaitingOn.OPERATIONS:
                     await self._waiting.until_acted()
                     if self._state.status is Status.AWAITING_MANAGER:  # reassigned
@@ -365,7 +395,9 @@ class ComplaintWorkflow:
         while not await self._waiting.until_acted():
             to_operations = self._bounded()
             await self._enact(
-                lifecycle.on_manager_silent(self._state, self._policy, self._now(), to_operations)
+                lifecycle.on_manager_silent(
+                    self._state, self._policy, self._now(), to_operations, self._calendar
+                )
             )
             if self._state.status is Status.IN_OPERATIONS:
                 return False
@@ -374,7 +406,11 @@ class ComplaintWorkflow:
     async def _follow_up(self) -> None:
         """Confirm the fix worked: 'not fixed' reopens, silence after a reminder closes it."""
         while not await self._waiting.until_acted():
-            await self._enact(lifecycle.on_follow_up_silent(self._state, self._policy, self._now()))
+            await self._enact(
+                lifecycle.on_follow_up_silent(
+                    self._state, self._policy, self._now(), self._calendar
+                )
+            )
             if self._state.closed:
                 return
         await self._enact(lifecycle.on_follow_up_answered(self._state, self._now()))
@@ -382,7 +418,13 @@ class ComplaintWorkflow:
     async def _call_back(self) -> None:
         """The promised callback, made on time even without news."""
         await self._enact(
-            lifecycle.promise_callback(self._state, MessageKind.CALLBACK, self._policy, self._now())
+            lifecycle.promise_callback(
+                self._state,
+                MessageKind.CALLBACK,
+                self._policy,
+                self._now(),
+                calendar=self._calendar,
+            )
         )
 
     # ------------------------------------------------------------------ continue-as-new
@@ -468,7 +510,9 @@ class ComplaintWorkflow:
                     self._acknowledgement_out = True  # the first effect after it is the message
                     self._answer_waits()
                 await self._enact(
-                    lifecycle.after(step, result, self._state, self._policy, self._now())
+                    lifecycle.after(
+                        step, result, self._state, self._policy, self._now(), self._calendar
+                    )
                 )
             else:
                 self._append(step)
@@ -551,9 +595,10 @@ class ComplaintWorkflow:
 
     # ------------------------------------------------------------------ updates
 
-    def _accept(self, command: Command, action: Any) -> ActionReceipt:
-        """Record what the command decides (its validator already ran it)."""
-        for event in command(self._state, action, self._policy, self._now()):
+    def _accept(self, command: Command, action: Any, **context: Any) -> ActionReceipt:
+        """Record what the command decides (its validator already ran it); `context` is
+        what that command needs beyond the state, the action, the policy and the time."""
+        for event in command(self._state, action, self._policy, self._now(), **context):
             self._append(event)
         return ActionReceipt(
             complaint_id=self._state.complaint_id,
@@ -561,10 +606,10 @@ class ComplaintWorkflow:
             event_count=len(self._record.events),
         )
 
-    def _validate(self, command: Command, action: Any) -> None:
+    def _validate(self, command: Command, action: Any, **context: Any) -> None:
         """Run the command and discard its events: a refusal rejects the update."""
         try:
-            command(self._state, action, self._policy, self._now())
+            command(self._state, action, self._policy, self._now(), **context)
         except InvalidAction as refusal:
             metrics.on_refused(command.__name__)
             raise ApplicationError(
@@ -657,11 +702,11 @@ class ComplaintWorkflow:
 
     @workflow.update
     def reassign(self, signed: SignedAssertion) -> ActionReceipt:
-        return self._accept(commands.reassign, signed)
+        return self._accept(commands.reassign, signed, calendar=self._calendar)
 
     @reassign.validator
     def _check_reassign(self, signed: SignedAssertion) -> None:
-        self._validate(commands.reassign, signed)
+        self._validate(commands.reassign, signed, calendar=self._calendar)
 
     @workflow.update
     def acknowledge_safety(self, signed: SignedAssertion) -> ActionReceipt:
