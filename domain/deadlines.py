@@ -7,7 +7,7 @@ time on the complaint's store calendar (`domain.business_time`).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from domain.business_time import Calendar, add, at_receipt
 from schemas import events as ev
@@ -22,9 +22,10 @@ class NoCalendar(ValueError):
 def due_at(
     deadline: timedelta | BusinessDuration, calendar: Calendar | None, now: datetime
 ) -> datetime:
-    """The instant `deadline` started at `now` falls due."""
+    """The instant (in UTC) `deadline` started at `now` falls due; wall-clock deadlines count
+    real time, so a day across a DST change is 24 hours, whatever zone `now` is in."""
     if not isinstance(deadline, BusinessDuration):
-        return now + deadline
+        return now.astimezone(UTC) + deadline
     if calendar is None:
         raise NoCalendar(f"a business deadline ({deadline.business}) needs the store's calendar")
     return add(calendar, now, deadline.business)

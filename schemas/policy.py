@@ -78,9 +78,14 @@ class BusinessDuration(BaseModel):
         return _hours_and_minutes(value)
 
 
-def _deadline_kind(value: Any) -> str:
-    """A JSON object (or a `BusinessDuration`) is business time; anything else wall-clock."""
-    return "business" if isinstance(value, dict | BusinessDuration) else "wall_clock"
+def _deadline_kind(value: Any) -> str | None:
+    """A JSON object (or a `BusinessDuration`) is business time; a string or a number (of
+    seconds) wall-clock; anything else neither (refused with the shapes a deadline has)."""
+    if isinstance(value, dict | BusinessDuration):
+        return "business"
+    if isinstance(value, str | int | float | timedelta) and not isinstance(value, bool):
+        return "wall_clock"
+    return None
 
 
 WallClock = Annotated[timedelta, Gt(timedelta(0))]
