@@ -254,7 +254,12 @@ class ComplaintWorkflow:
             if intake.category is Category.RUDE_EMPLOYEE:
                 await self._enact(
                     lifecycle.escalate(
-                        self._state, EscalationReason.RUDE_EMPLOYEE, None, policy, self._now()
+                        self._state,
+                        EscalationReason.RUDE_EMPLOYEE,
+                        None,
+                        policy,
+                        self._now(),
+                        calendar=self._calendar,
                     )
                 )
             await self._listen()
