@@ -28,7 +28,15 @@ from pydantic import (
 
 from activities.http_contract import POLICY_NOT_FOUND, POLICY_PATH, USER_AGENT, Problem
 from domain.business_time import SEARCH_DAYS, NoWorkingTime, add, at_receipt
-from schemas.policy import CURRENT, CompanyPolicy, Deadlines, PolicyVersion, as_json, length
+from schemas.policy import (
+    CURRENT,
+    DEADLINE_KINDS,
+    CompanyPolicy,
+    Deadlines,
+    PolicyVersion,
+    as_json,
+    length,
+)
 
 CURRENT_FILE = "current"
 """In a policy folder: the file whose one line is the current version id."""
@@ -155,11 +163,19 @@ def _fields(error: ValidationError) -> str:
     personal data, and the value is what they need to fix it."""
     parts = []
     for e in error.errors(include_url=False, include_context=False):
-        where = ".".join(str(p) for p in e["loc"])
+        where = ".".join(str(p) for p in _without_tag(e["loc"]))
         what = e["msg"].removeprefix("Value error, ")
         given = f" (got {e['input']})" if where and not isinstance(e["input"], dict) else ""
         parts.append(f"{where}: {what}{given}" if where else what)
     return "; ".join(parts)
+
+
+def _without_tag(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
+    """A deadline's field without the kind pydantic tried (`deadlines.appeal.wall_clock`
+    reads `deadlines.appeal`; `deadlines.appeal.business.business`, `...appeal.business`)."""
+    if len(loc) > 2 and loc[0] == "deadlines" and loc[2] in DEADLINE_KINDS:
+        return loc[:2] + loc[3:]
+    return loc
 
 
 def checked_version(version: str) -> str:

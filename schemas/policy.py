@@ -78,13 +78,18 @@ class BusinessDuration(BaseModel):
         return _hours_and_minutes(value)
 
 
+WALL_CLOCK, BUSINESS = "wall_clock", "business"
+DEADLINE_KINDS = (WALL_CLOCK, BUSINESS)
+"""The two kinds of deadline, as validation errors name them after the field."""
+
+
 def _deadline_kind(value: Any) -> str | None:
     """A JSON object (or a `BusinessDuration`) is business time; a string or a number (of
     seconds) wall-clock; anything else neither (refused with the shapes a deadline has)."""
     if isinstance(value, dict | BusinessDuration):
-        return "business"
+        return BUSINESS
     if isinstance(value, str | int | float | timedelta) and not isinstance(value, bool):
-        return "wall_clock"
+        return WALL_CLOCK
     return None
 
 
@@ -92,7 +97,7 @@ WallClock = Annotated[timedelta, Gt(timedelta(0))]
 """Real time, as a clock on the wall counts it: an ISO 8601 duration ("P2D", "PT8H")."""
 
 Deadline = Annotated[
-    Annotated[WallClock, Tag("wall_clock")] | Annotated[BusinessDuration, Tag("business")],
+    Annotated[WallClock, Tag(WALL_CLOCK)] | Annotated[BusinessDuration, Tag(BUSINESS)],
     Discriminator(
         _deadline_kind,
         custom_error_type="deadline",
@@ -110,7 +115,7 @@ Deadline = Annotated[
 
 GraceWallClock = Annotated[timedelta, Field(ge=timedelta(0))]
 Grace = Annotated[
-    Annotated[GraceWallClock, Tag("wall_clock")] | Annotated[BusinessDuration, Tag("business")],
+    Annotated[GraceWallClock, Tag(WALL_CLOCK)] | Annotated[BusinessDuration, Tag(BUSINESS)],
     Discriminator(
         _deadline_kind,
         custom_error_type="deadline",

@@ -252,3 +252,17 @@ def test_a_business_deadline_on_a_calendar_that_never_works_is_refused():
     wall_clock = document()
     wall_clock["sla"]["calendars"]["shut"] = {"closures": [closed]}  # no business deadline
     assert read_policy(json.dumps(wall_clock), DEFAULT.version, DEVELOPMENT) is not None
+
+
+@pytest.mark.parametrize(
+    ("deadline", "says"),
+    [
+        ("PT0S", "deadlines.appeal: Input should be greater than 0 seconds (got 0:00:00)"),
+        ({"business": "PT0S"}, "deadlines.appeal.business: Input should be greater than 0"),
+        ({"hours": "PT8H"}, "deadlines.appeal.hours: Extra inputs are not permitted"),
+        ([8], 'deadlines.appeal: a deadline is an ISO 8601 duration ("P2D") or a business'),
+    ],
+)
+def test_a_refused_deadline_is_named_without_the_kind_tried(deadline, says):
+    message = refusal(document(deadlines={"appeal": deadline}))
+    assert says in message, message

@@ -11,6 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest_asyncio
+from temporalio.api.testservice.v1 import SleepRequest
 
 import workflows.complaint
 from domain import commands, lifecycle
@@ -21,7 +22,7 @@ from schemas.policy import BusinessCalendar, BusinessDuration, CompanyPolicy, De
 from schemas.state import Status
 from tests.factories import make_intake
 from tests.replay.test_replay import replayer
-from tests.workflows.driver import Complaint
+from tests.workflows.driver import SKIP_TIMEOUT, Complaint
 from tests.workflows.test_sla import sla_attributes
 from workflows.complaint import ComplaintWorkflow
 
@@ -50,7 +51,9 @@ async def friday_evening(env) -> datetime:
     now = (await env.get_current_time()).astimezone(TALLINN)
     days = (4 - now.weekday()) % 7 or 7
     friday = at(now + timedelta(days=days), 18, 30)
-    await env.sleep(friday - now)
+    request = SleepRequest()
+    request.duration.FromTimedelta(friday - now)
+    await env.client.test_service.unlock_time_skipping_with_sleep(request, timeout=SKIP_TIMEOUT)
     return friday
 
 
