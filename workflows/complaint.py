@@ -9,6 +9,7 @@ waits, runs effects (`workflows.effects`) and records (`workflows.record`).
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, NoReturn
@@ -600,10 +601,9 @@ class ComplaintWorkflow:
 
     # ------------------------------------------------------------------ updates
 
-    def _accept(self, command: Command, action: Any, **context: Any) -> ActionReceipt:
-        """Record what the command decides (its validator already ran it); `context` is
-        what that command needs beyond the state, the action, the policy and the time."""
-        for event in command(self._state, action, self._policy, self._now(), **context):
+    def _accept(self, command: Command, action: Any) -> ActionReceipt:
+        """Record what the command decides (its validator already ran it)."""
+        for event in command(self._state, action, self._policy, self._now()):
             self._append(event)
         return ActionReceipt(
             complaint_id=self._state.complaint_id,
@@ -611,10 +611,10 @@ class ComplaintWorkflow:
             event_count=len(self._record.events),
         )
 
-    def _validate(self, command: Command, action: Any, **context: Any) -> None:
+    def _validate(self, command: Command, action: Any) -> None:
         """Run the command and discard its events: a refusal rejects the update."""
         try:
-            command(self._state, action, self._policy, self._now(), **context)
+            command(self._state, action, self._policy, self._now())
         except InvalidAction as refusal:
             metrics.on_refused(command.__name__)
             raise ApplicationError(
@@ -707,11 +707,15 @@ class ComplaintWorkflow:
 
     @workflow.update
     def reassign(self, signed: SignedAssertion) -> ActionReceipt:
-        return self._accept(commands.reassign, signed, calendar=self._calendar)
+        return self._accept(self._on_calendar(commands.reassign), signed)
 
     @reassign.validator
     def _check_reassign(self, signed: SignedAssertion) -> None:
-        self._validate(commands.reassign, signed, calendar=self._calendar)
+        self._validate(self._on_calendar(commands.reassign), signed)
+
+    def _on_calendar(self, command: Command) -> Command:
+        """`command` given the business deadlines' calendar (and still named as it is)."""
+        return functools.wraps(command)(functools.partial(command, calendar=self._calendar))
 
     @workflow.update
     def acknowledge_safety(self, signed: SignedAssertion) -> ActionReceipt:
