@@ -15,10 +15,18 @@ from temporalio.api.testservice.v1 import SleepRequest
 
 import workflows.complaint
 from domain import commands, lifecycle
+from domain.business_time import add, at_receipt
 from schemas import events as ev
 from schemas.intake import Category
 from schemas.messages import MessageKind
-from schemas.policy import BusinessCalendar, BusinessDuration, CompanyPolicy, Deadlines, SlaPolicy
+from schemas.policy import (
+    BusinessCalendar,
+    BusinessDuration,
+    CompanyPolicy,
+    Deadlines,
+    OperationsQueue,
+    SlaPolicy,
+)
 from schemas.state import Status
 from tests.factories import make_intake
 from tests.replay.test_replay import replayer
@@ -135,3 +143,55 @@ def test_every_call_to_a_rule_that_computes_a_deadline_passes_the_calendar():
             if not on_calendar and not any(ast.unparse(a) == "self._calendar" for a in passed):
                 missing.append(f"line {node.lineno}: {ast.unparse(node)[:60]}")
     assert not missing, missing
+
+
+LONG_LIVED = BUSINESS.model_copy(
+    update={
+        "version": "business-deadlines-long-lived",
+        "continue_as_new_after_events": 30,
+        "operations": OperationsQueue(top_manager_reminders=None),
+    }
+)
+
+
+async def test_business_deadlines_hold_across_continue_as_new(
+    env, backend, task_queue, worker, policies, friday_evening
+):
+    """A week of a silent manager: reminders and levels across runs, each deadline and
+    promised callback business time from when it was set (the calendar read again in each
+    new run, from the record it carries)."""
+    policies.add(LONG_LIVED)
+    intake = make_intake(
+        category=Category.RUDE_EMPLOYEE,
+        description="The cashier shouted at me in front of other customers",
+        employee_reference="EMP-17",
+        order_reference=None,
+        amount=None,
+    )
+    complaint = await Complaint.file(env, backend, task_queue, intake, LONG_LIVED.version)
+    try:
+        await complaint.until(Status.AWAITING_MANAGER)
+        for _ in range(7):
+            await complaint.skip(timedelta(days=1))
+        await complaint.until(Status.AWAITING_MANAGER)
+        events = await complaint.events()
+        run = await complaint.raw_description()
+        assert run.workflow_execution_info.execution.run_id != complaint.handle.run_id  # continued
+    finally:
+        await complaint.terminate_if_open()
+
+    office = at_receipt(OFFICE, events[0].at)
+    d = LONG_LIVED.deadlines
+    expected = {
+        ev.Escalated: d.manager_response,
+        ev.EscalatedToNextLevel: d.manager_response,
+        ev.ManagerReminded: d.manager_after_reminder,
+    }
+    deadlines = [(e, expected[type(e)]) for e in events if type(e) in expected]
+    assert len(deadlines) >= 4, [type(e).__name__ for e, _ in deadlines]
+    for event, deadline in deadlines:
+        assert event.respond_by == add(office, event.at, deadline.business), event
+    promises = [e for e in events if isinstance(e, ev.CallbackPromised)]
+    assert len(promises) >= 3
+    for promise in promises:
+        assert promise.due == add(office, promise.at, d.callback_interval.business), promise
