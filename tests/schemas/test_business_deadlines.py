@@ -76,6 +76,8 @@ def test_a_zero_reopen_grace_is_wall_clock_only():
     assert Deadlines.model_validate({"reopen_grace": "PT0S"}).reopen_grace == timedelta(0)
     with pytest.raises(ValidationError, match="greater than 0"):
         Deadlines.model_validate({"reopen_grace": {"business": "PT0S"}})
+    with pytest.raises(ValidationError, match="greater than or equal to 0"):
+        Deadlines.model_validate({"reopen_grace": "-P1D"})
 
 
 @pytest.mark.parametrize(
