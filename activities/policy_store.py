@@ -11,7 +11,7 @@ names the field and the value; nothing else about a document is trusted.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -27,7 +27,16 @@ from pydantic import (
 )
 
 from activities.http_contract import POLICY_NOT_FOUND, POLICY_PATH, USER_AGENT, Problem
-from schemas.policy import CURRENT, CompanyPolicy, Deadlines, PolicyVersion, as_json
+from domain.business_time import SEARCH_DAYS, NoWorkingTime, add, at_receipt
+from schemas.policy import (
+    CURRENT,
+    DEADLINE_KINDS,
+    CompanyPolicy,
+    Deadlines,
+    PolicyVersion,
+    as_json,
+    length,
+)
 
 CURRENT_FILE = "current"
 """In a policy folder: the file whose one line is the current version id."""
@@ -46,11 +55,12 @@ class PolicyBounds(BaseModel):
     min_callback_interval: timedelta = Field(gt=timedelta(0))
     """Promised callbacks come at most this often."""
 
-    def violations(self, policy: CompanyPolicy) -> list[str]:
-        """Each field out of bounds, with its value and the bound; empty when within."""
+    def violations(self, policy: CompanyPolicy, now: datetime | None = None) -> list[str]:
+        """Each field out of bounds, with its value and the bound; empty when within (a
+        business deadline is held to the bounds by its working time)."""
         found = []
         for name in Deadlines.model_fields:
-            value: timedelta = getattr(policy.deadlines, name)
+            value = length(getattr(policy.deadlines, name))
             least = self.min_deadline
             if name == "callback_interval":
                 least = max(least, self.min_callback_interval)
@@ -66,7 +76,26 @@ class PolicyBounds(BaseModel):
                         f"sla.targets.{severity.value}.next_update warns after {warns}, "
                         f"below the minimum of {self.min_deadline} between callbacks"
                     )
-        return found
+        return found + unreachable(policy, now or datetime.now(UTC))
+
+
+def unreachable(policy: CompanyPolicy, now: datetime) -> list[str]:
+    """Each calendar on which the policy's longest business deadline, started `now`, would
+    find no working time within `business_time.SEARCH_DAYS` (closures that never end)."""
+    business = policy.deadlines.business()
+    if not business:
+        return []
+    name, longest = max(business.items(), key=lambda item: item[1].business)
+    found = []
+    for calendar_name, spec in policy.sla.calendars.items():
+        try:
+            add(at_receipt(spec, now), now, longest.business)
+        except NoWorkingTime:
+            found.append(
+                f"sla.calendars.{calendar_name} has no working time for deadlines.{name} "
+                f"({longest.business} of business time) within {SEARCH_DAYS} days"
+            )
+    return found
 
 
 PRODUCTION = PolicyBounds(
@@ -134,11 +163,19 @@ def _fields(error: ValidationError) -> str:
     personal data, and the value is what they need to fix it."""
     parts = []
     for e in error.errors(include_url=False, include_context=False):
-        where = ".".join(str(p) for p in e["loc"])
+        where = ".".join(str(p) for p in _without_tag(e["loc"]))
         what = e["msg"].removeprefix("Value error, ")
         given = f" (got {e['input']})" if where and not isinstance(e["input"], dict) else ""
         parts.append(f"{where}: {what}{given}" if where else what)
     return "; ".join(parts)
+
+
+def _without_tag(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
+    """A deadline's field without the kind pydantic tried (`deadlines.appeal.wall_clock`
+    reads `deadlines.appeal`; `deadlines.appeal.business.business`, `...appeal.business`)."""
+    if len(loc) > 2 and loc[0] == "deadlines" and loc[2] in DEADLINE_KINDS:
+        return loc[:2] + loc[3:]
+    return loc
 
 
 def checked_version(version: str) -> str:

@@ -18,6 +18,9 @@ from schemas.policy import BusinessCalendar, Weekday
 
 SEARCH_DAYS = 3 * 366
 """How far ahead `add` looks for working time before it gives up on the calendar."""
+HOLIDAY_YEARS = (-1, 4)
+"""The public holidays a complaint's calendar knows: from the year before receipt to three
+after."""
 
 
 class NoWorkingTime(ValueError):
@@ -67,6 +70,13 @@ class Calendar:
 
     def local_day(self, instant: datetime) -> date:
         return instant.astimezone(self.zone).date()
+
+
+def at_receipt(spec: BusinessCalendar, received_at: datetime) -> Calendar:
+    """The calendar of a complaint received at `received_at`: its public holidays read once,
+    for `HOLIDAY_YEARS` around that year."""
+    first, after_last = HOLIDAY_YEARS
+    return Calendar(spec, range(received_at.year + first, received_at.year + after_last))
 
 
 def add(calendar: Calendar, start: datetime, duration: timedelta) -> datetime:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from domain.business_time import Calendar
 from domain.currency import currency_of, refuse_other_currency
+from domain.deadlines import due_at
 from domain.decisions import granted
 from domain.errors import InvalidAction
 from domain.progress import never
@@ -236,7 +238,11 @@ def acknowledge_safety(
 
 
 def reassign(
-    state: ComplaintState, signed: SignedAssertion, policy: CompanyPolicy, now: datetime
+    state: ComplaintState,
+    signed: SignedAssertion,
+    policy: CompanyPolicy,
+    now: datetime,
+    calendar: Calendar | None = None,
 ) -> list[DomainEvent]:
     """Operations staff the directory lists hand a complaint nobody acted on, signed by them,
     to a person the directory named at the move: a specialist for a paused conversation, a
@@ -252,11 +258,12 @@ def reassign(
     assert wanted is not None
     role = case.waited_for
     if role is StaffRole.SPECIALIST:
-        candidates, respond_by = state.specialists, now + policy.deadlines.specialist_review
+        candidates = state.specialists
+        respond_by = due_at(policy.deadlines.specialist_review, calendar, now)
     else:
         assert state.escalation is not None
         candidates = state.escalation.deciders
-        respond_by = now + policy.deadlines.manager_response
+        respond_by = due_at(policy.deadlines.manager_response, calendar, now)
     assignee = next((m for m in candidates if m.staff_id == wanted.assignee_id), None)
     if assignee is None or assignee.role is not role:
         raise InvalidAction(

@@ -3,7 +3,8 @@
 Each reaction takes the state (and the policy and the time) and returns a `Plan`: the
 events to record and the effects to run, in order. Every step is recorded before its
 effects run, so a reply can never arrive before the step it answers. Deadline
-arithmetic lives here; the workflow only waits, runs effects and records.
+arithmetic lives here (`domain.deadlines.due_at`, on the store's `calendar` for business
+deadlines); the workflow only waits, runs effects and records.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from domain.business_time import Calendar
+from domain.deadlines import due_at
 from domain.decisions import (
     Decline,
     Escalate,
@@ -139,7 +142,9 @@ def receive(
     ]
 
 
-def refer_to_safety(state: ComplaintState, policy: CompanyPolicy, now: datetime) -> Plan:
+def refer_to_safety(
+    state: ComplaintState, policy: CompanyPolicy, now: datetime, calendar: Calendar | None = None
+) -> Plan:
     """ISO 10002's "health and safety at once": a reported hazard makes the complaint
     critical and goes to the safety officers before anything else happens."""
     intake = state.intake
@@ -154,7 +159,9 @@ def refer_to_safety(state: ComplaintState, policy: CompanyPolicy, now: datetime)
                 reason=SAFETY_REPORTED,
             )
         ]
-    review_by = now + policy.deadlines.safety_review if policy.safety_reminders else None
+    review_by = (
+        due_at(policy.deadlines.safety_review, calendar, now) if policy.safety_reminders else None
+    )
     reason = f"{SAFETY_REPORTED}: {intake.safety.kind.value}"
     return [
         *raised,
@@ -164,11 +171,14 @@ def refer_to_safety(state: ComplaintState, policy: CompanyPolicy, now: datetime)
     ]
 
 
-def on_safety_silent(state: ComplaintState, policy: CompanyPolicy, now: datetime) -> Plan:
+def on_safety_silent(
+    state: ComplaintState, policy: CompanyPolicy, now: datetime, calendar: Calendar | None = None
+) -> Plan:
     """Nobody acknowledged the hazard by the review date: remind the safety officers, at
     most `policy.safety_reminders` times; after the last, wait without a deadline."""
     sent = state.safety_reminders + 1
-    review_by = now + policy.deadlines.safety_review if sent < policy.safety_reminders else None
+    more = sent < policy.safety_reminders
+    review_by = due_at(policy.deadlines.safety_review, calendar, now) if more else None
     return [
         ev.SafetyReminded(at=now, review_by=review_by),
         Page(
@@ -182,13 +192,15 @@ def on_safety_silent(state: ComplaintState, policy: CompanyPolicy, now: datetime
     ]
 
 
-def pause_for_specialist(policy: CompanyPolicy, now: datetime) -> Plan:
+def pause_for_specialist(
+    policy: CompanyPolicy, now: datetime, calendar: Calendar | None = None
+) -> Plan:
     """No argument with an abusive customer: pause, and hand over to a specialist."""
     return [
         ev.Paused(
             at=now,
             reason=ABUSIVE_CONVERSATION,
-            review_by=now + policy.deadlines.specialist_review,
+            review_by=due_at(policy.deadlines.specialist_review, calendar, now),
         ),
         FindStaff(StaffRole.SPECIALIST),
         Tell(MessageKind.PAUSE),
@@ -197,14 +209,20 @@ def pause_for_specialist(policy: CompanyPolicy, now: datetime) -> Plan:
 
 
 def on_specialist_silent(
-    state: ComplaintState, policy: CompanyPolicy, now: datetime, to_operations: bool = False
+    state: ComplaintState,
+    policy: CompanyPolicy,
+    now: datetime,
+    to_operations: bool = False,
+    calendar: Calendar | None = None,
 ) -> Plan:
     """Still paused at the review date: remind the specialist; with `to_operations` (the
     policy's reminders were sent: `due_for_operations`), move to the operations queue."""
     if to_operations:
         return move_to_operations(state, policy, now)
     return [
-        ev.SpecialistReminded(at=now, review_by=now + policy.deadlines.specialist_review),
+        ev.SpecialistReminded(
+            at=now, review_by=due_at(policy.deadlines.specialist_review, calendar, now)
+        ),
         Page(
             PageKind.REMINDER,
             1,
@@ -214,14 +232,16 @@ def on_specialist_silent(
     ]
 
 
-def ask_for_details(state: ComplaintState, policy: CompanyPolicy, now: datetime) -> Plan:
+def ask_for_details(
+    state: ComplaintState, policy: CompanyPolicy, now: datetime, calendar: Calendar | None = None
+) -> Plan:
     """Closed questions for what the category needs under the policy and the intake lacks;
     nothing if complete."""
     assert state.intake is not None
     missing = missing_details(state.intake, policy)
     if not missing:
         return []
-    reply_by = now + policy.deadlines.details_reply
+    reply_by = due_at(policy.deadlines.details_reply, calendar, now)
     return [
         ev.DetailsRequested(at=now, missing=missing, reply_by=reply_by),
         Tell(MessageKind.DETAILS_REQUEST, {"missing_details": missing, "reply_by": reply_by}),
@@ -245,7 +265,9 @@ def apologise_and_thank(now: datetime) -> Plan:
 # ---------------------------------------------------------------------- agree on a remedy
 
 
-def seek_remedy(state: ComplaintState, policy: CompanyPolicy, now: datetime) -> Plan:
+def seek_remedy(
+    state: ComplaintState, policy: CompanyPolicy, now: datetime, calendar: Calendar | None = None
+) -> Plan:
     """The next attempt: an open escalation goes on; a fix that failed more often than the
     agent may retry, or with nothing left to try, goes to a manager; otherwise the agent
     proposes what it has not carried out already (a reopen never repeats a remedy)."""
@@ -257,16 +279,23 @@ def seek_remedy(state: ComplaintState, policy: CompanyPolicy, now: datetime) -> 
     offered = [r for r in options(intake, policy) if r.kind not in done]
     if state.reopen_count > policy.reopens_before_escalation or not offered:
         last = state.remedies_executed[-1] if state.remedies_executed else None
-        return escalate(state, EscalationReason.REOPENED_AGAIN, last, policy, now)
+        return escalate(
+            state, EscalationReason.REOPENED_AGAIN, last, policy, now, calendar=calendar
+        )
     default = default_option(intake, policy, now.date(), offered)
-    return propose(offered, default, AGENT, policy, now)
+    return propose(offered, default, AGENT, policy, now, calendar)
 
 
 def propose(
-    offered: list[Remedy], default: Remedy, proposed_by: str, policy: CompanyPolicy, now: datetime
+    offered: list[Remedy],
+    default: Remedy,
+    proposed_by: str,
+    policy: CompanyPolicy,
+    now: datetime,
+    calendar: Calendar | None = None,
 ) -> Plan:
     """Let the customer take part in choosing; a sensible default applies after the deadline."""
-    choose_by = now + policy.deadlines.solution_choice
+    choose_by = due_at(policy.deadlines.solution_choice, calendar, now)
     return [
         ev.SolutionsProposed(
             at=now, options=offered, default=default, choose_by=choose_by, proposed_by=proposed_by
@@ -283,7 +312,9 @@ def on_choice_deadline(state: ComplaintState, now: datetime) -> Plan:
     return [ev.SolutionChosen(at=now, remedy=state.default_option, by="default")]
 
 
-def on_solution_chosen(state: ComplaintState, policy: CompanyPolicy, now: datetime) -> Plan:
+def on_solution_chosen(
+    state: ComplaintState, policy: CompanyPolicy, now: datetime, calendar: Calendar | None = None
+) -> Plan:
     """What someone with authority offered is carried out; the agent's own offer is assessed:
     resolved within policy, escalated where a manager must decide, or declined."""
     chosen, intake = state.chosen, state.intake
@@ -294,9 +325,11 @@ def on_solution_chosen(state: ComplaintState, policy: CompanyPolicy, now: dateti
         case Resolve(remedy=remedy):
             return [ExecuteRemedy(remedy, AGENT)]
         case Escalate(reason=reason, policy_exception=exception):
-            return escalate(state, reason, chosen, policy, now, policy_exception=exception)
+            return escalate(
+                state, reason, chosen, policy, now, policy_exception=exception, calendar=calendar
+            )
         case Decline(reasons=reasons, alternatives=offered):
-            return decline(chosen, reasons, offered, AGENT, True, policy, now)
+            return decline(chosen, reasons, offered, AGENT, True, policy, now, calendar)
     raise AssertionError("assess returns one of Resolve, Escalate, Decline")
 
 
@@ -308,9 +341,10 @@ def decline(
     can_appeal: bool,
     policy: CompanyPolicy,
     now: datetime,
+    calendar: Calendar | None = None,
 ) -> Plan:
     """Refuse gently: the reasons, why the policy exists, alternatives, and an appeal if open."""
-    answer_by = now + policy.deadlines.appeal
+    answer_by = due_at(policy.deadlines.appeal, calendar, now)
     return [
         ev.Declined(
             at=now,
@@ -333,14 +367,22 @@ def decline(
     ]
 
 
-def on_decline_answered(state: ComplaintState, policy: CompanyPolicy, now: datetime) -> Plan:
+def on_decline_answered(
+    state: ComplaintState, policy: CompanyPolicy, now: datetime, calendar: Calendar | None = None
+) -> Plan:
     """An appeal goes to a manager as a policy exception; a chosen alternative is carried out."""
     if state.appealed:
         requested = state.declined_request
         return escalate(
-            state, EscalationReason.APPEAL, requested, policy, now, policy_exception=True
+            state,
+            EscalationReason.APPEAL,
+            requested,
+            policy,
+            now,
+            policy_exception=True,
+            calendar=calendar,
         )
-    return on_solution_chosen(state, policy, now)
+    return on_solution_chosen(state, policy, now, calendar)
 
 
 def escalate(
@@ -350,9 +392,10 @@ def escalate(
     policy: CompanyPolicy,
     now: datetime,
     policy_exception: bool = False,
+    calendar: Calendar | None = None,
 ) -> Plan:
     """Consult a manager ourselves, and tell the customer when we will call back."""
-    respond_by = now + policy.deadlines.manager_response
+    respond_by = due_at(policy.deadlines.manager_response, calendar, now)
     title = policy.manager(1).title
     return [
         ev.Escalated(
@@ -365,12 +408,18 @@ def escalate(
         ),
         FindStaff(StaffRole.MANAGER, 1),
         Page(PageKind.ESCALATION, 1, title, reason.value, requested, respond_by),
-        *promise_callback(state, MessageKind.ESCALATION_NOTICE, policy, now, level=1),
+        *promise_callback(
+            state, MessageKind.ESCALATION_NOTICE, policy, now, level=1, calendar=calendar
+        ),
     ]
 
 
 def on_manager_silent(
-    state: ComplaintState, policy: CompanyPolicy, now: datetime, to_operations: bool = False
+    state: ComplaintState,
+    policy: CompanyPolicy,
+    now: datetime,
+    to_operations: bool = False,
+    calendar: Calendar | None = None,
 ) -> Plan:
     """A silent manager is reminded once; then the escalation moves up a level. The top level
     is reminded again and again; with `to_operations` (the policy's reminders were sent:
@@ -382,13 +431,13 @@ def on_manager_silent(
     moved: DomainEvent
     if esc.reminded and esc.level < policy.top_level:
         kind, level = PageKind.ESCALATION, esc.level + 1
-        respond_by = now + policy.deadlines.manager_response
+        respond_by = due_at(policy.deadlines.manager_response, calendar, now)
         moved = ev.EscalatedToNextLevel(
             at=now, from_level=esc.level, to_level=level, respond_by=respond_by
         )
     else:
         kind, level = PageKind.REMINDER, esc.level
-        respond_by = now + policy.deadlines.manager_after_reminder
+        respond_by = due_at(policy.deadlines.manager_after_reminder, calendar, now)
         moved = ev.ManagerReminded(at=now, level=level, respond_by=respond_by)
     title = policy.manager(level).title
     page = Page(kind, level, title, esc.reason.value, esc.requested, respond_by)
@@ -452,7 +501,9 @@ def on_reassigned(state: ComplaintState, policy: CompanyPolicy, now: datetime) -
     return [Page(PageKind.ESCALATION, esc.level, title, reason, esc.requested, esc.respond_by)]
 
 
-def on_decision(state: ComplaintState, policy: CompanyPolicy, now: datetime) -> Plan:
+def on_decision(
+    state: ComplaintState, policy: CompanyPolicy, now: datetime, calendar: Calendar | None = None
+) -> Plan:
     """A manager's decision: approve or override is carried out, a counter-offer proposed to
     the customer, a denial declined with reasons and alternatives (final, no appeal)."""
     decision, esc, intake, decided_by = (
@@ -470,7 +521,7 @@ def on_decision(state: ComplaintState, policy: CompanyPolicy, now: datetime) -> 
             return [ExecuteRemedy(remedy, decided_by)]
         case DecisionKind.COUNTER:
             assert remedy is not None
-            return propose([remedy], remedy, decided_by, policy, now)
+            return propose([remedy], remedy, decided_by, policy, now, calendar)
         case DecisionKind.DENY:
             assert decision.reason is not None
             return decline(
@@ -481,6 +532,7 @@ def on_decision(state: ComplaintState, policy: CompanyPolicy, now: datetime) -> 
                 False,
                 policy,
                 now,
+                calendar,
             )
     raise AssertionError(f"unknown decision kind {decision.kind}")
 
@@ -491,10 +543,11 @@ def promise_callback(
     policy: CompanyPolicy,
     now: datetime,
     level: int | None = None,
+    calendar: Calendar | None = None,
 ) -> Plan:
     """Call back when promised, even without news, and say when the next call comes."""
     level = level or state.escalation_level
-    callback_by = now + policy.deadlines.callback_interval
+    callback_by = due_at(policy.deadlines.callback_interval, calendar, now)
     made = [ev.CallbackMade(at=now, promised_for=state.callback_due)] if state.callback_due else []
     title = policy.manager(level).title if level else None
     return [
@@ -510,9 +563,10 @@ def on_remedy_executed(
     receipt: RemedyReceipt,
     policy: CompanyPolicy,
     now: datetime,
+    calendar: Calendar | None = None,
 ) -> Plan:
     """Tell the customer what was done, and when we will ask whether it worked."""
-    follow_up_at = now + policy.deadlines.follow_up_delay
+    follow_up_at = due_at(policy.deadlines.follow_up_delay, calendar, now)
     return [
         ev.RemedyExecuted(
             at=now,
@@ -538,24 +592,29 @@ def on_remedy_refused(
     refusal: Refused,
     policy: CompanyPolicy,
     now: datetime,
+    calendar: Calendar | None = None,
 ) -> Plan:
     """A remedy the backend refuses goes to a manager; no empty promise to the customer."""
+    reason = EscalationReason.REMEDY_FAILED
     return [
         ev.RemedyFailed(at=now, remedy=order.remedy, error=refusal.reason),
-        *escalate(state, EscalationReason.REMEDY_FAILED, order.remedy, policy, now),
+        *escalate(state, reason, order.remedy, policy, now, calendar=calendar),
     ]
 
 
 # ---------------------------------------------------------------------- follow up and close
 
 
-def on_follow_up_silent(state: ComplaintState, policy: CompanyPolicy, now: datetime) -> Plan:
+def on_follow_up_silent(
+    state: ComplaintState, policy: CompanyPolicy, now: datetime, calendar: Calendar | None = None
+) -> Plan:
     """The follow-up date came, or a follow-up went unanswered: ask, remind once, then close."""
     deadlines = policy.deadlines
     if state.follow_ups_sent == 0:
-        kind, reply_by = MessageKind.FOLLOW_UP, now + deadlines.follow_up_reply
+        kind, reply_by = MessageKind.FOLLOW_UP, due_at(deadlines.follow_up_reply, calendar, now)
     elif state.follow_ups_sent < FOLLOW_UPS:
-        kind, reply_by = MessageKind.FOLLOW_UP_REMINDER, now + deadlines.follow_up_after_reminder
+        kind = MessageKind.FOLLOW_UP_REMINDER
+        reply_by = due_at(deadlines.follow_up_after_reminder, calendar, now)
     else:
         return close(Outcome.RESOLVED_UNCONFIRMED, now)
     reminder = kind is MessageKind.FOLLOW_UP_REMINDER
@@ -584,12 +643,14 @@ def gets_aftercare(state: ComplaintState, policy: CompanyPolicy) -> bool:
     return state.outcome in AFTERCARE_OUTCOMES and bool(policy.deadlines.reopen_grace)
 
 
-def open_aftercare(state: ComplaintState, policy: CompanyPolicy, now: datetime) -> Plan:
+def open_aftercare(
+    state: ComplaintState, policy: CompanyPolicy, now: datetime, calendar: Calendar | None = None
+) -> Plan:
     """The reopen window opens at closing; the survey is due after its delay, once per
     complaint (a complaint reopened after its survey is not asked again)."""
     deadlines = policy.deadlines
-    survey_at = None if state.survey_sent else now + deadlines.survey_delay
-    reopen_until = now + deadlines.reopen_grace
+    survey_at = None if state.survey_sent else due_at(deadlines.survey_delay, calendar, now)
+    reopen_until = due_at(deadlines.reopen_grace, calendar, now)
     return [ev.AftercareOpened(at=now, reopen_until=reopen_until, survey_at=survey_at)]
 
 
@@ -648,6 +709,7 @@ def after(
     state: ComplaintState,
     policy: CompanyPolicy,
     now: datetime,
+    calendar: Calendar | None = None,
 ) -> Plan:
     """What an effect's result adds to the record (and what follows from it)."""
     match effect, result:
@@ -660,9 +722,9 @@ def after(
         case Page(kind=PageKind.ESCALATION, level=level), str(page_id):
             return [ev.ManagerNotified(at=now, level=level, page_id=page_id)]
         case ExecuteRemedy(), RemedyReceipt():
-            return on_remedy_executed(state, effect, result, policy, now)
+            return on_remedy_executed(state, effect, result, policy, now, calendar)
         case ExecuteRemedy(), Refused():
-            return on_remedy_refused(state, effect, result, policy, now)
+            return on_remedy_refused(state, effect, result, policy, now, calendar)
         case ClaimOrder(release=False), OrderClaimReceipt(holder=str(holder)):
             if holder != state.complaint_id:
                 return link_to_open(state, holder, now)

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from domain.business_time import Calendar, add, between
+from domain.business_time import Calendar, add, at_receipt, between
 from domain.plan import Page, Plan, Tell
 from schemas import events as ev
 from schemas.effects import PageKind
@@ -116,20 +116,14 @@ def retarget(clocks: Clocks, targets: SlaTargets) -> Clocks:
     return replace(clocks, clocks=changed)
 
 
-HOLIDAY_YEARS = (-1, 4)
-"""The public holidays the clocks know: from the year before receipt to three after."""
-
-
 def fold_clocks(events: Iterable[DomainEvent], sla: SlaPolicy) -> Clocks | None:
     """The clocks after `events` (None before the complaint is received). The calendar's
-    public holidays are read once, at receipt (`HOLIDAY_YEARS`)."""
+    public holidays are read once, at receipt (`business_time.at_receipt`)."""
     clocks: Clocks | None = None
     for event in events:
         if isinstance(event, ev.Received):
             intake = event.intake
-            first, after_last = HOLIDAY_YEARS
-            years = range(event.at.year + first, event.at.year + after_last)
-            calendar = Calendar(sla.calendar_for(intake.store), years)
+            calendar = at_receipt(sla.calendar_for(intake.store), event.at)
             clocks = start(sla, sla.targets[intake.severity], calendar)
         if isinstance(event, ev.SeverityRaised) and clocks is not None:
             clocks = retarget(clocks, sla.targets[event.to_severity])

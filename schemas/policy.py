@@ -15,18 +15,21 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from itertools import pairwise
 from typing import Annotated, Any
 
 import holidays
+from annotated_types import Gt
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     StringConstraints,
+    Tag,
     field_serializer,
     model_validator,
 )
@@ -60,43 +63,138 @@ class ManagerLevel(BaseModel):
     authority_limit: Decimal = Field(ge=0)
 
 
+class BusinessDuration(BaseModel):
+    """A deadline in business time: `business` of working time on the complaint's store
+    calendar (`sla.calendars`, by `sla.store_calendars`), whether or not the SLA clocks run.
+    In a document: `{"business": "PT8H"}`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    business: Positive
+
+    @field_serializer("business", when_used="json")
+    def _in_hours(self, value: timedelta) -> str:
+        """Business time reads in hours ("PT27H": three nine-hour days), never in days."""
+        return _hours_and_minutes(value)
+
+
+WALL_CLOCK, BUSINESS = "wall_clock", "business"
+DEADLINE_KINDS = (WALL_CLOCK, BUSINESS)
+"""The two kinds of deadline, as validation errors name them after the field."""
+
+
+def _deadline_kind(value: Any) -> str | None:
+    """A JSON object (or a `BusinessDuration`) is business time; a string or a number (of
+    seconds) wall-clock; anything else neither (refused with the shapes a deadline has)."""
+    if isinstance(value, dict | BusinessDuration):
+        return BUSINESS
+    if isinstance(value, str | int | float | timedelta) and not isinstance(value, bool):
+        return WALL_CLOCK
+    return None
+
+
+WallClock = Annotated[timedelta, Gt(timedelta(0))]
+"""Real time, as a clock on the wall counts it: an ISO 8601 duration ("P2D", "PT8H")."""
+
+Deadline = Annotated[
+    Annotated[WallClock, Tag(WALL_CLOCK)] | Annotated[BusinessDuration, Tag(BUSINESS)],
+    Discriminator(
+        _deadline_kind,
+        custom_error_type="deadline",
+        custom_error_message=(
+            'a deadline is an ISO 8601 duration ("P2D") or a business duration '
+            '({"business": "PT8H"})'
+        ),
+    ),
+    Field(
+        description='Wall-clock, an ISO 8601 duration ("P2D"), or business time on the '
+        'store\'s calendar, {"business": "PT8H"}'
+    ),
+]
+"""How long until a deadline: wall-clock (`timedelta`) or business time (`BusinessDuration`)."""
+
+GraceWallClock = Annotated[timedelta, Field(ge=timedelta(0))]
+Grace = Annotated[
+    Annotated[GraceWallClock, Tag(WALL_CLOCK)] | Annotated[BusinessDuration, Tag(BUSINESS)],
+    Discriminator(
+        _deadline_kind,
+        custom_error_type="deadline",
+        custom_error_message=(
+            'a deadline is an ISO 8601 duration ("P14D", zero "PT0S") or a business duration '
+            '({"business": "PT72H"})'
+        ),
+    ),
+    Field(
+        description='Wall-clock, an ISO 8601 duration ("P14D"; "PT0S" for none), or business '
+        'time on the store\'s calendar, {"business": "PT72H"}'
+    ),
+]
+"""A deadline that may also be zero (wall-clock only)."""
+
+
+def length(deadline: timedelta | BusinessDuration) -> timedelta:
+    """How long a deadline is, wall-clock or business, as a duration."""
+    return deadline.business if isinstance(deadline, BusinessDuration) else deadline
+
+
 class Deadlines(BaseModel):
-    """How long we wait, and how long before we call back.
+    """How long we wait, and how long before we call back. Each deadline is wall-clock
+    ("P2D") or business time on the store's calendar (`{"business": "PT18H"}`).
 
     Promise prudently: the follow-up comes a little later than the fix is expected.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    details_reply: Positive = timedelta(days=2)
-    solution_choice: Positive = timedelta(days=2)
-    appeal: Positive = timedelta(days=7)
-    manager_response: Positive = timedelta(days=1)
-    manager_after_reminder: Positive = timedelta(hours=8)
-    callback_interval: Positive = timedelta(days=2)
-    follow_up_delay: Positive = timedelta(days=4)
-    follow_up_reply: Positive = timedelta(days=3)
-    follow_up_after_reminder: Positive = timedelta(days=3)
-    specialist_review: Positive = timedelta(days=3)
-    safety_review: Positive = timedelta(hours=1)
+    details_reply: Deadline = timedelta(days=2)
+    solution_choice: Deadline = timedelta(days=2)
+    appeal: Deadline = timedelta(days=7)
+    manager_response: Deadline = timedelta(days=1)
+    manager_after_reminder: Deadline = timedelta(hours=8)
+    callback_interval: Deadline = timedelta(days=2)
+    follow_up_delay: Deadline = timedelta(days=4)
+    follow_up_reply: Deadline = timedelta(days=3)
+    follow_up_after_reminder: Deadline = timedelta(days=3)
+    specialist_review: Deadline = timedelta(days=3)
+    safety_review: Deadline = timedelta(hours=1)
     """How long a reported hazard may go unacknowledged before the safety officers are
     reminded (`CompanyPolicy.safety_reminders` times at most)."""
-    reopen_grace: timedelta = Field(default=timedelta(days=14), ge=timedelta(0))
+    reopen_grace: Grace = timedelta(days=14)
     """After a resolved complaint closes, a reply from its customer this long reopens it;
     later, the reply files a new complaint linked to it. Zero: the run ends at closing (no
     reopen, no survey)."""
-    survey_delay: Positive = timedelta(days=3)
+    survey_delay: Deadline = timedelta(days=3)
     """How long after closing the satisfaction survey is sent (inside `reopen_grace`; a
     reopen before then cancels it)."""
 
     @model_validator(mode="after")
     def _survey_in_grace(self) -> Deadlines:
-        if self.reopen_grace and self.survey_delay >= self.reopen_grace:
+        """The survey falls due inside the reopen window on any calendar: business time
+        never runs faster than the wall clock, so a wall-clock delay shorter than a business
+        window always is; a business delay needs a business window longer than it."""
+        grace, survey = self.reopen_grace, self.survey_delay
+        if not length(grace):
+            return self
+        if isinstance(survey, BusinessDuration) and not isinstance(grace, BusinessDuration):
             raise ValueError(
-                f"survey_delay ({self.survey_delay}) must be shorter than reopen_grace "
-                f"({self.reopen_grace}): the survey is answered while the complaint is open"
+                "a business survey_delay needs a business reopen_grace: on a calendar with "
+                "holidays or closures it could fall due after a wall-clock window ends"
+            )
+        if length(survey) >= length(grace):
+            raise ValueError(
+                f"survey_delay ({length(survey)}) must be shorter than reopen_grace "
+                f"({length(grace)}): the survey is answered while the complaint is open"
             )
         return self
+
+    def business(self) -> dict[str, BusinessDuration]:
+        """The deadlines given in business time, by field name."""
+        found = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, BusinessDuration):
+                found[name] = value
+        return found
 
 
 class OperationsQueue(BaseModel):
@@ -207,6 +305,17 @@ class BusinessCalendar(BaseModel):
                 if before.closes == time(0) or after.opens < before.closes:
                     raise ValueError(f"{day}: opening hours overlap")
         return self
+
+    def weekly_hours(self) -> timedelta:
+        """The working time of a week without holidays or closures (local hours)."""
+        day = date(2001, 1, 1)  # any date: only the difference of two local times counts
+        total = timedelta(0)
+        for stretch in (s for stretches in self.hours.values() for s in stretches):
+            closes = datetime.combine(day + timedelta(days=1), time(0))
+            if stretch.closes != time(0):
+                closes = datetime.combine(day, stretch.closes)
+            total += closes - datetime.combine(day, stretch.opens)
+        return total
 
 
 class SlaTargets(BaseModel):
@@ -326,6 +435,11 @@ def _default_ladder() -> list[ManagerLevel]:
     ]
 
 
+BUSINESS_WEEKS = 52
+"""A business deadline is at most this many weeks of working hours on every calendar a store
+may use, so it falls due within the years whose holidays a complaint knows."""
+
+
 class CompanyPolicy(BaseModel):
     """The rules an agent applies without asking anyone."""
 
@@ -398,6 +512,15 @@ class CompanyPolicy(BaseModel):
                     f"{lower} ({below}) must be below {upper} ({above}): "
                     "each level may grant more than the one it escalates from"
                 )
+        for name, deadline in self.deadlines.business().items():
+            for calendar_name, calendar in self.sla.calendars.items():
+                year = calendar.weekly_hours() * BUSINESS_WEEKS
+                if deadline.business > year:
+                    raise ValueError(
+                        f"deadlines.{name} ({_hours_and_minutes(deadline.business)} of "
+                        f"business time) is more than {BUSINESS_WEEKS} weeks of calendar "
+                        f"{calendar_name!r}'s working hours ({_hours_and_minutes(year)})"
+                    )
         return self
 
     @field_serializer("receipt_required_for")

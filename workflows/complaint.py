@@ -9,6 +9,7 @@ waits, runs effects (`workflows.effects`) and records (`workflows.record`).
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, NoReturn
@@ -17,7 +18,8 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from domain import commands, lifecycle, progress, sla
+    from domain import commands, deadlines, lifecycle, progress, sla
+    from domain.business_time import Calendar
     from domain.errors import InvalidAction
     from domain.lifecycle import Wait, waiting_for
     from domain.plan import Effect, Plan, Tell
@@ -104,6 +106,8 @@ class ComplaintWorkflow:
         self._record = Record()
         self._sla: sla.Clocks | None = None
         """The SLA clocks, a fold of the record (None when they do not run)."""
+        self._calendar: Calendar | None = None
+        """The store's calendar the business deadlines count on (None: all wall-clock)."""
         self._waiting = Waiting(
             lambda: self._state, self._call_back, self._publish, self._continue_if_long
         )
@@ -172,11 +176,15 @@ class ComplaintWorkflow:
                     intake, policy, self._now(), apologise=at_once, safety=safety_first
                 )
             )
+            self._read_calendar(policy)
             if safety_first:  # at once, before the clocks start: they run to critical targets
-                await self._enact(lifecycle.refer_to_safety(self._state, policy, self._now()))
+                await self._enact(
+                    lifecycle.refer_to_safety(self._state, policy, self._now(), self._calendar)
+                )
         else:
             assert input.continued is not None and self._policy is not None
             policy = self._policy
+            self._read_calendar(policy)
             sla_clocks = input.continued.sla_clocks
             safety_first = resumed is Status.AWAITING_SAFETY
         watch_sla = None
@@ -203,7 +211,9 @@ class ComplaintWorkflow:
             while True:
                 while not self._state.closed:
                     if not proposed:
-                        await self._enact(lifecycle.seek_remedy(self._state, policy, self._now()))
+                        await self._enact(
+                            lifecycle.seek_remedy(self._state, policy, self._now(), self._calendar)
+                        )
                     proposed = False
                     await self._agree_on_remedy()
                     if self._state.status in (Status.RESOLVED, Status.AWAITING_CONFIRMATION):
@@ -226,6 +236,13 @@ class ComplaintWorkflow:
         await workflow.wait_condition(workflow.all_handlers_finished)  # issues no command
         return lifecycle.result(self._state, self._record.events)
 
+    def _read_calendar(self, policy: CompanyPolicy) -> None:
+        """The calendar of the business deadlines, once received; issues no command.
+        `holidays` reads its translations (gettext) as it builds a country's calendar."""
+        if deadlines.needs_calendar(policy):
+            with workflow.unsafe.sandbox_unrestricted():
+                self._calendar = deadlines.calendar_of(self._record.events, policy)
+
     async def _open(
         self,
         intake: ComplaintIntake,
@@ -240,15 +257,24 @@ class ComplaintWorkflow:
         if resumed in (None, Status.AWAITING_SAFETY) or paused:  # from a start or wait
             if safety_first:  # no agent remedy before a safety officer has seen it
                 while not await self._waiting.until_acted():
-                    await self._enact(lifecycle.on_safety_silent(self._state, policy, self._now()))
+                    await self._enact(
+                        lifecycle.on_safety_silent(self._state, policy, self._now(), self._calendar)
+                    )
             if intake.abusive:
                 if not paused:
-                    await self._enact(lifecycle.pause_for_specialist(policy, self._now()))
+                    await self._enact(
+                        lifecycle.pause_for_specialist(policy, self._now(), self._calendar)
+                    )
                 await self._await_specialist()
             if intake.category is Category.RUDE_EMPLOYEE:
                 await self._enact(
                     lifecycle.escalate(
-                        self._state, EscalationReason.RUDE_EMPLOYEE, None, policy, self._now()
+                        self._state,
+                        EscalationReason.RUDE_EMPLOYEE,
+                        None,
+                        policy,
+                        self._now(),
+                        calendar=self._calendar,
                     )
                 )
             await self._listen()
@@ -281,7 +307,7 @@ class ComplaintWorkflow:
         if not self._patched_aftercare(lifecycle.gets_aftercare(state, policy)):
             return False
         if state.reopen_until is None:  # not resumed inside the window
-            await self._enact(lifecycle.open_aftercare(state, policy, self._now()))
+            await self._enact(lifecycle.open_aftercare(state, policy, self._now(), self._calendar))
         while True:
             wait = self._waiting.entered
             assert wait is not None
@@ -318,7 +344,9 @@ class ComplaintWorkflow:
             elif not await self._waiting.until_acted():
                 to_operations = self._bounded()
                 await self._enact(
-                    lifecycle.on_specialist_silent(self._state, policy, self._now(), to_operations)
+                    lifecycle.on_specialist_silent(
+                        self._state, policy, self._now(), to_operations, self._calendar
+                    )
                 )
 
     def _bounded(self) -> bool:
@@ -335,7 +363,9 @@ class ComplaintWorkflow:
 
     async def _listen(self) -> None:
         """Ask closed questions for what is missing, and wait for the answer, not forever."""
-        questions = lifecycle.ask_for_details(self._state, self._policy, self._now())
+        questions = lifecycle.ask_for_details(
+            self._state, self._policy, self._now(), self._calendar
+        )
         if questions:
             await self._enact(questions)
             await self._await_details()
@@ -354,18 +384,24 @@ class ComplaintWorkflow:
                     if not await self._waiting.until_acted():
                         await self._enact(lifecycle.on_choice_deadline(self._state, self._now()))
                     await self._enact(
-                        lifecycle.on_solution_chosen(self._state, policy, self._now())
+                        lifecycle.on_solution_chosen(
+                            self._state, policy, self._now(), self._calendar
+                        )
                     )
                 case WaitingOn.DECLINE_ANSWER:
                     acted = await self._waiting.until_acted()
                     await self._enact(
-                        lifecycle.on_decline_answered(self._state, policy, self._now())
+                        lifecycle.on_decline_answered(
+                            self._state, policy, self._now(), self._calendar
+                        )
                         if acted
                         else lifecycle.close(Outcome.DECLINED, self._now())
                     )
                 case WaitingOn.MANAGER:
                     if await self._manager_decided():
-                        await self._enact(lifecycle.on_decision(self._state, policy, self._now()))
+                        await self._enact(
+                            lifecycle.on_decision(self._state, policy, self._now(), self._calendar)
+                        )
                 case WaitingOn.OPERATIONS:
                     await self._waiting.until_acted()
                     if self._state.status is Status.AWAITING_MANAGER:  # reassigned
@@ -379,7 +415,9 @@ class ComplaintWorkflow:
         while not await self._waiting.until_acted():
             to_operations = self._bounded()
             await self._enact(
-                lifecycle.on_manager_silent(self._state, self._policy, self._now(), to_operations)
+                lifecycle.on_manager_silent(
+                    self._state, self._policy, self._now(), to_operations, self._calendar
+                )
             )
             if self._state.status is Status.IN_OPERATIONS:
                 return False
@@ -388,7 +426,11 @@ class ComplaintWorkflow:
     async def _follow_up(self) -> None:
         """Confirm the fix worked: 'not fixed' reopens, silence after a reminder closes it."""
         while not await self._waiting.until_acted():
-            await self._enact(lifecycle.on_follow_up_silent(self._state, self._policy, self._now()))
+            await self._enact(
+                lifecycle.on_follow_up_silent(
+                    self._state, self._policy, self._now(), self._calendar
+                )
+            )
             if self._state.closed:
                 return
         await self._enact(lifecycle.on_follow_up_answered(self._state, self._now()))
@@ -396,7 +438,13 @@ class ComplaintWorkflow:
     async def _call_back(self) -> None:
         """The promised callback, made on time even without news."""
         await self._enact(
-            lifecycle.promise_callback(self._state, MessageKind.CALLBACK, self._policy, self._now())
+            lifecycle.promise_callback(
+                self._state,
+                MessageKind.CALLBACK,
+                self._policy,
+                self._now(),
+                calendar=self._calendar,
+            )
         )
 
     # ------------------------------------------------------------------ continue-as-new
@@ -484,7 +532,9 @@ class ComplaintWorkflow:
                     self._acknowledgement_out = True  # the first effect after it is the message
                     self._answer_waits()
                 await self._enact(
-                    lifecycle.after(step, result, self._state, self._policy, self._now())
+                    lifecycle.after(
+                        step, result, self._state, self._policy, self._now(), self._calendar
+                    )
                 )
             else:
                 self._append(step)
@@ -698,11 +748,15 @@ class ComplaintWorkflow:
 
     @workflow.update
     def reassign(self, signed: SignedAssertion) -> ActionReceipt:
-        return self._accept(commands.reassign, signed)
+        return self._accept(self._on_calendar(commands.reassign), signed)
 
     @reassign.validator
     def _check_reassign(self, signed: SignedAssertion) -> None:
-        self._validate(commands.reassign, signed)
+        self._validate(self._on_calendar(commands.reassign), signed)
+
+    def _on_calendar(self, command: Command) -> Command:
+        """`command` given the business deadlines' calendar (and still named as it is)."""
+        return functools.wraps(command)(functools.partial(command, calendar=self._calendar))
 
     @workflow.update
     def acknowledge_safety(self, signed: SignedAssertion) -> ActionReceipt:

@@ -226,3 +226,43 @@ def test_a_next_update_target_that_would_call_back_within_minutes_is_refused():
     assert "sla.targets.low.next_update warns after 0:45:00" in message, message
     assert "below the minimum of 1:00:00" in message, message
     assert read_policy(json.dumps(doc), DEFAULT.version, DEVELOPMENT).version == DEFAULT.version
+
+
+def test_a_policy_with_business_deadlines_loads_and_keeps_them():
+    doc = document(deadlines={"manager_response": {"business": "PT8H"}})
+    policy = read_policy(json.dumps(doc), DEFAULT.version, PRODUCTION)
+    assert policy.deadlines.manager_response.business == timedelta(hours=8)
+
+
+def test_a_business_deadline_is_held_to_the_bounds_by_its_working_time():
+    message = refusal(document(deadlines={"manager_response": {"business": "PT30M"}}))
+    assert "deadlines.manager_response is 0:30:00, below the minimum of 1:00:00" in message
+
+
+def test_a_business_deadline_on_a_calendar_that_never_works_is_refused():
+    """A calendar closed for good has weekly hours (the schema cannot tell), but a business
+    deadline on it would never fall due: refused when loaded."""
+    closed = {"first_day": "2020-01-01", "last_day": "2099-12-31", "reason": "Closed for good"}
+    doc = document(deadlines={"manager_response": {"business": "PT8H"}})
+    doc["sla"]["calendars"]["shut"] = {"closures": [closed]}
+    message = refusal(doc, DEVELOPMENT)
+    assert "sla.calendars.shut has no working time for deadlines.manager_response" in message
+    doc["sla"]["calendars"]["shut"]["closures"] = []
+    assert read_policy(json.dumps(doc), DEFAULT.version, DEVELOPMENT).version == DEFAULT.version
+    wall_clock = document()
+    wall_clock["sla"]["calendars"]["shut"] = {"closures": [closed]}  # no business deadline
+    assert read_policy(json.dumps(wall_clock), DEFAULT.version, DEVELOPMENT) is not None
+
+
+@pytest.mark.parametrize(
+    ("deadline", "says"),
+    [
+        ("PT0S", "deadlines.appeal: Input should be greater than 0 seconds (got 0:00:00)"),
+        ({"business": "PT0S"}, "deadlines.appeal.business: Input should be greater than 0"),
+        ({"hours": "PT8H"}, "deadlines.appeal.hours: Extra inputs are not permitted"),
+        ([8], 'deadlines.appeal: a deadline is an ISO 8601 duration ("P2D") or a business'),
+    ],
+)
+def test_a_refused_deadline_is_named_without_the_kind_tried(deadline, says):
+    message = refusal(document(deadlines={"appeal": deadline}))
+    assert says in message, message

@@ -10,6 +10,8 @@ import pytest
 
 from devtools.demo_staff import demo_key
 from domain import commands, lifecycle, sla
+from domain.business_time import at_receipt
+from domain.deadlines import NoCalendar
 from domain.errors import InvalidAction
 from domain.evolve import evolve, fold
 from domain.metrics import MOVED_TO_OPERATIONS, REASSIGNED, observe
@@ -20,7 +22,14 @@ from schemas import events as ev
 from schemas.actions import Withdrawal
 from schemas.effects import PageKind
 from schemas.messages import MessageKind
-from schemas.policy import CompanyPolicy, OperationsQueue, SlaPolicy
+from schemas.policy import (
+    BusinessCalendar,
+    BusinessDuration,
+    CompanyPolicy,
+    Deadlines,
+    OperationsQueue,
+    SlaPolicy,
+)
 from schemas.sla import ClockStatus
 from schemas.staff import Reassignment, SignedAssertion, StaffRole
 from schemas.stages import Stage
@@ -226,3 +235,16 @@ def test_older_policy_documents_load_with_the_defaults():
     loaded = CompanyPolicy.model_validate(document)
     assert loaded.operations == OperationsQueue()
     assert ComplaintState().operations is None
+
+
+def test_a_reassignment_under_business_deadlines_counts_the_stores_hours():
+    """Handed back on Wednesday 25 November 2026 at 11:00 in Tallinn (09:00 UTC), with 18
+    business hours to review: the rest of Wednesday (7 h), Thursday (9 h), two on Friday."""
+    policy = CompanyPolicy(
+        deadlines=Deadlines(specialist_review=BusinessDuration(business=timedelta(hours=18)))
+    )
+    calendar = at_receipt(BusinessCalendar(), T)
+    [event] = commands.reassign(fold(moved()), signed_reassign(), policy, T, calendar=calendar)
+    assert event.respond_by == datetime(2026, 11, 27, 9, tzinfo=UTC)  # 11:00 in Tallinn
+    with pytest.raises(NoCalendar):
+        commands.reassign(fold(moved()), signed_reassign(), policy, T)

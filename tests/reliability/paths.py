@@ -45,10 +45,17 @@ from schemas.intake import (
     SafetyHazard,
 )
 from schemas.messages import Outcome
-from schemas.policy import CompanyPolicy, Deadlines, ManagerLevel, OperationsQueue
+from schemas.policy import (
+    BusinessDuration,
+    CompanyPolicy,
+    Deadlines,
+    ManagerLevel,
+    OperationsQueue,
+    SlaPolicy,
+)
 from schemas.remedies import Remedy, RemedyKind
 from schemas.state import Status
-from tests.builders import ENDS_AT_CLOSING
+from tests.builders import ALWAYS_OPEN, ENDS_AT_CLOSING
 from tests.factories import CUSTOMER, make_intake
 from tests.signing import Unsigned, manager, operator, safety_officer, specialist
 
@@ -128,6 +135,9 @@ class LifecyclePath:
     """A reopen window and a survey after closing, and the order claimed (an order of the
     complaint's own, so copies of the path never link to each other); the other paths
     end at closing."""
+    business_time: bool = False
+    """Every deadline in business time, on a calendar open around the clock (business time
+    is then real time, so the path runs as its wall-clock twin does)."""
 
     @property
     def closings(self) -> int:
@@ -144,12 +154,20 @@ class LifecyclePath:
             deadlines |= {"reopen_grace": timedelta(0)}
         ladder = {"managers": list(self.managers)} if self.managers else {}
         bound = {"operations": self.operations} if self.operations else {}
+        calendar = {}
+        if self.business_time:
+            deadlines = {
+                name: BusinessDuration(business=value) if value else value
+                for name, value in deadlines.items()
+            }
+            calendar = {"sla": SlaPolicy(calendars={"default": ALWAYS_OPEN})}
         return CompanyPolicy(
             version=f"reliability-{self.name}",
             deadlines=Deadlines(**deadlines),
             link_duplicates=self.aftercare,
             **ladder,
             **bound,
+            **calendar,
         )
 
     def make_intake(self, complaint_id: str, today: date) -> ComplaintIntake:
@@ -513,7 +531,30 @@ AFTERCARE_PATHS: tuple[LifecyclePath, ...] = (
 )
 """After closing (patch `aftercare`): the survey answered; a reply within the window
 reopens the complaint (its survey cancelled, then sent once after the second closing)."""
-PATHS = PATHS + AFTERCARE_PATHS
+_TWO_RUNGS = (
+    ManagerLevel(level=1, title="Shift manager", authority_limit=Decimal("500")),
+    ManagerLevel(level=2, title="Store manager", authority_limit=Decimal("2000")),
+)
+BUSINESS_PATHS: tuple[LifecyclePath, ...] = (
+    LifecyclePath(
+        "business_hours_silent_manager_next_level_approves",
+        {"amount": Decimal("450")},
+        (
+            choose(msg("proposals"), _R.REFUND),
+            decide(page("escalation", level=2), DecisionKind.APPROVE, level=2),
+            answer(1, fixed=True),
+        ),
+        Outcome.RESOLVED_CONFIRMED,
+        (_R.REFUND,),
+        lapses=frozenset({"manager_response", "manager_after_reminder"}),
+        managers=_TWO_RUNGS,
+        operations=OperationsQueue(top_manager_reminders=None),
+        business_time=True,
+    ),
+)
+"""Deadlines in business time (decision 018): the calendar read at receipt, every deadline
+and promised callback computed on it."""
+PATHS = PATHS + AFTERCARE_PATHS + BUSINESS_PATHS
 
 BY_NAME = {p.name: p for p in PATHS}
 UNDER_CHAOS = tuple(p for p in PATHS if p.name != "aftercare_reopened_in_the_window")

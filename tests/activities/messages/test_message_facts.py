@@ -11,13 +11,15 @@ from decimal import Decimal
 
 from activities.messages import render_message
 from domain import lifecycle
+from domain.deadlines import calendar_of
 from domain.decisions import manager_denial
-from domain.evolve import evolve
+from domain.evolve import evolve, fold
 from domain.plan import Plan, Tell
+from schemas import events as ev
 from schemas.events import AGENT, EscalationReason
 from schemas.intake import Category, Language
 from schemas.messages import CustomerMessage
-from schemas.policy import CompanyPolicy
+from schemas.policy import BusinessDuration, CompanyPolicy, Deadlines
 from schemas.remedies import Remedy, RemedyKind
 from schemas.state import ComplaintState
 from tests.factories import make_intake
@@ -96,3 +98,27 @@ def test_an_escalation_notice_names_the_level_and_a_pause_the_specialist_date() 
     assert "our shift manager" in render_message(notice).body
     assert pause.context.specialist_by == T + POLICY.deadlines.specialist_review
     assert "within 3 days" in render_message(pause).body
+
+
+def test_a_business_callback_is_promised_for_the_day_its_timer_fires() -> None:
+    """Filed Friday 21 February 2025 at 17:55 in Tallinn: nine business hours run to
+    Tuesday 17:55 (Monday is Independence Day); the customer is promised that day, not the
+    Saturday a wall-clock day would give."""
+    friday = datetime(2025, 2, 21, 15, 55, tzinfo=UTC)  # 17:55 in Tallinn
+    policy = CompanyPolicy(
+        deadlines=Deadlines(callback_interval=BusinessDuration(business=timedelta(hours=9)))
+    )
+    intake = make_intake(today=friday.date(), complaint_id="c-1", language=Language.EN)
+    events = [ev.Received(at=friday, intake=intake, policy_version=policy.version)]
+    state = fold(events)
+    calendar = calendar_of(events, policy)
+    plan = lifecycle.escalate(
+        state, EscalationReason.BEYOND_AUTHORITY, REFUND, policy, friday, calendar=calendar
+    )
+    [notice], _ = told(plan, state, policy)
+    [promise] = [s for s in plan if isinstance(s, ev.CallbackPromised)]
+
+    assert promise.due == datetime(2025, 2, 25, 15, 55, tzinfo=UTC)
+    assert notice.context.callback_by == promise.due
+    body = render_message(notice).body
+    assert "25 February 2025" in body and "22 February" not in body, body
