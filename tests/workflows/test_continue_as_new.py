@@ -143,7 +143,10 @@ async def test_three_continue_as_new_boundaries_keep_the_story_and_every_promise
     pages = complaint.backend.pages(complaint.complaint_id)
     page_keys = [p.idempotency_key for p in pages]
     assert len(page_keys) == len(set(page_keys))
-    assert len(pages) == types.count("ManagerReminded") + types.count("Escalated") + 2
+    assert len(pages) == types.count("ManagerReminded") + types.count("Escalated") + 2, (
+        [(p.kind, p.idempotency_key) for p in pages],
+        [t for t in types if "Escalat" in t or "Remind" in t],
+    )
     [ledger] = complaint.backend.remedies(complaint.complaint_id)
     assert ledger.authorised_by == "manager-3"
 
