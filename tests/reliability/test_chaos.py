@@ -28,7 +28,7 @@ import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -39,7 +39,7 @@ from devtools.dev_server import DevServer, free_ports, port_is_open
 from schemas.complaint import ComplaintResult, workflow_id_for
 from schemas.events import DomainEvent
 from tests.reliability.chaos import JournalReader, WorkerProcess, records, replay
-from tests.reliability.chaos_worker import DELAY_ENV, JOURNAL_ENV
+from tests.reliability.chaos_worker import DELAY_ENV, JOURNAL_ENV, STICKY_ENV
 from tests.reliability.paths import UNDER_CHAOS as PATHS
 from tests.reliability.paths import LifecyclePath, contact_for, write_policies
 from tests.reliability.runner import BackendWatch, Tally, play
@@ -55,6 +55,13 @@ SERVER_RESTART_AFTER_KILL = 3
 FILING_WINDOW_S = 20.0
 """Complaints are filed over this long, so kills land while many are mid-flight."""
 EFFECT_DELAY_S = 0.3
+TASK_TIMEOUT = timedelta(seconds=float(os.environ.get("CHAOS_TASK_TIMEOUT_S", "5")))
+"""Each complaint's workflow task timeout: how soon a task a killed worker held is retried
+(Temporal's default is 10 s). A local activity running longer keeps its task alive: the
+SDK heartbeats it."""
+STICKY_TIMEOUT_S = os.environ.get("CHAOS_STICKY_TIMEOUT_S", "3")
+"""How soon a task sent to a killed worker's sticky queue is given to the shared task
+queue (the SDK's default is 10 s)."""
 RUN_TIMEOUT_S = 600.0
 """Run the worker with one activity task per effect instead of local activities."""
 STRICT_REPLAY = os.environ.get("CHAOS_STRICT_REPLAY") == "1"
@@ -154,6 +161,7 @@ def _worker_env(
         KEY_ENV: base64.b64encode(key).decode(),
         JOURNAL_ENV: str(journal),
         DELAY_ENV: str(EFFECT_DELAY_S),
+        STICKY_ENV: STICKY_TIMEOUT_S,
     }
 
 
@@ -174,7 +182,9 @@ async def test_crashes_and_a_server_restart_lose_nothing_and_repeat_nothing(tmp_
     task_queue = f"chaos-{uuid.uuid4().hex[:8]}"
     backend = LocalBackend(data / "complaints.db")  # the worker's backend file, read side
     journal = JournalReader(tmp_path / "journal.log")
-    policies = write_policies(tmp_path / "policies")
+    # The survey and the reopen window sooner after closing: the run's last minute was
+    # aftercare complaints waiting out their window; a survey answer has as long as before.
+    policies = write_policies(tmp_path / "policies", quick_aftercare=True)
     worker = WorkerProcess(
         _worker_env(server, task_queue, data, key, journal.path, policies), log_dir=tmp_path
     )
@@ -195,7 +205,10 @@ async def test_crashes_and_a_server_restart_lose_nothing_and_repeat_nothing(tmp_
 
         async def one(path: LifecyclePath, complaint_id: str, offset: float) -> ComplaintResult:
             await asyncio.sleep(offset)
-            return await play(client, watch, path, complaint_id, task_queue, today, tally)
+            return await play(
+                client, watch, path, complaint_id, task_queue, today, tally,
+                task_timeout=TASK_TIMEOUT,
+            )  # fmt: skip
 
         background += [
             asyncio.create_task(watch.run()),
