@@ -133,10 +133,8 @@ async def start(
     task_queue: str,
     today: date,
     tally: Tally,
-    task_timeout: timedelta | None = None,
 ) -> WorkflowHandle:
-    """File the complaint; a retried start finds the one already running. `task_timeout`:
-    the workflow task timeout (None: Temporal's default, 10 s)."""
+    """File the complaint; a retried start finds the one already running."""
     arg = ComplaintInput(
         intake=path.make_intake(complaint_id, today), policy_version=path.policy().version
     )
@@ -147,7 +145,6 @@ async def start(
             id=workflow_id_for(complaint_id),
             task_queue=task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-            task_timeout=task_timeout,
             rpc_timeout=_RPC_TIMEOUT,
         ),
         f"start {complaint_id}",
@@ -281,9 +278,8 @@ async def play(
     today: date,
     tally: Tally,
     waits: bool = False,
-    task_timeout: timedelta | None = None,
 ) -> ComplaintResult:
     """File one complaint, act out its path, and return how it ended (`waits`: see
-    `follow`; `task_timeout`: see `start`)."""
-    handle = await start(client, path, complaint_id, task_queue, today, tally, task_timeout)
+    `follow`)."""
+    handle = await start(client, path, complaint_id, task_queue, today, tally)
     return await follow(handle, watch, path, tally, waits=waits)
