@@ -62,10 +62,6 @@ SURVEY = timedelta(seconds=30)
 """Aftercare paths: the survey's delay after closing (a reopen on the closing comes first)."""
 WINDOW = timedelta(seconds=60)
 """Aftercare paths: the reopen window, long enough for a survey answer despite a crash."""
-QUICK_SURVEY = timedelta(seconds=5)
-QUICK_WINDOW = QUICK_SURVEY + (WINDOW - SURVEY)
-"""`quick_aftercare` (the chaos run): the survey sooner after closing, and the window as much
-longer than the survey's delay as `WINDOW` is, so a survey answer has as long to arrive."""
 
 
 @dataclass(frozen=True)
@@ -139,14 +135,11 @@ class LifecyclePath:
         each reopen of a closed complaint (within its window)."""
         return 1 + sum(step.update == "reopen" for step in self.steps)
 
-    def policy(self, quick_aftercare: bool = False) -> CompanyPolicy:
-        """`quick_aftercare`: `QUICK_SURVEY` and `QUICK_WINDOW` instead of `SURVEY` and
-        `WINDOW` (same version name; the recorded histories use the defaults)."""
+    def policy(self) -> CompanyPolicy:
         deadlines = {name: ANSWERED for name in Deadlines.model_fields}
         deadlines |= {"callback_interval": CALLBACKS} | {name: LAPSES for name in self.lapses}
         if self.aftercare:
-            survey, window = (QUICK_SURVEY, QUICK_WINDOW) if quick_aftercare else (SURVEY, WINDOW)
-            deadlines |= {"survey_delay": survey, "reopen_grace": window}
+            deadlines |= {"survey_delay": SURVEY, "reopen_grace": WINDOW}
         else:
             deadlines |= {"reopen_grace": timedelta(0)}
         ladder = {"managers": list(self.managers)} if self.managers else {}
@@ -534,10 +527,9 @@ def policy_store() -> InMemoryPolicyStore:
     return InMemoryPolicyStore(ENDS_AT_CLOSING, *(p.policy() for p in PATHS))
 
 
-def write_policies(folder: Path, quick_aftercare: bool = False) -> Path:
-    """Every path's policy as a document in `folder`, for a worker in another process
-    (`quick_aftercare`: see `LifecyclePath.policy`)."""
+def write_policies(folder: Path) -> Path:
+    """Every path's policy as a document in `folder`, for a worker in another process."""
     store = FilePolicyStore(folder)
     for path in PATHS:
-        store.add(path.policy(quick_aftercare))
+        store.add(path.policy())
     return folder
