@@ -24,14 +24,16 @@ help: ## List targets
 		awk 'BEGIN {FS = ":.*## "}; {printf "  %-17s %s\n", $$1, $$2}'
 
 # The venv's packages are installed by uv (pinned, itself installed by the venv's pip): on
-# a fresh clone it takes about a third of pip's wall time and CPU (docs/testing.md).
+# a fresh clone it takes about a third of pip's wall time and CPU (docs/testing.md). They are
+# byte-compiled once, here: with PYTHONDONTWRITEBYTECODE set, Python would otherwise compile
+# every module it imports again in every process (about 1 s of CPU per `python -m cli`).
 # PYTHONWARNINGS: setuptools' "Editable installation" warning block, printed on every first
 # install, is about folders that shadow their package; here the folders are the packages.
 UV_VERSION = 0.13.8
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	test -x $(VENV)/bin/uv || $(PY) -m pip install --quiet uv==$(UV_VERSION)
-	PYTHONWARNINGS=ignore $(VENV)/bin/uv pip install --quiet --python $(PY) -e '.[dev]'
+	PYTHONWARNINGS=ignore $(VENV)/bin/uv pip install --quiet --compile-bytecode --python $(PY) -e '.[dev]'
 	touch $@
 
 run: $(STAMP) ## Dev server (data/) + worker + demo (once: a second run reuses it); Ctrl-C stops all

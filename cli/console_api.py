@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 from urllib.parse import quote
 
-import httpx
 from pydantic import BaseModel
 
 from schemas.actions import ActionReceipt, ManagerDecision, SafetyAcknowledgement, StaffResume
@@ -80,6 +79,8 @@ async def dev_token(url: str, staff_id: str) -> str:
 
 
 async def _request(method: str, url: str, body: object, headers: dict[str, str]) -> object:
+    import httpx  # here: reading commands (inbox, show) never talk to the console
+
     try:
         async with httpx.AsyncClient(timeout=TIMEOUT_S) as client:
             answer = await client.request(method, url, json=body, headers=headers)

@@ -12,8 +12,6 @@ from collections.abc import Container
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import holidays
-
 from schemas.policy import BusinessCalendar, Weekday
 
 SEARCH_DAYS = 3 * 366
@@ -42,6 +40,8 @@ class Calendar:
         ]
         self._public: Container[date] | None = None
         if spec.country:
+            import holidays  # here, not on import: a process that reads no calendar saves it
+
             public = holidays.country_holidays(spec.country, subdiv=spec.subdivision, years=years)
             self._public = public if years is None else frozenset(public)
         self._closures = [(c.first_day, c.last_day) for c in spec.closures]

@@ -18,10 +18,10 @@ import sys
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from functools import cache
 from itertools import pairwise
 from typing import Annotated, Any
 
-import holidays
 from annotated_types import Gt
 from pydantic import (
     BaseModel,
@@ -262,8 +262,13 @@ class Closure(BaseModel):
         return self
 
 
-_SUPPORTED_COUNTRIES = holidays.list_supported_countries()
-"""Read once, on import: validation then never touches the package's registry."""
+@cache
+def _supported_countries() -> dict[str, list[str]]:
+    """Each country the `holidays` package knows, with its subdivisions. Read once, at the
+    first calendar validated (it imports every country's module), not on import."""
+    import holidays
+
+    return holidays.list_supported_countries()
 
 
 def _office_hours() -> dict[Weekday, list[OpeningHours]]:
@@ -290,9 +295,10 @@ class BusinessCalendar(BaseModel):
     def _works_sometimes(self) -> BusinessCalendar:
         """A known country (and subdivision); at least one stretch a week; no overlaps."""
         if self.country is not None:
-            if self.country not in _SUPPORTED_COUNTRIES:
+            supported = _supported_countries()
+            if self.country not in supported:
                 raise ValueError(f"the holidays package knows no country {self.country!r}")
-            known = _SUPPORTED_COUNTRIES[self.country]
+            known = supported[self.country]
             if self.subdivision is not None and self.subdivision not in known:
                 raise ValueError(f"{self.country} has no subdivision {self.subdivision!r}")
         elif self.subdivision is not None:

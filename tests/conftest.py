@@ -158,6 +158,17 @@ def _name_xdist_groups(items: list[pytest.Item]) -> None:
             item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(names)}")  # type: ignore[misc]
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """`--dist loadgroup`, with the long tests' workers fed from the end of the queue
+    (`tests.scheduling`)."""
+    if getattr(config.option, "dist", None) != "loadgroup":
+        return None
+    from tests.scheduling import LongAloneScheduling
+
+    return LongAloneScheduling(config, log)
+
+
 def pytest_terminal_summary(terminalreporter: object) -> None:
     print_summary(terminalreporter)
 

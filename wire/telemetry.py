@@ -10,19 +10,22 @@
   ``OTEL_TRACES_EXPORTER=none`` keeps them off. The SDK's `TracingInterceptor` carries the
   trace from the client that starts or acts on a complaint through the workflow to its
   activities, and the HTTP backend's requests are spans of their own (httpx instrumentation).
+
+OpenTelemetry is imported only once tracing is used: a process that does not trace (the
+CLI, most workers) does not pay for importing it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from opentelemetry import trace
-from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
-from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor
-from temporalio.contrib.opentelemetry import TracingInterceptor
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
+
+if TYPE_CHECKING:
+    from opentelemetry import trace
+    from opentelemetry.sdk.trace import TracerProvider
+    from temporalio.contrib.opentelemetry import TracingInterceptor
 
 METRICS_ENV = "COMPLAINTS_METRICS_ADDRESS"
 SERVICE_NAME = "complaint-engine"
@@ -57,6 +60,9 @@ def tracing_enabled(env: Mapping[str, str]) -> bool:
 def tracing_interceptor(provider: trace.TracerProvider) -> TracingInterceptor:
     """Spans for client calls, workflows and activities on `provider`, and for the HTTP
     backend's requests (httpx clients created from now on)."""
+    from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+    from temporalio.contrib.opentelemetry import TracingInterceptor
+
     instrumentor = HTTPXClientInstrumentor()
     if not instrumentor.is_instrumented_by_opentelemetry:
         instrumentor.instrument(tracer_provider=provider)
@@ -64,6 +70,8 @@ def tracing_interceptor(provider: trace.TracerProvider) -> TracingInterceptor:
 
 
 def stop_http_tracing() -> None:
+    from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+
     instrumentor = HTTPXClientInstrumentor()
     if instrumentor.is_instrumented_by_opentelemetry:
         instrumentor.uninstrument()
@@ -76,7 +84,11 @@ def interceptors_from_env(env: Mapping[str, str]) -> list[TracingInterceptor]:
     if not tracing_enabled(env):
         return []
     if _provider is None:
+        from opentelemetry import trace
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+        from opentelemetry.sdk.resources import Resource
+        from opentelemetry.sdk.trace import TracerProvider
+        from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
         _provider = TracerProvider(
             resource=Resource.create({"service.name": SERVICE_NAME}).merge(Resource.create())

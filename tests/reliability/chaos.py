@@ -12,7 +12,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -30,6 +30,8 @@ from workflows.sandbox import WORKFLOW_RUNNER
 
 REPO = Path(__file__).resolve().parents[2]
 STOP_TIMEOUT_S = 15.0
+RECORDS_AT_ONCE = 8
+"""Complaints whose record is read at the same time (`records`)."""
 
 
 class WorkerProcess:
@@ -154,27 +156,60 @@ class JournalReader:
         return cut
 
 
+async def record(
+    client: Client, complaint_id: str, tally: Tally
+) -> tuple[list[DomainEvent] | str, WorkflowHistory]:
+    """A complaint's domain events (the `events` query; the failure's text if the worker
+    could not answer it) and raw history."""
+    handle = client.get_workflow_handle(workflow_id_for(complaint_id))
+    try:
+        events: list[DomainEvent] | str = await retrying(
+            lambda: handle.query(ComplaintWorkflow.events), f"query {complaint_id}", tally
+        )
+    except WorkflowQueryFailedError as failed:  # e.g. the history no longer replays
+        events = str(failed)
+    history = await retrying(handle.fetch_history, f"history {complaint_id}", tally)
+    return events, history
+
+
 async def records(
     client: Client, complaint_ids: list[str], tally: Tally
 ) -> tuple[list[list[DomainEvent] | str], list[WorkflowHistory]]:
-    """Each complaint's domain events (the `events` query; the failure's text if the worker
-    could not answer it) and raw history, a few at a time."""
-    limit = asyncio.Semaphore(8)
+    """Each complaint's `record`, a few at a time."""
+    limit = asyncio.Semaphore(RECORDS_AT_ONCE)
 
     async def one(complaint_id: str) -> tuple[list[DomainEvent] | str, WorkflowHistory]:
-        handle = client.get_workflow_handle(workflow_id_for(complaint_id))
         async with limit:
-            try:
-                events: list[DomainEvent] | str = await retrying(
-                    lambda: handle.query(ComplaintWorkflow.events), f"query {complaint_id}", tally
-                )
-            except WorkflowQueryFailedError as failed:  # e.g. the history no longer replays
-                events = str(failed)
-            history = await retrying(handle.fetch_history, f"history {complaint_id}", tally)
-        return events, history
+            return await record(client, complaint_id, tally)
 
     pairs = await asyncio.gather(*(one(cid) for cid in complaint_ids))
     return [e for e, _ in pairs], [h for _, h in pairs]
+
+
+class Replays:
+    """Replays histories as a restarted worker would, as they are handed in (`add`), beside
+    whatever else the test runs; `finish` waits for the last and says which did not replay."""
+
+    def __init__(self, converter: DataConverter, keep: Path) -> None:
+        self._queue: asyncio.Queue[WorkflowHistory | None] = asyncio.Queue()
+        self._task = asyncio.create_task(_replay(self._histories(), converter, keep))
+
+    def add(self, history: WorkflowHistory) -> None:
+        self._queue.put_nowait(history)
+
+    async def finish(self) -> dict[str, str]:
+        """Workflow id -> why, for the histories that do not replay."""
+        self._queue.put_nowait(None)
+        return await self._task
+
+    async def close(self) -> None:
+        """Stop replaying (after `finish`, or when the test failed before)."""
+        self._task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+
+    async def _histories(self) -> AsyncIterator[WorkflowHistory]:
+        while (history := await self._queue.get()) is not None:
+            yield history
 
 
 async def replay(
@@ -183,19 +218,25 @@ async def replay(
     """Replay every history as a restarted worker would; keep the ones that do not replay
     (workflow id -> why)."""
 
-    async def each():
+    async def each() -> AsyncIterator[WorkflowHistory]:
         for history in histories:
             yield history
 
+    return await _replay(each(), converter, keep)
+
+
+async def _replay(
+    histories: AsyncIterator[WorkflowHistory], converter: DataConverter, keep: Path
+) -> dict[str, str]:
     replayer = Replayer(
         workflows=[ComplaintWorkflow], data_converter=converter, workflow_runner=WORKFLOW_RUNNER
     )
-    results = await replayer.replay_workflows(each(), raise_on_replay_failure=False)
     failed: dict[str, str] = {}
-    for history in histories:
-        failure = results.replay_failures.get(history.run_id)
-        if failure is not None:
-            keep.mkdir(parents=True, exist_ok=True)
-            (keep / f"{history.workflow_id}.json").write_text(history.to_json())
-            failed[history.workflow_id] = str(failure)
+    async with replayer.workflow_replay_iterator(histories) as results:
+        async for result in results:
+            if result.replay_failure is not None:
+                history = result.history
+                keep.mkdir(parents=True, exist_ok=True)
+                (keep / f"{history.workflow_id}.json").write_text(history.to_json())
+                failed[history.workflow_id] = str(result.replay_failure)
     return failed

@@ -8,6 +8,8 @@ Two differences, both around the backend:
 - every effect is held a moment before and after it happens (``CHAOS_MAX_DELAY_S``),
   so a kill -9 lands inside activities often, including the worst spot: the effect
   done but its completion not yet reported to Temporal;
+- its sticky queue's schedule-to-start timeout comes from ``CHAOS_STICKY_TIMEOUT_S`` (when
+  set): how soon a task sent to a killed worker's sticky queue goes to the shared one;
 - each attempt is journaled to ``CHAOS_JOURNAL`` (``pid phase key``; phases
   ``start``, ``applied``/``duplicate``/``refused``, ``done``), so the test knows
   what every kill interrupted and that retries found their effect already done.
@@ -19,6 +21,7 @@ import asyncio
 import os
 import random
 import signal
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +34,7 @@ from workers.worker import build_worker, load_settings, make_backend, make_polic
 
 JOURNAL_ENV = "CHAOS_JOURNAL"
 DELAY_ENV = "CHAOS_MAX_DELAY_S"
+STICKY_ENV = "CHAOS_STICKY_TIMEOUT_S"
 
 
 class Journal:
@@ -101,8 +105,12 @@ async def _main() -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    options = {}
+    if os.environ.get(STICKY_ENV):
+        sticky = timedelta(seconds=float(os.environ[STICKY_ENV]))
+        options["sticky_queue_schedule_to_start_timeout"] = sticky
     try:
-        async with build_worker(client, settings.task_queue, backend, policies=policies):
+        async with build_worker(client, settings.task_queue, backend, policies=policies, **options):
             journal.write("ready")
             await stop.wait()
     finally:
