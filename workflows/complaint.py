@@ -85,6 +85,12 @@ AFTERCARE = "aftercare"
 linked to the open one), a resolved one stays open for its reopen window with a
 satisfaction survey, and the order is released at the end (asked first where one of these
 first happens: the claim, or the closing)."""
+AFTERCARE_AT_START = "aftercare-at-start"
+"""Patch: one marker, asked first in the first activation, stands for `publish-at-waits`
+(and so every patch before it) and for `aftercare`, which are then not asked. Asked there,
+before any effect, its answer cannot depend on where a workflow task ended after a local
+activity; `aftercare`, asked after several, took the old path on replay when the task had
+ended just after one (decision 018)."""
 
 
 @workflow.defn(name="ComplaintWorkflow")
@@ -110,7 +116,7 @@ class ComplaintWorkflow:
         self._listing: dict[str, Any] | None = None
         """The memo's `listing` as this run last upserted it."""
         self._aftercare: bool | None = None
-        """The `aftercare` patch, once asked."""
+        """The `aftercare` patch, once asked (True from the start since AFTERCARE_AT_START)."""
 
     @property
     def _state(self) -> ComplaintState:
@@ -131,8 +137,12 @@ class ComplaintWorkflow:
                 )
             )
         # Since ACK_APOLOGISES, the acknowledgement apologises and thanks at once. Asked
-        # before the first command, so the marker leads every new history.
-        lean = self._publish_at_waits = workflow.patched(PUBLISH_AT_WAITS)
+        # before the first command, so the marker leads every new history: since
+        # AFTERCARE_AT_START its one marker, which stands for every other patch.
+        if workflow.patched(AFTERCARE_AT_START):
+            self._aftercare = True
+        lean = self._aftercare is True or workflow.patched(PUBLISH_AT_WAITS)
+        self._publish_at_waits = lean
         self._waiting.publish_on_waking = not lean
         at_once = lean or workflow.patched(ACK_APOLOGISES)
         sla_clocks = lean or workflow.patched(SLA_CLOCKS)  # first activation, before any effect

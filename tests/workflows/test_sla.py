@@ -30,6 +30,7 @@ from tests.workflows.test_complaint import choose
 from workflows import search_attributes as sa
 from workflows.complaint import (
     AFTERCARE,
+    AFTERCARE_AT_START,
     CALLBACKS_KEEP_SLA,
     PUBLISH_AT_WAITS,
     SLA_CLOCKS,
@@ -153,9 +154,9 @@ async def test_the_clocks_pause_exactly_while_the_customer_is_awaited(file):
 
 
 async def test_a_new_complaint_records_the_patch_its_sla_path_is_behind(file):
-    """One marker, `publish-at-waits`, stands for `sla-clocks` (and the earlier patches):
-    histories recorded before it lack it, so they replay the old path (tests/replay). The
-    only other is `aftercare`, newer, asked as the complaint claims its order."""
+    """One marker, `aftercare-at-start`, stands for `publish-at-waits` and so for
+    `sla-clocks` (and the earlier patches), and for `aftercare`: histories recorded before
+    it lack it, so they replay the old path (tests/replay)."""
     complaint = await file()
     await complaint.until(Status.AWAITING_CHOICE)
     history = await complaint.handle.fetch_history()
@@ -165,9 +166,9 @@ async def test_a_new_complaint_records_the_patch_its_sla_path_is_behind(file):
         if e.HasField("marker_recorded_event_attributes")
         and e.marker_recorded_event_attributes.marker_name == "core_patch"
     ]
-    assert len(markers) == 2 and PUBLISH_AT_WAITS.encode() in markers[0], markers
-    assert AFTERCARE.encode() in markers[1], markers
-    assert not any(SLA_CLOCKS.encode() in m for m in markers)
+    assert len(markers) == 1 and AFTERCARE_AT_START.encode() in markers[0], markers
+    for other in (PUBLISH_AT_WAITS, AFTERCARE, SLA_CLOCKS):
+        assert f'"id":"{other}"'.encode() not in markers[0], markers
 
 
 def _status_upserts_by_task(history) -> list[list[str | None]]:
@@ -277,8 +278,8 @@ async def test_the_next_update_clock_brings_each_promised_callback_forward(
             for e in history.events
             if e.HasField("marker_recorded_event_attributes")
         ]
-        # The one marker of publish-at-waits stands for callbacks-keep-sla.
-        assert any(PUBLISH_AT_WAITS.encode() in m for m in markers)
+        # The one marker of aftercare-at-start stands for callbacks-keep-sla.
+        assert any(AFTERCARE_AT_START.encode() in m for m in markers)
         assert not any(CALLBACKS_KEEP_SLA.encode() in m for m in markers)
     finally:
         await complaint.terminate_if_open()
