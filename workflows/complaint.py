@@ -84,7 +84,7 @@ AFTERCARE = "aftercare"
 """Patch: a complaint with an order claims it before a remedy is sought (a duplicate is
 linked to the open one), a resolved one stays open for its reopen window with a
 satisfaction survey, and the order is released at the end (asked first where one of these
-first happens: the claim, or the closing)."""
+first happens: the claim, or the closing; not asked since AFTERCARE_AT_START)."""
 AFTERCARE_AT_START = "aftercare-at-start"
 """Patch: one marker, asked first in the first activation, stands for `publish-at-waits`
 (and so every patch before it) and for `aftercare`, which are then not asked. Asked there,
@@ -254,7 +254,8 @@ class ComplaintWorkflow:
             await self._enact(lifecycle.apologise_and_thank(self._now()))
 
     def _patched_aftercare(self, matters: bool) -> bool:
-        """Whether the `aftercare` patch applies, asked only where it `matters`."""
+        """Whether the `aftercare` patch applies where it `matters`: known from the start
+        since AFTERCARE_AT_START, else asked here the first time."""
         if not matters:
             return False
         if self._aftercare is None:
