@@ -7,7 +7,9 @@ then asked on replay inside the earlier task, before its marker had been seen: t
 path ran, scheduled a message where the order claim had been, and decoding the claim's
 result as the message's failed the task ("Failed decoding arguments": DeliveryReceipt,
 message_id missing). Since `aftercare-at-start` the one patch marker is asked in the first
-activation, before any effect, so no such split changes what replay does.
+activation, before any effect, so no such split changes what replay does. (A split can
+also commit a timer that one task would have started and cancelled unrecorded; these
+histories cannot show that: decision 018, open.)
 """
 
 from __future__ import annotations
