@@ -79,6 +79,15 @@ class WorkerProcess:
         self.process.wait()
         return pid
 
+    def freeze(self) -> None:
+        """SIGSTOP to its process group: alive, holding its tasks, doing nothing."""
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGCONT)
+
     def stop(self) -> None:
         """Graceful stop at the end of the test (SIGTERM to its group), SIGKILL if it hangs."""
         terminate(self.process, STOP_TIMEOUT_S)

@@ -557,10 +557,6 @@ and promised callback computed on it."""
 PATHS = PATHS + AFTERCARE_PATHS + BUSINESS_PATHS
 
 BY_NAME = {p.name: p for p in PATHS}
-UNDER_CHAOS = tuple(p for p in PATHS if p.name != "aftercare_reopened_in_the_window")
-"""The paths the chaos and multi-worker runs play. Left out, open: a reopen within the window
-under worker kills gave 3 of 13 histories that do not replay (a reopen landing as the survey or
-window timer fires, as far as seen); its recorded history and time-skipping tests still run."""
 
 
 def policy_store() -> InMemoryPolicyStore:

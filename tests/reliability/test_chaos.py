@@ -12,9 +12,11 @@ exactly its remedies, every action must appear exactly once in its record, every
 message and page exactly as often as the record says, no workflow task may have
 failed, and no contact detail may appear in the logs or in raw history.
 
-Size and schedule: ``CHAOS_COMPLAINTS_PER_PATH`` (default 13: 17 paths, 221
-complaints) and ``CHAOS_SEED``; ``CHAOS_STRICT_REPLAY=1`` fails on the known SDK replay
-issue too (docs/replay.md).
+Size and schedule: ``CHAOS_COMPLAINTS_PER_PATH`` (default 13: 20 paths, 260
+complaints) and ``CHAOS_SEED``. ``CHAOS_FREEZES`` (default 0) also stops the worker that
+often after each kill, for seconds, with SIGSTOP: a starved worker, alive, whose workflow
+tasks time out or end after a local activity (how issue 15's histories came about).
+``CHAOS_STRICT_REPLAY=1`` fails on the known SDK replay issue too (docs/replay.md).
 """
 
 from __future__ import annotations
@@ -41,8 +43,7 @@ from schemas.events import DomainEvent
 from tests.reliability.chaos import RECORDS_AT_ONCE, JournalReader, Replays, WorkerProcess
 from tests.reliability.chaos import record as record_of
 from tests.reliability.chaos_worker import DELAY_ENV, JOURNAL_ENV, STICKY_ENV
-from tests.reliability.paths import UNDER_CHAOS as PATHS
-from tests.reliability.paths import LifecyclePath, contact_for, write_policies
+from tests.reliability.paths import PATHS, LifecyclePath, contact_for, write_policies
 from tests.reliability.runner import BackendWatch, Tally, play
 from tests.reliability.summary import SUMMARY
 from wire.codec import KEY_ENV
@@ -52,6 +53,8 @@ from workflows.search_attributes import SEARCH_ATTRIBUTE_TYPES
 PER_PATH = int(os.environ.get("CHAOS_COMPLAINTS_PER_PATH", "13"))
 SEED = int(os.environ.get("CHAOS_SEED", "20261125"))
 KILLS = 6
+FREEZES = int(os.environ.get("CHAOS_FREEZES", "0"))
+"""Stops (SIGSTOP, then SIGCONT) of the living worker after each kill."""
 SERVER_RESTART_AFTER_KILL = 3
 FILING_WINDOW_S = 20.0
 """Complaints are filed over this long, so kills land while many are mid-flight."""
@@ -118,6 +121,19 @@ class Monkey:
             self._planned = False
             if kill + 1 == SERVER_RESTART_AFTER_KILL:
                 await self._restart_server()
+            for _ in range(FREEZES):
+                await self._freeze()
+
+    async def _freeze(self) -> None:
+        await self._await_ready()
+        await asyncio.sleep(self.rng.uniform(0.5, 3.0))
+        self._planned = True
+        self.worker.freeze()
+        try:
+            await asyncio.sleep(self.rng.uniform(3.0, 14.0))  # past the 10 s task timeout, or not
+        finally:
+            self.worker.thaw()
+            self._planned = False
 
     async def _restart_server(self) -> None:
         await self._await_ready()

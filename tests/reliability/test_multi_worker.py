@@ -39,8 +39,7 @@ from schemas.effects import ManagerPage
 from tests.fakes.http_services import HttpServices
 from tests.reliability.chaos import JournalReader, WorkerProcess, records, replay
 from tests.reliability.chaos_worker import DELAY_ENV, JOURNAL_ENV
-from tests.reliability.paths import UNDER_CHAOS as PATHS
-from tests.reliability.paths import LifecyclePath, write_policies
+from tests.reliability.paths import PATHS, LifecyclePath, write_policies
 from tests.reliability.runner import BackendWatch, Tally, play
 from tests.reliability.summary import SUMMARY
 from wire.converter import data_converter
