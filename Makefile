@@ -48,18 +48,11 @@ worker: $(STAMP) ## Worker only, against an already running server
 console: $(STAMP) ## Staff console only, against a running server (COMPLAINTS_CONSOLE_DEV=1: dev sign-in)
 	PATH="$(VENV_BIN):$$PATH" $(PY) -m console
 
-# The project's own packages are byte-compiled first (under a second; compileall writes
-# even with PYTHONDONTWRITEBYTECODE set): the workflow sandbox imports the workflow's
-# modules afresh for every workflow instance, and without a `.pyc` compiles them each time
-# (the chaos run alone: 63 -> 51 s of CPU; docs/testing.md).
-PROJECT_PACKAGES = activities bench cli console devtools domain schemas sdk tests wire workers workflows
 test: $(STAMP) ## Run pytest on TEST_WORKERS workers (extra args via PYTEST_ARGS=...)
-	$(PY) -m compileall -q -j 0 $(PROJECT_PACKAGES)
 	PATH="$(VENV_BIN):$$PATH" $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Not in `make test`: several minutes on 2 cores. CI runs it after `make test` (.ci/run).
 chaos-multi: $(STAMP) ## Three workers, one killed -9, 512 complaints over the HTTP backend (minutes)
-	$(PY) -m compileall -q -j 0 $(PROJECT_PACKAGES)
 	PATH="$(VENV_BIN):$$PATH" MULTI_WORKER=1 $(PY) -m pytest -n 0 -q \
 		tests/reliability/test_multi_worker.py $(PYTEST_ARGS)
 
