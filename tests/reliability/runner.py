@@ -133,8 +133,10 @@ async def start(
     task_queue: str,
     today: date,
     tally: Tally,
+    task_timeout: timedelta | None = None,
 ) -> WorkflowHandle:
-    """File the complaint; a retried start finds the one already running."""
+    """File the complaint; a retried start finds the one already running. `task_timeout`:
+    its workflow task timeout (Temporal's 10 s by default)."""
     arg = ComplaintInput(
         intake=path.make_intake(complaint_id, today), policy_version=path.policy().version
     )
@@ -145,6 +147,7 @@ async def start(
             id=workflow_id_for(complaint_id),
             task_queue=task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            task_timeout=task_timeout,
             rpc_timeout=_RPC_TIMEOUT,
         ),
         f"start {complaint_id}",
@@ -236,10 +239,11 @@ async def advance(
     today: date,
     tally: Tally,
     steps: int,
+    task_timeout: timedelta | None = None,
 ) -> WorkflowHandle:
     """File a complaint and act out its first `steps` steps; it then waits, ready for the
     next one (`path.steps[steps]`), with its cue seen and its status confirmed."""
-    handle = await start(client, path, complaint_id, task_queue, today, tally)
+    handle = await start(client, path, complaint_id, task_queue, today, tally, task_timeout)
     for index, step in enumerate(path.steps[: steps + 1]):
         await watch.seen(complaint_id, step.cue)
         await until_ready(handle, step, tally)

@@ -25,7 +25,7 @@ import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -78,6 +78,10 @@ REQUIRE_ENV = "COMPLAINTS_REQUIRE_ENCRYPTION"  # spelled out: the refusal test a
 KEY, NEW_KEY, OTHER_KEY = bytes(range(32)), bytes(range(64, 96)), bytes(range(1, 33))
 REPO = Path(__file__).resolve().parents[2]
 T = TypeVar("T", bound=Message)
+UNREAD = timedelta(seconds=2)
+"""The workflow task timeout of a complaint a worker cannot read: the attempt that worker
+still held when it stopped times out after 2 s, not 10, before a worker with the key
+gets it."""
 
 
 def _b64(key: bytes) -> str:
@@ -312,7 +316,7 @@ async def test_a_worker_without_the_key_never_fails_a_complaint(
     with caplog.at_level(logging.ERROR, logger="wire.codec"):
         async with site.worker(keyless):
             handle = await start(
-                sealed, path, complaint_id, site.task_queue, date.today(), site.tally
+                sealed, path, complaint_id, site.task_queue, date.today(), site.tally, UNREAD
             )
             failure = await first_task_failure(site, handle)
     assert failure.message.startswith("cannot decrypt"), failure  # readable in the UI
@@ -336,8 +340,9 @@ async def test_a_key_retired_too_early_stalls_a_complaint_until_it_is_back(site:
     complaint_id = site.complaint_id("retired")
     async with site.worker(first):
         handle = await advance(
-            first, site.watch, path, complaint_id, site.task_queue, date.today(), site.tally, 0
-        )
+            first, site.watch, path, complaint_id, site.task_queue, date.today(), site.tally, 0,
+            task_timeout=UNREAD,
+        )  # fmt: skip
     customer = rotated.get_workflow_handle_for(ComplaintWorkflow.run, handle.id)
     async with site.worker(retired):
         details = asyncio.create_task(act(customer, 0, path.steps[0], site.tally))

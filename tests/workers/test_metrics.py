@@ -83,8 +83,16 @@ async def test_every_business_metric_is_counted_once(
     watching = asyncio.create_task(watch.run())
     tally = Tally()
     try:
+        # Without a cache, workflow tasks polled side by side were seen to sit unprocessed
+        # until they timed out (10 s, up to three times in a row, 48 s a run, and a metric
+        # counted twice): one workflow task at a time.
         async with build_worker(
-            client, task_queue, backend, policies=policies, max_cached_workflows=0
+            client,
+            task_queue,
+            backend,
+            policies=policies,
+            max_cached_workflows=0,
+            max_concurrent_workflow_tasks=1,
         ):
             ids = [f"metrics-{name}-{uuid.uuid4().hex[:6]}" for name in PATHS]
             results = await asyncio.gather(

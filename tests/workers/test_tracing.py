@@ -5,7 +5,7 @@ unless the standard OTEL_* environment turns them on."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
@@ -26,6 +26,13 @@ from workflows.complaint import ComplaintWorkflow
 
 SILENT = BY_NAME["details_never_given_default_remedy"]
 """Nobody acts: every deadline lapses, the default remedy is carried out."""
+LAPSE = timedelta(milliseconds=300)
+"""Each of its five lapsing deadlines (the path's own: 2 s each): nobody answers anyway."""
+_POLICY = SILENT.policy()
+POLICY = _POLICY.model_validate(
+    _POLICY.model_dump()
+    | {"deadlines": _POLICY.deadlines.model_dump() | dict.fromkeys(SILENT.lapses, LAPSE)}
+)
 
 
 async def test_one_trace_from_filing_to_the_http_backend(
@@ -41,14 +48,14 @@ async def test_one_trace_from_filing_to_the_http_backend(
         client = await connect(config, interceptors=[interceptor])
         backend = HttpBackend(services.config(timeout_s=5.0))  # instrumented: made after
         policies = InMemoryPolicyStore(ENDS_AT_CLOSING)
-        policies.add(SILENT.policy())
+        policies.add(POLICY)
         task_queue = f"traces-{uuid.uuid4().hex[:8]}"
         complaint_id = f"traced-{uuid.uuid4().hex[:8]}"
         try:
             async with build_worker(client, task_queue, backend, policies=policies):
                 arg = ComplaintInput(
                     intake=SILENT.make_intake(complaint_id, date.today()),
-                    policy_version=SILENT.policy().version,
+                    policy_version=POLICY.version,
                 )
                 result = await client.execute_workflow(
                     ComplaintWorkflow.run, arg, id=workflow_id_for(complaint_id),

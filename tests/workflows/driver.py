@@ -50,14 +50,18 @@ class Complaint:
         task_queue: str,
         intake: ComplaintIntake,
         policy_version: str | None = None,
+        task_timeout: timedelta | None = None,
     ) -> Complaint:
         """Start the complaint under a version the worker's store holds (its current one
-        by default)."""
+        by default). `task_timeout`: its workflow task timeout (Temporal's 10 s by default);
+        a local activity that runs longer than 80% of it has its task heartbeat, which is
+        when an update or a query sent meanwhile is delivered."""
         handle = await env.client.start_workflow(
             ComplaintWorkflow.run,
             ComplaintInput(intake=intake, policy_version=policy_version),
             id=workflow_id_for(intake.complaint_id),
             task_queue=task_queue,
+            task_timeout=task_timeout,
         )
         return cls(env, handle, backend, intake.complaint_id)
 

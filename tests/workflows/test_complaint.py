@@ -516,6 +516,12 @@ async def test_rude_employee_goes_to_a_manager_at_once_and_the_employee_is_follo
     assert (note.employee_reference, note.manager_id) == ("EMP-17", "manager-1")
 
 
+HELD = timedelta(seconds=2)
+"""The workflow task timeout of a complaint whose message is held: the task running the
+held delivery (a local activity) heartbeats after 1.6 s instead of Temporal's 8 s, and the
+action sent meanwhile is delivered then."""
+
+
 class _HeldBackend(LocalBackend):
     """Holds one kind of message until released, to order events deterministically."""
 
@@ -538,7 +544,7 @@ async def test_an_instant_answer_to_the_proposals_is_heard(env, tmp_path, task_q
     today = (await env.get_current_time()).date()
     intake = make_intake(purchase_date=today - timedelta(days=7))
     async with build_worker(env.client, task_queue, backend, policies=policies):
-        complaint = await Complaint.file(env, backend, task_queue, intake)
+        complaint = await Complaint.file(env, backend, task_queue, intake, task_timeout=HELD)
         await asyncio.wait_for(backend.holding.wait(), 30)
         receipt = await complaint.act(W.choose_solution, choose(RemedyKind.REPLACEMENT))
         backend.release.set()
@@ -564,7 +570,7 @@ async def test_a_manager_may_decide_while_the_escalation_notice_is_being_sent(
         amount=None,
     )
     async with build_worker(env.client, task_queue, backend, policies=policies):
-        complaint = await Complaint.file(env, backend, task_queue, intake)
+        complaint = await Complaint.file(env, backend, task_queue, intake, task_timeout=HELD)
         await complaint.until_event("CallbackPromised", settled=False)
         await asyncio.wait_for(backend.holding.wait(), 30)
         credit = Remedy(kind=RemedyKind.STORE_CREDIT, amount=Decimal("30"))

@@ -174,7 +174,7 @@ async def test_an_action_whose_wait_is_not_reached_still_stands(complaints, inta
         cid,
         RemedyKind.REPAIR,
         customer_id=intake.customer_id,
-        then_wait_for=WaitFor(status=Status.AWAITING_MANAGER, timeout=timedelta(minutes=1)),
+        then_wait_for=WaitFor(status=Status.AWAITING_MANAGER, timeout=timedelta(seconds=2)),
     )
     assert receipt.reached is False
     assert "SolutionChosen" in await _history_types(complaints, cid)
