@@ -29,7 +29,7 @@ from workers.config import Settings, check_encryption
 from workers.logging import configure_logging
 from workers.versioning import deployment_config, deployment_version
 from workflows.complaint import ComplaintWorkflow
-from workflows.sandbox import WORKFLOW_RUNNER
+from workflows.sandbox import WORKER_RUNNER
 
 
 def load_settings() -> Settings:
@@ -72,13 +72,14 @@ def build_worker(
     the policy store (default: the one the environment configures, `make_policy_store`).
     `deployment`: the Worker Deployment version to run as (`workers.versioning`; None:
     unversioned). `options`: more `Worker` options (say, `max_cached_workflows`). The caller
-    closes the backend and what it passes."""
+    closes the backend and what it passes. The workflows run in `WORKER_RUNNER` unless
+    `options` names a `workflow_runner`."""
     policies = policies or make_policy_store(load_settings())
     return Worker(
         client,
         task_queue=task_queue,
         workflows=[ComplaintWorkflow],
-        workflow_runner=WORKFLOW_RUNNER,
+        workflow_runner=options.pop("workflow_runner", WORKER_RUNNER),
         activities=[
             *ComplaintActivities(backend, staff).as_list(),
             *PolicyActivities(policies).as_list(),
