@@ -90,6 +90,12 @@ that timer running until the next step that lets time pass, so a complaint that 
 drops it with the run instead of cancelling it (`Waiting.keep_deadline_timer`). Its marker
 stands for every patch before it (`publish-at-waits` and those it stands for, `aftercare`),
 which are then not asked. See decision 019."""
+SLA_AT_WAITS = "sla-at-waits"
+"""Patch: the SLA clocks' warnings and breaches are recorded by the workflow's own waits
+(one timer to the earliest of the deadline, the promised callback and the clocks' next
+moment, `Waiting.watch_clocks`) instead of a watcher beside it, whose timer could be
+started while a local activity ran and so land elsewhere on replay. Its marker stands for
+every patch before it (`fewer-events` and those it stands for). See decision 021."""
 AFTERCARE = "aftercare"
 """Patch: a complaint with an order claims it before a remedy is sought (a duplicate is
 linked to the open one), a resolved one stays open for its reopen window with a
@@ -146,7 +152,8 @@ class ComplaintWorkflow:
             )
         # Since ACK_APOLOGISES, the acknowledgement apologises and thanks at once. Asked
         # before the first command, so the marker leads every new history.
-        fewer = self._fewer_events = workflow.patched(FEWER_EVENTS)
+        at_waits = workflow.patched(SLA_AT_WAITS)
+        fewer = self._fewer_events = at_waits or workflow.patched(FEWER_EVENTS)
         if fewer:
             self._aftercare = True
         self._waiting.keep_deadline_timer = fewer
@@ -195,7 +202,10 @@ class ComplaintWorkflow:
                 self._sla = sla.fold_clocks(self._record.events, policy.sla)
             if not lean:  # since PUBLISH_AT_WAITS the first wait publishes them
                 self._publish()
-            watch_sla = asyncio.create_task(self._watch_sla())
+            if at_waits:
+                self._waiting.watch_clocks(self._clock_at, self._clock_due)
+            else:
+                watch_sla = asyncio.create_task(self._watch_sla())
         paused = resumed is Status.PAUSED or self._in_operations_for(StaffRole.SPECIALIST)
         try:
             if resumed is not Status.CLOSED:
@@ -490,11 +500,20 @@ class ComplaintWorkflow:
             initial_versioning_behavior=CONTINUE_AS_NEW_VERSIONING,
         )
 
+    def _clock_at(self) -> datetime | None:
+        """The SLA clocks' next warning or breach (None while no clock runs)."""
+        return None if self._sla is None else sla.next_timer(self._sla)
+
+    async def _clock_due(self) -> None:
+        """Record the warnings and breaches due now; a breach may page a manager."""
+        assert self._sla is not None
+        await self._enact(sla.on_clock_due(self._sla, self._policy, self._now()))
+
     async def _watch_sla(self) -> None:
-        """A timer to the clocks' next warning or breach, re-armed when that moment moves;
-        ends when the complaint closes. Since PUBLISH_AT_WAITS it publishes the clocks'
-        values itself only while the complaint waits (a warning, a breach or a moved target
-        then); while it acts, its next wait or its close publishes them with the rest."""
+        """Before SLA_AT_WAITS: a timer to the clocks' next warning or breach, beside the
+        lifecycle, re-armed when that moment moves; ends when the complaint closes. Since
+        PUBLISH_AT_WAITS it publishes the clocks' values itself only while the complaint
+        waits; while it acts, its next wait or its close publishes them with the rest."""
         while not self._state.closed:
             assert self._sla is not None
             wake, now = sla.next_timer(self._sla), self._now()

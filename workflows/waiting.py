@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from temporalio import workflow
 
@@ -51,6 +51,18 @@ class Waiting:
         complaint that closes next drops it with the run instead of cancelling it."""
         self._left: asyncio.Task[None] | None = None
         """The deadline timer the last wait left running."""
+        self._clock_at: Callable[[], datetime | None] = lambda: None
+        self._on_clock_due: Callable[[], Awaitable[None]] | None = None
+
+    def watch_clocks(
+        self, clock_at: Callable[[], datetime | None], on_clock_due: Callable[[], Awaitable[None]]
+    ) -> None:
+        """While waiting, also wake when `clock_at()` (the SLA clocks' next warning or
+        breach, None while none runs) comes, and run `on_clock_due` then. Since the patch
+        `sla-at-waits`: no coroutine beside the workflow's own starts a timer, so no timer
+        is started while a local activity runs (decision 021)."""
+        self._clock_at = clock_at
+        self._on_clock_due = on_clock_due
 
     def settle(self) -> None:
         """Cancel the deadline timer the last wait left running: what follows lets time
@@ -75,7 +87,11 @@ class Waiting:
             wait = self.entered
             if wait is None or waiting_for(state) != wait:
                 return True
-            now = workflow.now()
+            now, clock = workflow.now(), self._clock_at()
+            if self._on_clock_due and clock is not None and clock <= now:
+                if wait.until is None or clock <= wait.until:  # it came first
+                    await self._on_clock_due()
+                    continue
             if wait.until is not None and now >= wait.until:
                 return False
             due = state.callback_due
@@ -87,17 +103,28 @@ class Waiting:
                 await self._rest(wait)
                 if waiting_for(self._state()) != wait:
                     continue
-            times = [t for t in (wait.until, due) if t is not None]
-            wake = min(times) if times else None  # None: no deadline, no callback due
+            times = [t for t in (wait.until, due, clock) if t is not None]
+            wake = min(times) if times else None  # None: no deadline, callback, clock
             self.on = wait.on
             self._publish()
-            summary = wait.on.value if wake == wait.until else "promised callback"
+            summary = (
+                wait.on.value
+                if wake == wait.until
+                else "promised callback"
+                if wake == due
+                else "SLA clock"
+            )
+
+            def moved(awaited: Wait = wait, at: datetime | None = clock) -> bool:
+                """The wait ended, or an update moved the clocks' next moment."""
+                return waiting_for(self._state()) != awaited or self._clock_at() != at
+
             if self.keep_deadline_timer:
-                await self._wait_keeping_timer(wait, None if wake is None else wake - now, summary)
+                await self._wait_keeping_timer(moved, None if wake is None else wake - now, summary)
                 continue
             try:
                 await workflow.wait_condition(
-                    lambda awaited=wait: waiting_for(self._state()) != awaited,
+                    moved,
                     timeout=None if wake is None else wake - now,
                     timeout_summary=summary,
                 )
@@ -107,16 +134,14 @@ class Waiting:
                 self.on = None
 
     async def _wait_keeping_timer(
-        self, wait: Wait, timeout: timedelta | None, summary: str
+        self, moved: Callable[[], bool], timeout: timedelta | None, summary: str
     ) -> None:
-        """Until the wait ends or its timer fires; a timer still running is left (`settle`)."""
+        """Until `moved()` or the timer fires; a timer still running is left (`settle`)."""
         timer = None
         if timeout is not None:
             timer = asyncio.create_task(workflow.sleep(timeout, summary=summary))
         try:
-            await workflow.wait_condition(
-                lambda: waiting_for(self._state()) != wait or (timer is not None and timer.done())
-            )
+            await workflow.wait_condition(lambda: moved() or (timer is not None and timer.done()))
         finally:
             self.on = None
         if timer is not None and not timer.done():

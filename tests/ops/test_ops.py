@@ -101,6 +101,7 @@ def test_rules_alert_on_what_operators_must_know() -> None:
     exprs = "\n".join(r["expr"] for r in rules())
     assert 'failure_reason="NonDeterminismError"' in exprs
     assert "temporal_workflow_task_schedule_to_start_latency_bucket" in exprs
+    assert "temporal_activity_execution_failed" in exprs  # effects retried without end
     assert "complaints_sla_breaches" in exprs
     assert "complaints_escalations" in exprs  # the operations queue
     assert "complaints_remedies_refused" in exprs

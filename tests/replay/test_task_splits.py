@@ -7,9 +7,9 @@ then asked on replay inside the earlier task, before its marker had been seen: t
 path ran, scheduled a message where the order claim had been, and decoding the claim's
 result as the message's failed the task ("Failed decoding arguments": DeliveryReceipt,
 message_id missing). Since `fewer-events` the one patch marker is asked in the first
-activation, before any effect, so no such split changes what replay does. (A split can
-also commit a timer that one task would have started and cancelled unrecorded; these
-histories cannot show that: decision 020, open.)
+activation, before any effect, so no such split changes what replay does. (A split could
+also commit a timer that one task would have started and cancelled unrecorded: the SLA
+watcher's, until `sla-at-waits` made the waits start every timer, `test_timers_at_waits`.)
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from workflows.complaint import ComplaintWorkflow
 
 BEFORE = "aftercare_reopened_in_the_window"
 """Recorded before `fewer-events`: `aftercare` asked at the order claim."""
-SINCE = "since-fewer-events"
+SINCE = "since-sla-at-waits"
 SPLIT_PATHS = [p.name for p in PATHS]
 
 

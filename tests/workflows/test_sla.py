@@ -33,6 +33,7 @@ from workflows.complaint import (
     CALLBACKS_KEEP_SLA,
     FEWER_EVENTS,
     PUBLISH_AT_WAITS,
+    SLA_AT_WAITS,
     SLA_CLOCKS,
     ComplaintWorkflow,
 )
@@ -154,9 +155,9 @@ async def test_the_clocks_pause_exactly_while_the_customer_is_awaited(file):
 
 
 async def test_a_new_complaint_records_the_patch_its_sla_path_is_behind(file):
-    """One marker, `fewer-events`, stands for `sla-clocks` and every other patch before it
-    (`publish-at-waits`, `aftercare` too): histories recorded before it lack it, so they
-    replay the old path (tests/replay)."""
+    """One marker, `sla-at-waits`, stands for `sla-clocks` and every other patch before it
+    (`fewer-events`, `publish-at-waits`, `aftercare` too): histories recorded before it
+    lack it, so they replay the old path (tests/replay)."""
     complaint = await file()
     await complaint.until(Status.AWAITING_CHOICE)
     history = await complaint.handle.fetch_history()
@@ -166,8 +167,8 @@ async def test_a_new_complaint_records_the_patch_its_sla_path_is_behind(file):
         if e.HasField("marker_recorded_event_attributes")
         and e.marker_recorded_event_attributes.marker_name == "core_patch"
     ]
-    assert len(markers) == 1 and FEWER_EVENTS.encode() in markers[0], markers
-    for older in (SLA_CLOCKS, PUBLISH_AT_WAITS, AFTERCARE):
+    assert len(markers) == 1 and SLA_AT_WAITS.encode() in markers[0], markers
+    for older in (SLA_CLOCKS, PUBLISH_AT_WAITS, AFTERCARE, FEWER_EVENTS):
         assert not any(older.encode() in m for m in markers)
 
 
@@ -278,8 +279,8 @@ async def test_the_next_update_clock_brings_each_promised_callback_forward(
             for e in history.events
             if e.HasField("marker_recorded_event_attributes")
         ]
-        # The one marker of fewer-events stands for callbacks-keep-sla.
-        assert any(FEWER_EVENTS.encode() in m for m in markers)
+        # The one marker of sla-at-waits stands for callbacks-keep-sla.
+        assert any(SLA_AT_WAITS.encode() in m for m in markers)
         assert not any(CALLBACKS_KEEP_SLA.encode() in m for m in markers)
     finally:
         await complaint.terminate_if_open()
