@@ -114,7 +114,7 @@ class Complaint:
                 if state.status is status and (not settled or await self._settled()):
                     return state
             if asyncio.get_running_loop().time() > deadline:
-                now = state.status if state else "in a workflow task"
+                now = state.status if state else "busy (a workflow task or an activity)"
                 raise AssertionError(f"still {now} after {timeout}s, wanted {status}")
             await asyncio.sleep(0.05)
 
@@ -123,8 +123,8 @@ class Complaint:
 
     async def _quiet(self) -> bool:
         """Nothing of the current run is under way (or the run is over): no workflow task
-        scheduled or running, no activity scheduled, so no task can start before a query
-        sent now is answered.
+        scheduled or running, no activity scheduled, so only a timer or an update can start
+        a task while a query sent now is answered (the clock skips only in `skip`).
 
         A query sent while a task runs is held until the task ends. If that task ends the
         run (continue-as-new), the time-skipping server sends the query to the ended run,
