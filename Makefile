@@ -10,9 +10,10 @@ STAMP = $(VENV)/.installed
 VENV_BIN = $(abspath $(VENV))/bin
 PYTEST_ARGS ?=
 # pytest-xdist workers, each with its own dev and time-skipping servers (0: one process).
-# Three on two cores: the chaos test holds one for minutes, mostly waiting on Temporal's
-# timeouts, while the other two run the rest side by side (docs/testing.md).
-TEST_WORKERS ?= 3
+# Four on two cores: the chaos test holds one for two minutes while three run the rest,
+# whose tests wait (timers, retries, subprocesses) more than they compute; with three the
+# run ended ~25 s after the chaos test, for the same CPU (docs/testing.md, fourth pass).
+TEST_WORKERS ?= 4
 BENCH_ARGS ?=
 
 .DEFAULT_GOAL := help

@@ -624,14 +624,20 @@ def _console_failure(refused: ConsoleRefused) -> Failure:
     return Failure(UNEXPECTED, "unexpected", f"the console answered: {refused.detail}")
 
 
+def exit_code(argv: Sequence[str] | None = None) -> int:
+    """Run one command; the process's exit code, argparse's own exits (bad usage, --help)
+    included."""
+    try:
+        return execute(argv)
+    except SystemExit as usage:
+        return usage.code if isinstance(usage.code, int) else USAGE
+
+
 def main() -> NoReturn:
     """Console entry point. Ends the process without interpreter teardown, which can abort
     (SIGABRT) while the Temporal client's core threads still run (temporalio/sdk-python#300),
     and would turn an exit code a script relies on into -6."""
-    try:
-        code = execute()
-    except SystemExit as usage:  # argparse
-        code = usage.code if isinstance(usage.code, int) else USAGE
+    code = exit_code()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

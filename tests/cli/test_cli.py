@@ -1,19 +1,26 @@
-"""The `complaints` CLI as a manager runs it: a subprocess against the dev server and worker."""
+"""The `complaints` CLI as a manager runs it, against the dev server and worker: in this
+process (`cli`), and as the process a script starts (`cli_process`, `python -m cli`)."""
 
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import os
 import sys
+import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import TextIO
 
 import pytest
 
+from cli.main import exit_code
 from schemas.intake import ComplaintIntake, HazardKind, SafetyHazard
 from schemas.messages import Outcome
 from schemas.remedies import RemedyKind
@@ -49,23 +56,30 @@ def who(served: Running):
     return token
 
 
-@pytest.fixture
-def cli(dev_worker: DevWorker, served: Running):
-    """Run `python -m cli ...` without blocking the loop the worker and the console (which
-    the CLI sends its decisions to) run on."""
-
-    async def run(*args: str, **env: str) -> Run:
-        clean = {
-            k: v for k, v in os.environ.items() if not k.startswith(("TEMPORAL_", "COMPLAINTS_"))
-        }
-        clean |= {
+def _environment(dev_worker: DevWorker, served: Running, **env: str) -> dict[str, str]:
+    """A manager's shell: none of this run's Temporal or complaint settings, only where the
+    server and the console are, and `env`."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TEMPORAL_", "COMPLAINTS_"))}
+    return (
+        clean
+        | {
             "TEMPORAL_ADDRESS": dev_worker.address,
             "TEMPORAL_NAMESPACE": dev_worker.namespace,
             "COMPLAINTS_CONSOLE_URL": served.url,
         }
+        | env
+    )
+
+
+@pytest.fixture
+def cli_process(dev_worker: DevWorker, served: Running):
+    """Run `python -m cli ...` without blocking the loop the worker and the console (which
+    the CLI sends its decisions to) run on."""
+
+    async def run(*args: str, **env: str) -> Run:
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "cli", *args,
-            cwd=REPO, env=clean | env,
+            cwd=REPO, env=_environment(dev_worker, served, **env),
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
         out, err = await processes.communicate(proc)
@@ -73,6 +87,71 @@ def cli(dev_worker: DevWorker, served: Running):
         return Run(proc.returncode, out.decode(), err.decode())
 
     return run
+
+
+_IN_PROCESS = threading.Lock()
+"""One command at a time: each swaps the process's environment and standard streams."""
+
+
+class _ThisThread(io.TextIOBase):
+    """A standard stream whose writes from one thread go to a buffer of their own, and from
+    every other thread (the worker's logs) where they went before."""
+
+    def __init__(self, before: TextIO) -> None:
+        self.before, self.buffer, self.thread = before, io.StringIO(), threading.get_ident()
+
+    def write(self, text: str) -> int:
+        mine = threading.get_ident() == self.thread
+        return (self.buffer if mine else self.before).write(text)
+
+    def flush(self) -> None:
+        if threading.get_ident() != self.thread:
+            self.before.flush()
+
+
+@pytest.fixture
+def cli(dev_worker: DevWorker, served: Running):
+    """Run a command as `python -m cli` would (`cli.main.exit_code`, the environment of
+    `cli_process`, its stdout and stderr), in this process: in a thread with an event loop
+    of its own, so the worker and the console on the test's loop go on serving it."""
+
+    def in_process(args: tuple[str, ...], env: dict[str, str]) -> Run:
+        with _IN_PROCESS, _environ(env):
+            out, err = _ThisThread(sys.stdout), _ThisThread(sys.stderr)
+            sys.stdout, sys.stderr = out, err
+            try:
+                code = exit_code(list(args))
+            finally:
+                sys.stdout, sys.stderr = out.before, err.before
+        return Run(code, out.buffer.getvalue(), err.buffer.getvalue())
+
+    async def run(*args: str, **env: str) -> Run:
+        return await asyncio.to_thread(in_process, args, _environment(dev_worker, served, **env))
+
+    return run
+
+
+@contextmanager
+def _environ(env: dict[str, str]) -> Iterator[None]:
+    """`os.environ` as `env` meanwhile; only the keys that differ are touched."""
+    saved = {
+        k: os.environ.get(k)
+        for k in os.environ.keys() | env.keys()
+        if os.environ.get(k) != env.get(k)
+    }
+    for key in saved:
+        if key in env:
+            os.environ[key] = env[key]
+        else:
+            del os.environ[key]
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 async def escalated(complaints: ComplaintClient, **overrides) -> ComplaintIntake:
@@ -166,7 +245,9 @@ async def test_a_manager_over_their_authority_limit_gets_a_clear_refusal(
     await complaints.withdraw(intake.complaint_id, customer_id=intake.customer_id)
 
 
-async def test_mistakes_get_exit_codes_a_script_can_tell_apart(cli, who):
+async def test_mistakes_get_exit_codes_a_script_can_tell_apart(cli_process, who):
+    """The process's own exit codes and stderr, as a script sees them."""
+    cli = cli_process
     signer = who("manager-1")
     unknown = await cli("deny", "never-filed", *signer, "--reason", "no way")
     assert (unknown.code, unknown.err) == (4, "complaints: no complaint 'never-filed' was filed\n")

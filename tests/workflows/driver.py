@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.enums.v1 import EventType
 from temporalio.api.testservice.v1 import SleepRequest
 from temporalio.api.workflowservice.v1 import (
     DescribeWorkflowExecutionRequest,
@@ -30,6 +31,25 @@ from schemas.state import ComplaintState, Status
 from tests.signing import Unsigned
 from workflows.complaint import ComplaintWorkflow
 
+_TASK = frozenset({
+    EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+    EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+    EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+    EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT,
+    EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
+})  # fmt: skip
+_RUN_ENDED = frozenset({
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED,
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT,
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED,
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED,
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW,
+})  # fmt: skip
+_ACTIVITY_CLOSED = tuple(
+    f"activity_task_{end}_event_attributes"
+    for end in ("completed", "failed", "timed_out", "canceled")
+)
 QUERY_TIMEOUT = timedelta(seconds=5)
 QUERY_ATTEMPTS = 3
 SKIP_TIMEOUT = timedelta(minutes=3)
@@ -83,28 +103,59 @@ class Complaint:
         """Poll in real time (no skipping) until the complaint reaches `status` and settles.
 
         Settled means the workflow is inside a wait, for people or timers, so what
-        we assert next cannot race its progress.
+        we assert next cannot race its progress. It is asked only while nothing of the run
+        is under way (`_quiet`).
         """
         deadline = asyncio.get_running_loop().time() + timeout
+        state = None
         while True:
-            state = await self.state()
-            if state.status is status and (not settled or await self._settled()):
-                return state
+            if not settled or await self._quiet():
+                state = await self.state()
+                if state.status is status and (not settled or await self._settled()):
+                    return state
             if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError(f"still {state.status} after {timeout}s, wanted {status}")
+                now = state.status if state else "busy (a workflow task or an activity)"
+                raise AssertionError(f"still {now} after {timeout}s, wanted {status}")
             await asyncio.sleep(0.05)
 
     async def _settled(self) -> bool:
         return await self.handle.query(ComplaintWorkflow.waiting_on) is not None
 
+    async def _quiet(self) -> bool:
+        """Nothing of the current run is under way (or the run is over): no workflow task
+        scheduled or running, no activity scheduled, so only a timer or an update can start
+        a task while a query sent now is answered (the clock skips only in `skip`).
+
+        A query sent while a task runs is held until the task ends. If that task ends the
+        run (continue-as-new), the time-skipping server sends the query to the ended run,
+        refuses the worker's answer ("workflow execution already completed") and the query
+        waits out its deadline; its hold on the server's clock stays, so time no longer skips
+        (temporalio/sdk-java#1538: the server's continue-as-new is not atomic). An activity
+        that completes starts such a task at any moment."""
+        history = await self.env.client.get_workflow_handle(self.handle.id).fetch_history()
+        if history.events[-1].event_type in _RUN_ENDED:
+            return True
+        task = next((e.event_type for e in reversed(history.events) if e.event_type in _TASK), None)
+        activities = set()
+        for event in history.events:
+            if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+                activities.add(event.event_id)
+            for closed in _ACTIVITY_CLOSED:
+                if event.HasField(closed):
+                    activities.discard(getattr(event, closed).scheduled_event_id)
+        return task == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED and not activities
+
     async def until_event(
         self, event_type: str, timeout: float = 30, settled: bool = True, count: int = 1
     ) -> None:
-        """Poll until `event_type` was recorded `count` times (and the workflow settled)."""
+        """Poll until `event_type` was recorded `count` times (and the workflow settled,
+        asked while nothing is under way, as in `until`)."""
         deadline = asyncio.get_running_loop().time() + timeout
-        while (await self.event_types()).count(event_type) < count or (
-            settled and not await self._settled()
-        ):
+        while True:
+            if not settled or await self._quiet():
+                recorded = (await self.event_types()).count(event_type) >= count
+                if recorded and (not settled or await self._settled()):
+                    return
             if asyncio.get_running_loop().time() > deadline:
                 raise AssertionError(
                     f"no {event_type} after {timeout}s: {await self.event_types()}"
