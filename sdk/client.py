@@ -566,7 +566,10 @@ class ComplaintClient:
                 if isinstance(cause, ApplicationError) and cause.type in POLICY_FAILURES:
                     raise PolicyNotAvailable(complaint_id, cause.message) from None
                 raise ComplaintError(complaint_id, f"the action failed: {cause}") from None
-            except WorkflowUpdateRPCTimeoutOrCancelledError:
+            except WorkflowUpdateRPCTimeoutOrCancelledError as unanswered:
+                cancelled = unanswered.__cause__
+                if isinstance(cancelled, asyncio.CancelledError):
+                    raise cancelled from None  # the caller cancelled: no retry behind its back
                 last = "no answer in time"
             except RPCError as error:
                 if error.status is RPCStatusCode.NOT_FOUND:

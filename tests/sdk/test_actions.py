@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 from schemas.remedies import RemedyKind
 from schemas.state import Status
@@ -52,3 +53,20 @@ async def test_thirty_concurrent_choices_give_one_acceptance_and_sdk_errors(
     )
     events = [e.type for e in await complaints.events(cid)]
     assert events.count("SolutionChosen") == 1
+
+
+async def test_a_cancelled_call_stops_and_is_not_sent_again(complaints: ComplaintClient):
+    """The caller gives up (`asyncio.wait_for`, an aborted web request): the call ends
+    cancelled at once, instead of being retried in the background as if it timed out."""
+    intake = make_intake()
+    await complaints.file_complaint(intake)
+    cid = intake.complaint_id
+    await until_status(complaints, cid, Status.AWAITING_CHOICE)
+    waiting = asyncio.create_task(
+        complaints.wait_until(cid, status=Status.CLOSED, timeout=timedelta(minutes=5))
+    )
+    await asyncio.sleep(0.5)  # the wait is in the workflow now
+    waiting.cancel()
+    done, _ = await asyncio.wait({waiting}, timeout=10)
+    assert done == {waiting}, "the cancelled call is still being retried"
+    assert waiting.cancelled()
