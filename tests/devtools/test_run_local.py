@@ -127,6 +127,7 @@ async def test_make_run_speaks_to_a_person_and_a_second_run_files_no_duplicates(
     assert banner[-1].startswith("Ctrl-C to stop")
     for line in first.out + first.err:
         assert not _is_json(line), f"a JSON log line reached the terminal: {line}"
+        assert "Traceback" not in line, "\n".join(first.out + first.err)
 
     steps = [line for line in first.out if STEP.match(line)]
     assert any("kettle        customer chose replacement" in line for line in steps)
