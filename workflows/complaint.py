@@ -515,16 +515,15 @@ class ComplaintWorkflow:
         PUBLISH_AT_WAITS it publishes the clocks' values itself only while the complaint
         waits; while it acts, its next wait or its close publishes them with the rest."""
         while not self._state.closed:
-            assert self._sla is not None
-            wake, now = sla.next_timer(self._sla), self._now()
+            wake, now = self._clock_at(), self._now()
             if wake is not None and wake <= now:
-                await self._enact(sla.on_clock_due(self._sla, self._policy, now))
+                await self._clock_due()
                 continue
             if self._publish_at_waits and self._waiting.on is not None:
                 self._publish(clocks_only=True)
             try:
                 await workflow.wait_condition(
-                    lambda at=wake: self._state.closed or sla.next_timer(self._sla) != at,
+                    lambda at=wake: self._state.closed or self._clock_at() != at,
                     timeout=None if wake is None else wake - now,
                     timeout_summary="SLA clock",
                 )
