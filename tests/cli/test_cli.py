@@ -133,25 +133,13 @@ def cli(dev_worker: DevWorker, served: Running):
 
 @contextmanager
 def _environ(env: dict[str, str]) -> Iterator[None]:
-    """`os.environ` as `env` meanwhile; only the keys that differ are touched."""
-    saved = {
-        k: os.environ.get(k)
-        for k in os.environ.keys() | env.keys()
-        if os.environ.get(k) != env.get(k)
-    }
-    for key in saved:
-        if key in env:
-            os.environ[key] = env[key]
-        else:
-            del os.environ[key]
-    try:
+    """`os.environ` as `env` meanwhile, restored after (pytest's `MonkeyPatch`)."""
+    with pytest.MonkeyPatch.context() as patch:
+        for key in os.environ.keys() - env.keys():
+            patch.delenv(key)
+        for key, value in env.items():
+            patch.setenv(key, value)
         yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 async def escalated(complaints: ComplaintClient, **overrides) -> ComplaintIntake:
